@@ -1,0 +1,85 @@
+"""Command line: ``python -m geo <command>``.
+
+Commands
+--------
+validate   check the catalogue and targets; print counts by region × category
+locate     print the offsets at which a text occurs in a plan (for ``quote_offset``)
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from .errors import GeoError
+from .plans import plans_from_dir
+from .settings import load_settings
+from .validate import counts_table, validate
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    report = validate(settings)
+    print(counts_table(report))
+    print(f"\n{len(report.projects)} projects, {len(report.targets)} targets")
+    if report.problems:
+        print(f"\n{len(report.problems)} problem(s):", file=sys.stderr)
+        for p in report.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 1
+    print("catalogue valid")
+    return 0
+
+
+def _cmd_locate(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    plans = plans_from_dir(settings.plans_dir)
+    if args.region not in plans:
+        print(f"error: unknown region {args.region!r}; use one of {', '.join(plans)}", file=sys.stderr)
+        return 2
+    plan = plans[args.region]
+    offsets = []
+    at = plan.text.find(args.text)
+    while at >= 0:
+        offsets.append(at)
+        at = plan.text.find(args.text, at + 1)
+    if not offsets:
+        print(f"not found in {plan.source.file}", file=sys.stderr)
+        return 1
+    for off in offsets:
+        where = "body" if off >= plan.body_start else "preamble (not quotable)"
+        print(f"{off}\t{where}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m geo``."""
+    parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log INFO lines of each stage")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate", help="check the catalogue and the targets")
+    p.set_defaults(func=_cmd_validate)
+    p = sub.add_parser("locate", help="print the offsets of a text in a plan")
+    p.add_argument("region", help="plan code, e.g. ZHUZHOU")
+    p.add_argument("text", help="the exact text to find")
+    p.set_defaults(func=_cmd_locate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except GeoError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

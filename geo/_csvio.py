@@ -1,0 +1,94 @@
+"""Reading and writing the project's CSV files (UTF-8, comma, header row, one line per row)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from .errors import Problem
+
+
+def format_number(value: float | int | None) -> str:
+    """Render a number without float noise: at most 6 decimals, no trailing zeros."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def read_rows(path: Path, columns: Sequence[str], *, required: Sequence[str] = ()) -> tuple[
+    list[dict[str, str]], list[Problem]
+]:
+    """Read a CSV file into dicts, checking the header and the shape of each row.
+
+    Returns the rows that have the right shape (others become problems) with
+    ``__row__`` holding the 1-based data-row number. Unknown columns are problems;
+    missing optional columns read as empty.
+    """
+    problems: list[Problem] = []
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        return [], [Problem(name, None, None, f"cannot read: {err.strerror}")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        return [], [Problem(name, None, None, f"not UTF-8 at byte {err.start}; save the file as UTF-8")]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], [Problem(name, None, None, "empty file: no header row")]
+    except csv.Error as err:
+        return [], [Problem(name, None, None, f"not valid CSV: {err}")]
+    header = [h.strip() for h in header]
+    unknown = [h for h in header if h not in columns]
+    if unknown:
+        problems.append(Problem(name, None, ",".join(unknown), f"unknown column(s); expected some of {list(columns)}"))
+    missing = [c for c in required if c not in header]
+    if missing:
+        problems.append(Problem(name, None, ",".join(missing), "required column(s) missing from the header"))
+        return [], problems
+    dupes = {h for h in header if header.count(h) > 1}
+    if dupes:
+        problems.append(Problem(name, None, ",".join(sorted(dupes)), "column repeated in the header"))
+        return [], problems
+    rows: list[dict[str, str]] = []
+    row_no = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            problems.append(Problem(name, row_no + 1, None, f"not valid CSV: {err}"))
+            break
+        row_no += 1
+        if not cells or all(not c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            problems.append(Problem(
+                name, row_no, None,
+                f"has {len(cells)} cells but the header has {len(header)} columns (a stray comma or quote?)",
+            ))
+            continue
+        row = {c: "" for c in columns}
+        row.update({h: v for h, v in zip(header, cells, strict=True) if h in columns})
+        row["__row__"] = str(row_no)
+        rows.append(row)
+    return rows, problems
+
+
+def rows_to_csv(rows: Iterable[Mapping[str, str]], columns: Sequence[str]) -> str:
+    """Render rows as CSV text with the given column order and ``\\n`` line ends."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in columns])
+    return buf.getvalue()

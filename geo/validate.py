@@ -1,0 +1,346 @@
+"""Rules that check the catalogue and the targets against the plans and the divisions.
+
+:func:`validate` runs every rule over everything and returns all problems at once;
+``python -m geo validate`` prints them with counts by region × category. Each rule is
+a small function ``(projects, context) -> list[Problem]`` registered in :data:`RULES`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .boundaries import Division, counties_by_region, divisions_from_dir
+from .catalog import Project, read_catalog, retired_ids_from_dir
+from .errors import BoundaryError, PlanError, Problem
+from .plans import Plan, plans_from_dir
+from .quantities import CAPACITY_FIELDS, capacity_from_text, quantities_from_text, same_value
+from .settings import Settings
+from .targets import Target, read_targets
+from .timeline import interval_from_text
+from .vocabulary import TargetUnit
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the rules check against."""
+
+    plans: dict[str, Plan]
+    divisions: tuple[Division, ...]
+    retired_ids: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationReport:
+    """Outcome of :func:`validate`."""
+
+    projects: tuple[Project, ...]
+    targets: tuple[Target, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether no rule found a problem."""
+        return not self.problems
+
+    def counts(self) -> Counter[tuple[str, str]]:
+        """Number of projects by ``(region, category)``."""
+        return Counter((p.region, p.category.value) for p in self.projects)
+
+
+def _at(p: Project | Target, field_name: str | None, message: str) -> Problem:
+    return Problem(p.source_file, p.source_row or None, field_name, message, p.id)
+
+
+def rule_unique_ids(projects: Sequence[Project], ctx: Context) -> list[Problem]:
+    """Ids are unique across all files and never reuse a retired id."""
+    seen: dict[str, Project] = {}
+    out = []
+    for p in projects:
+        if p.id in ctx.retired_ids:
+            out.append(_at(p, "id", f"{p.id!r} was retired (retired_ids.txt) and must not be reused"))
+        if p.id in seen:
+            first = seen[p.id]
+            out.append(_at(p, "id", f"{p.id!r} is already used by {first.source_file} row {first.source_row}"))
+        else:
+            seen[p.id] = p
+    return out
+
+
+def rule_plan_known(projects: Sequence[Project], ctx: Context) -> list[Problem]:
+    """``region`` and ``plan`` name a registered plan, and a row quotes its own region's plan."""
+    out = []
+    for p in projects:
+        if p.region not in ctx.plans:
+            out.append(_at(p, "region", f"{p.region!r} is not a registered plan code ({', '.join(ctx.plans)})"))
+        if p.plan != p.region:
+            out.append(_at(p, "plan", f"{p.plan!r} differs from region {p.region!r}: a row quotes its region's plan"))
+    return out
+
+
+def _quote_problem(p: Project | Target, plan: Plan) -> Problem | None:
+    text = plan.text
+    at = text[p.quote_offset:p.quote_offset + len(p.quote)]
+    if at == p.quote:
+        if p.quote_offset < plan.body_start:
+            later = text.find(p.quote, plan.body_start)
+            hint = f"; it also occurs at {later} in the document proper" if later >= 0 else ""
+            return _at(p, "quote_offset", f"{p.quote_offset} is in the page chrome / preamble before "
+                       f"offset {plan.body_start}{hint}")
+        return None
+    found = text.find(p.quote, plan.body_start)
+    if found >= 0:
+        return _at(p, "quote_offset", f"{p.quote_offset} is wrong: the quote occurs at {found}")
+    short = p.quote if len(p.quote) <= 40 else p.quote[:40] + "…"
+    return _at(p, "quote", f"{short!r} is not a verbatim substring of {plan.source.file}")
+
+
+def rule_quote_in_plan(projects: Sequence[Project], ctx: Context) -> list[Problem]:
+    """Each quote is real text of its plan at its offset, in the document proper."""
+    out = []
+    for p in projects:
+        plan = ctx.plans.get(p.plan)
+        if plan is None:
+            continue
+        problem = _quote_problem(p, plan)
+        if problem:
+            out.append(problem)
+    return out
+
+
+def _common_run(a: str, b: str) -> int:
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
+
+
+def rule_quote_names_project(projects: Sequence[Project], ctx: Context) -> list[Problem]:
+    """The quote names the project: it shares at least two consecutive characters with ``name_zh``."""
+    return [
+        _at(p, "quote", f"shares no two consecutive characters with name_zh {p.name_zh!r}: wrong sentence?")
+        for p in projects if _common_run(p.name_zh, p.quote) < 2
+    ]
+
+
+VERBATIM_FIELDS = ("capacity_text", "status_text", "timeline_text", "place_text")
+
+
+def rule_verbatim_fields(projects: Sequence[Project], ctx: Context) -> list[Problem]:
+    """``capacity_text``, ``status_text``, ``timeline_text``, ``place_text`` are the plan's own words."""
+    out = []
+    for p in projects:
+        plan = ctx.plans.get(p.plan)
+        if plan is None:
+            continue
+        body = plan.text[plan.body_start:]
+        for name in VERBATIM_FIELDS:
+            value = getattr(p, name)
+            if value and value not in body:
+                out.append(_at(p, name, f"{value!r} is not verbatim text of {plan.source.file}"))
+    return out
+
+
+def rule_capacity_agrees(projects: Sequence[Project], ctx: Context) -> list[Problem]:
+    """The normalised capacity fields are exactly what ``capacity_text`` states."""
+    out = []
+    for p in projects:
+        parsed = capacity_from_text(p.capacity_text)
+        for name, expected in parsed.items():
+            actual = getattr(p, name)
+            if not same_value(actual, expected):
+                if expected is None:
+                    msg = f"{actual} but capacity_text {p.capacity_text!r} states no such figure"
+                elif actual is None:
+                    msg = f"is empty but capacity_text {p.capacity_text!r} gives {expected:g}"
+                else:
+                    msg = f"{actual:g} but capacity_text {p.capacity_text!r} gives {expected:g}"
+                out.append(_at(p, name, msg))
+    return out
+
+
+def rule_timeline_agrees(projects: Sequence[Project], ctx: Context) -> list[Problem]:
+    """``year_start`` / ``year_end`` are what ``timeline_text`` states (and need it)."""
+    out = []
+    for p in projects:
+        if not p.timeline_text:
+            if p.year_start is not None or p.year_end is not None:
+                out.append(_at(p, "timeline_text", "is empty but years are set: quote the words that set them"))
+            continue
+        interval = interval_from_text(p.timeline_text)
+        start, end = (interval.start, interval.end) if interval else (None, None)
+        if (p.year_start, p.year_end) != (start, end):
+            out.append(_at(p, "year_start", f"years {p.year_start}–{p.year_end} but timeline_text "
+                           f"{p.timeline_text!r} reads as {start}–{end}"))
+    return out
+
+
+def rule_no_noise(projects: Sequence[Project], ctx: Context) -> list[Problem]:
+    """No injected string of the scraped text (e.g. ``365体育投注``) appears in a name or place."""
+    out = []
+    for p in projects:
+        plan = ctx.plans.get(p.plan)
+        if plan is None:
+            continue
+        for noise in plan.source.noise:
+            for name in ("name_zh", "name_en", "subtype", "place_text", "status_text", "project_group"):
+                if noise in getattr(p, name):
+                    out.append(_at(p, name, f"contains the injected string {noise!r} of the scraped text"))
+    return out
+
+
+def rule_county_in_region(projects: Sequence[Project], ctx: Context) -> list[Problem]:
+    """``county_adcode`` is a county-level division of the row's region."""
+    counties = counties_by_region(ctx.divisions)
+    out = []
+    for p in projects:
+        if p.county_adcode and p.county_adcode not in counties.get(p.region, {}):
+            known = ", ".join(f"{d.adcode} {d.name_zh}" for d in counties.get(p.region, {}).values())
+            out.append(_at(p, "county_adcode", f"{p.county_adcode} is not a county of {p.region} ({known})"))
+    return out
+
+
+def rule_groups_consistent(projects: Sequence[Project], ctx: Context) -> list[Problem]:
+    """Rows of one ``project_group`` share region and category; phases given are distinct."""
+    groups: dict[str, list[Project]] = {}
+    for p in projects:
+        if p.project_group:
+            groups.setdefault(p.project_group, []).append(p)
+    out = []
+    for name, members in groups.items():
+        first = members[0]
+        phases: set[str] = set()
+        for p in members:
+            if p.region != first.region or p.category != first.category:
+                out.append(_at(p, "project_group", f"{name!r} mixes regions or categories (see {first.id})"))
+            if p.phase and p.phase in phases:
+                out.append(_at(p, "phase", f"phase {p.phase!r} of group {name!r} appears twice"))
+            phases.add(p.phase)
+    return out
+
+
+def rule_one_row_per_entity(projects: Sequence[Project], ctx: Context) -> list[Problem]:
+    """One entity is one row: no two rows of a region share name and phase."""
+    seen: dict[tuple[str, str, str], Project] = {}
+    out = []
+    for p in projects:
+        key = (p.region, p.name_zh, p.phase)
+        if key in seen:
+            out.append(_at(p, "name_zh", f"{p.name_zh!r} already has row {seen[key].id}: merge the two rows"))
+        else:
+            seen[key] = p
+    return out
+
+
+RuleFn = Callable[[Sequence[Project], Context], list[Problem]]
+RULES: dict[str, RuleFn] = {
+    "unique_ids": rule_unique_ids,
+    "plan_known": rule_plan_known,
+    "quote_in_plan": rule_quote_in_plan,
+    "quote_names_project": rule_quote_names_project,
+    "verbatim_fields": rule_verbatim_fields,
+    "capacity_agrees": rule_capacity_agrees,
+    "timeline_agrees": rule_timeline_agrees,
+    "no_noise": rule_no_noise,
+    "county_in_region": rule_county_in_region,
+    "groups_consistent": rule_groups_consistent,
+    "one_row_per_entity": rule_one_row_per_entity,
+}
+
+_UNIT_DIMENSION = {TargetUnit.MW: "power", TargetUnit.MWH: "energy", TargetUnit.HA: "area",
+                   TargetUnit.KM: "length", TargetUnit.T: "mass", TargetUnit.T_PER_YR: "mass",
+                   TargetUnit.TCE: "coal_equivalent", TargetUnit.M3: "volume"}
+
+
+def target_problems(targets: Sequence[Target], ctx: Context) -> list[Problem]:
+    """Rules for the targets table: unique ids, known plan, verbatim quote and value."""
+    out: list[Problem] = []
+    seen: set[str] = set()
+    for t in targets:
+        if t.id in seen:
+            out.append(_at(t, "id", f"{t.id!r} is used twice"))
+        seen.add(t.id)
+        plan = ctx.plans.get(t.region)
+        if plan is None:
+            out.append(_at(t, "region", f"{t.region!r} is not a registered plan code"))
+            continue
+        problem = _quote_problem(t, plan)
+        if problem:
+            out.append(problem)
+        if t.value_text not in t.quote:
+            out.append(_at(t, "value_text", f"{t.value_text!r} is not part of the quote"))
+            continue
+        found = quantities_from_text(t.value_text)
+        dimension = _UNIT_DIMENSION.get(t.unit)
+        if dimension:
+            values = [q.value for q in found if q.dimension == dimension]
+            if not values or not same_value(sum(values), t.value):
+                out.append(_at(t, "value", f"{t.value:g} {t.unit} but value_text {t.value_text!r} "
+                               f"gives {sum(values) if values else 'no ' + dimension}"))
+        else:
+
+
+            numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", t.value_text)]
+            if not any(same_value(n, t.value) for n in numbers):
+                out.append(_at(t, "value", f"{t.value:g} does not appear in value_text {t.value_text!r}"))
+        if t.indicator_text not in t.quote:
+            out.append(_at(t, "indicator_text", f"{t.indicator_text!r} is not part of the quote"))
+    return out
+
+
+def validate(settings: Settings, *, rules: Sequence[str] | None = None) -> ValidationReport:
+    """Load everything and run every rule, collecting all problems in one pass.
+
+    Parameters
+    ----------
+    settings : Settings
+    rules : sequence of str, optional
+        Names of :data:`RULES` to run (default: all).
+    """
+    root = settings.root
+    problems: list[Problem] = []
+    try:
+        plans = plans_from_dir(settings.plans_dir)
+    except PlanError as err:
+        plans = {}
+        problems.extend(err.problems)
+    try:
+        divisions = divisions_from_dir(settings.boundaries_dir)
+    except BoundaryError as err:
+        divisions = ()
+        problems.extend(err.problems)
+    ctx = Context(plans, divisions, retired_ids_from_dir(settings.projects_dir))
+    catalog = read_catalog(settings.projects_dir, root=root)
+    problems.extend(catalog.problems)
+    for name in rules or RULES:
+        problems.extend(RULES[name](catalog.projects, ctx))
+    targets = read_targets(settings.projects_dir, root=root)
+    problems.extend(targets.problems)
+    problems.extend(target_problems(targets.targets, ctx))
+    log.info("validated %d projects and %d targets: %d problems",
+             len(catalog.projects), len(targets.targets), len(problems))
+    return ValidationReport(catalog.projects, targets.targets, tuple(problems))
+
+
+def counts_table(report: ValidationReport) -> str:
+    """A text table of project counts: one line per category, one column per region."""
+    counts = report.counts()
+    regions = list(dict.fromkeys(p.region for p in report.projects))
+    categories = sorted({c for _, c in counts})
+    width = max([len(c) for c in categories] + [8])
+    lines = [f"{'category':<{width}} " + " ".join(f"{r:>9}" for r in regions) + f" {'total':>6}"]
+    for c in categories:
+        cells = " ".join(f"{counts.get((r, c), 0):>9}" for r in regions)
+        lines.append(f"{c:<{width}} {cells} {sum(counts.get((r, c), 0) for r in regions):>6}")
+    totals = " ".join(f"{sum(counts.get((r, c), 0) for c in categories):>9}" for r in regions)
+    lines.append(f"{'total':<{width}} {totals} {sum(counts.values()):>6}")
+    return "\n".join(lines)

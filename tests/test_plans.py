@@ -1,0 +1,62 @@
+"""The project's copy of the plans is byte-identical to the official texts and registered."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from geo.errors import PlanError
+from geo.plans import plans_from_dir, sources_from_dir
+
+from .conftest import ROOT
+
+SHARED = ROOT.parent / "shared" / "plans"
+CODES = ("JINSHI", "JIAXING", "ZHUZHOU", "YUNCHENG", "KUNDULUN")
+
+
+def test_register_lists_the_five_plans() -> None:
+    sources = sources_from_dir(ROOT / "data" / "plans")
+    assert tuple(sources) == CODES
+    assert sources["YUNCHENG"].document_number == "运政发〔2024〕12号"
+    assert sources["JINSHI"].adcode == "430781"
+    assert sources["KUNDULUN"].adcode == "150203"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_checksum_pins_the_text(code: str) -> None:
+    source = sources_from_dir(ROOT / "data" / "plans")[code]
+    data = (ROOT / "data" / "plans" / source.file).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == source.sha256
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/plans is not beside this checkout")
+@pytest.mark.parametrize("code", CODES)
+def test_copy_is_byte_identical_to_shared(code: str) -> None:
+    assert (ROOT / "data" / "plans" / f"{code}.txt").read_bytes() == (SHARED / f"{code}.txt").read_bytes()
+
+
+def test_noise_and_preambles_are_registered() -> None:
+    plans = plans_from_dir(ROOT / "data" / "plans")
+    assert "365体育投注" in plans["YUNCHENG"].text
+    assert plans["YUNCHENG"].source.noise == ("365体育投注",)
+    jinshi = plans["JINSHI"]
+    assert jinshi.text.find("全文如下") == jinshi.body_start > 0
+    assert "qlogo.cn" in plans["KUNDULUN"].text[: plans["KUNDULUN"].body_start]
+
+
+def test_altered_text_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for f in (ROOT / "data" / "plans").iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    (folder / "JIAXING.txt").write_bytes(b"\xff\xfe broken")
+    with pytest.raises(PlanError) as info:
+        plans_from_dir(folder)
+    assert "JIAXING.txt" in str(info.value) and "checksum" in str(info.value)
+
+
+def test_missing_register_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(PlanError, match="plan register not found"):
+        sources_from_dir(tmp_path)

@@ -1,0 +1,217 @@
+"""Each validation rule catches a bad row, names file, row, id and field, and keeps good rows."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo.errors import CatalogError
+from geo.settings import Settings
+from geo.validate import RULES, validate
+
+from .conftest import ROOT, RowEditor
+
+
+def problems_of(settings: Settings) -> list[str]:
+    return [str(p) for p in validate(settings).problems]
+
+
+def test_fixture_catalogue_is_valid(settings: Settings) -> None:
+    report = validate(settings)
+    assert report.ok, report.problems
+    assert len(report.projects) == 3
+    assert len(report.targets) == 1
+
+
+# (cells to change on row 2, expected field, words expected in the message)
+BAD_ROWS = [
+    pytest.param({"category": "windmill"}, "category", "not in the vocabulary", id="unknown-category"),
+    pytest.param({"status": "planned"}, "status", "not in the vocabulary", id="unknown-status"),
+    pytest.param({"action": "build"}, "action", "not in the vocabulary", id="unknown-action"),
+    pytest.param({"is_programme": "yes"}, "is_programme", "not a boolean", id="bad-boolean"),
+    pytest.param({"name_zh": ""}, "name_zh", "empty but required", id="missing-name"),
+    pytest.param({"voltage_kv": "220千伏"}, "voltage_kv", "not a number", id="unit-in-number"),
+    pytest.param({"voltage_kv": "-220"}, "voltage_kv", "below 0", id="negative-number"),
+    pytest.param({"id": "ZZ12"}, "id", "REGION-NNN", id="malformed-id"),
+    pytest.param({"id": "JINSHI-002"}, "id", "does not start with the row's region", id="id-of-other-region"),
+    pytest.param({"id": "ZHUZHOU-001"}, "id", "already used", id="duplicate-id"),
+    pytest.param({"plan": "JINSHI"}, "plan", "differs from region", id="plan-not-region"),
+    pytest.param({"quote_offset": "2575"}, "quote_offset", "is wrong: the quote occurs at 2574", id="offset-off-by-one"),
+    pytest.param({"quote": "重点建设新马变电站"}, "quote", "not a verbatim substring", id="quote-not-in-plan"),
+    pytest.param({"name_zh": "株洲西站"}, "quote", "shares no two consecutive characters", id="quote-of-other-project"),
+    pytest.param({"capacity_text": "500千伏"}, "voltage_kv", "gives 500", id="capacity-disagrees"),
+    pytest.param({"power_mw": "220"}, "power_mw", "states no such figure", id="voltage-as-power"),
+    pytest.param({"capacity_text": "220万千伏"}, "capacity_text", "not verbatim text", id="capacity-not-verbatim"),
+    pytest.param({"status_text": "马上建设"}, "status_text", "not verbatim text", id="status-not-verbatim"),
+    pytest.param({"year_start": "2026", "year_end": "2025", "timeline_text": "十四五"}, "year_start",
+                 "after year_end", id="years-reversed"),
+    pytest.param({"year_end": "2070", "timeline_text": ""}, "year_end", "plausible range", id="year-implausible"),
+    pytest.param({"year_end": "2030", "timeline_text": "到2025年"}, "year_start", "reads as None–2025",
+                 id="years-disagree-with-text"),
+    pytest.param({"year_end": "2025"}, "timeline_text", "years are set", id="years-without-words"),
+    pytest.param({"county_adcode": "430100", "county_source": "plan"}, "county_adcode", "not a county of ZHUZHOU",
+                 id="county-outside-region"),
+    pytest.param({"county_adcode": "430223"}, "county_source", "where the county comes from",
+                 id="county-without-source"),
+    pytest.param({"county_adcode": "43022"}, "county_adcode", "six-digit", id="malformed-adcode"),
+    pytest.param({"override_lon": "113.1"}, "override_lon", "needs all of", id="partial-override"),
+    pytest.param({"override_lon": "213.1", "override_lat": "27.1", "override_precision": "site",
+                  "override_source": "x"}, "override_lon", "not a longitude", id="override-not-lonlat"),
+    pytest.param({"name_zh": "罗萍江抽水蓄能项目"}, "name_zh", "merge the two rows", id="entity-twice"),
+    pytest.param({"notes": "two\nlines"}, "notes", "line break", id="line-break"),
+    pytest.param({"name_zh": " 新马220千伏变电站"}, "name_zh", "leading or trailing spaces", id="stray-space"),
+]
+
+
+@pytest.mark.parametrize(("changes", "field", "words"), BAD_ROWS)
+def test_rule_catches_bad_row(settings: Settings, edit_catalog: RowEditor, changes: dict[str, str], field: str,
+                              words: str) -> None:
+    edit_catalog(2, **changes)
+    report = validate(settings)
+    hits = [p for p in report.problems if p.field == field and words in p.message]
+    assert hits, [str(p) for p in report.problems]
+    assert hits[0].file == "data/projects/ZHUZHOU.csv"
+    assert hits[0].row == 2
+    # the other rows stay in the catalogue: nothing already good is lost
+    assert {"ZHUZHOU-003"} <= {p.id for p in report.projects}
+
+
+def test_all_problems_reported_in_one_run(settings: Settings, edit_catalog: RowEditor) -> None:
+    edit_catalog(1, category="windmill")
+    edit_catalog(2, quote_offset="1")
+    edit_catalog(3, area_ha="1")
+    fields = {(p.row, p.field) for p in validate(settings).problems}
+    assert {(1, "category"), (2, "quote_offset"), (3, "area_ha")} <= fields
+
+
+def test_quote_in_preamble_is_refused(settings: Settings, project_root: Path) -> None:
+    # JINSHI.txt opens with a news summary that repeats sentences of the plan proper
+    text = (project_root / "data/plans/JINSHI.txt").read_text(encoding="utf-8")
+    quote = "完善生活垃圾“分类投放、分类收集、分类运输、分类处理”体系"
+    first = text.find(quote)
+    assert 0 <= first < text.find("全文如下")
+    header = (project_root / "data/projects/ZHUZHOU.csv").read_text(encoding="utf-8").splitlines()[0]
+    row = (f"JINSHI-001,JINSHI,,,津市市城镇生活垃圾收转运体系,,biomass_waste,,true,,,,,,,,,announced,,new,,,,,,,,,,,"
+           f"JINSHI,{quote},{first},")
+    (project_root / "data/projects/JINSHI.csv").write_text(header + "\n" + row + "\n", encoding="utf-8")
+    problems = [p for p in validate(settings).problems if p.record_id == "JINSHI-001"]
+    assert [p.field for p in problems] == ["quote_offset"]
+    assert "preamble" in problems[0].message and str(text.find(quote, first + 1)) in problems[0].message
+
+
+def test_noise_in_name_is_refused(settings: Settings, project_root: Path) -> None:
+    text = (project_root / "data/plans/YUNCHENG.txt").read_text(encoding="utf-8")
+    quote = "深入学习贯彻365体育投注生态文明思想"
+    offset = text.find(quote)
+    header = (project_root / "data/projects/ZHUZHOU.csv").read_text(encoding="utf-8").splitlines()[0]
+    row = (f"YUNCHENG-001,YUNCHENG,,,365体育投注生态文明思想,,other,,false,,,,,,,,,announced,,new,,,,,,,,,,,"
+           f"YUNCHENG,{quote},{offset},")
+    (project_root / "data/projects/YUNCHENG.csv").write_text(header + "\n" + row + "\n", encoding="utf-8")
+    problems = [p for p in validate(settings).problems if p.record_id == "YUNCHENG-001"]
+    assert [p.field for p in problems] == ["name_zh"]
+    assert "365体育投注" in problems[0].message
+
+
+def test_retired_id_is_refused(settings: Settings, project_root: Path) -> None:
+    (project_root / "data/projects/retired_ids.txt").write_text("ZHUZHOU-002  # merged into ZHUZHOU-001\n")
+    problems = [p for p in validate(settings).problems if p.field == "id"]
+    assert problems and "retired" in problems[0].message
+
+
+def test_row_in_wrong_file_is_refused(settings: Settings, project_root: Path) -> None:
+    src = project_root / "data/projects/ZHUZHOU.csv"
+    src.rename(project_root / "data/projects/JINSHI.csv")
+    problems = validate(settings).problems
+    assert any(p.field == "region" and "in the file of region 'JINSHI'" in p.message for p in problems)
+
+
+def test_malformed_csv_row_is_reported_and_others_kept(settings: Settings, project_root: Path) -> None:
+    path = project_root / "data/projects/ZHUZHOU.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "ZHUZHOU-004,ZHUZHOU,broken\n", encoding="utf-8")
+    report = validate(settings)
+    assert any(p.row == 4 and "cells" in p.message for p in report.problems)
+    assert len(report.projects) == 3
+
+
+def test_unknown_column_is_reported(settings: Settings, project_root: Path) -> None:
+    path = project_root / "data/projects/ZHUZHOU.csv"
+    text = path.read_text(encoding="utf-8").replace("notes\n", "notes,colour\n", 1)
+    lines = text.splitlines()
+    path.write_text("\n".join([lines[0]] + [ln + "," for ln in lines[1:]]) + "\n", encoding="utf-8")
+    assert any(p.field == "colour" and "unknown column" in p.message for p in validate(settings).problems)
+
+
+def test_broken_plan_file_is_reported(settings: Settings, project_root: Path) -> None:
+    path = project_root / "data/plans/ZHUZHOU.txt"
+    path.write_bytes(path.read_bytes() + b" ")
+    problems = validate(settings).problems
+    assert any(p.field == "sha256" and "ZHUZHOU.txt" in p.file for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        pytest.param({"value": "60"}, "value", "gives 600", id="target-value-not-normalised"),
+        pytest.param({"unit": "GW"}, "unit", "not a known unit", id="target-unknown-unit"),
+        pytest.param({"indicator": "storage"}, "indicator", "not in the vocabulary", id="target-unknown-indicator"),
+        pytest.param({"value_text": "95万千瓦"}, "value_text", "not part of the quote", id="target-value-elsewhere"),
+        pytest.param({"quote_offset": "2865"}, "quote_offset", "occurs at 2866", id="target-offset"),
+        pytest.param({"comparator": "more"}, "comparator", "not one of", id="target-comparator"),
+        pytest.param({"year": "1900"}, "year", "plausible range", id="target-year"),
+    ],
+)
+def test_target_rules(settings: Settings, edit_targets: RowEditor, changes: dict[str, str], field: str,
+                      words: str) -> None:
+    edit_targets(1, **changes)
+    hits = [p for p in validate(settings).problems if p.field == field and words in p.message]
+    assert hits, problems_of(settings)
+    assert hits[0].file == "data/projects/targets.csv" and hits[0].row == 1
+
+
+def test_every_rule_is_exercised_by_a_bad_row() -> None:
+    # the parametrised cases above cover each registered rule; keep the registry and tests in step
+    assert set(RULES) == {
+        "unique_ids", "plan_known", "quote_in_plan", "quote_names_project", "verbatim_fields",
+        "capacity_agrees", "timeline_agrees", "no_noise", "county_in_region", "groups_consistent",
+        "one_row_per_entity",
+    }
+
+
+def test_group_rows_share_category(settings: Settings, edit_catalog: RowEditor) -> None:
+    edit_catalog(1, project_group="ZHUZHOU-G01", phase="一期")
+    edit_catalog(2, project_group="ZHUZHOU-G01", phase="一期")
+    problems = validate(settings).problems
+    assert any(p.field == "project_group" and "mixes" in p.message for p in problems)
+    assert any(p.field == "phase" and "appears twice" in p.message for p in problems)
+
+
+def test_catalog_from_dir_raises_with_every_problem(settings: Settings, edit_catalog: RowEditor) -> None:
+    from geo.catalog import catalog_from_dir
+
+    edit_catalog(1, category="x")
+    edit_catalog(3, status="y")
+    with pytest.raises(CatalogError) as info:
+        catalog_from_dir(settings.projects_dir, root=settings.root)
+    assert {p.row for p in info.value.problems} == {1, 3}
+    assert "data/projects/ZHUZHOU.csv row 1 (ZHUZHOU-001), field category" in str(info.value)
+
+
+def test_cli_validate_passes_on_the_real_catalogue() -> None:
+    result = subprocess.run([sys.executable, "-m", "geo", "validate"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "catalogue valid" in result.stdout
+    for region in ("JINSHI", "JIAXING", "ZHUZHOU", "YUNCHENG", "KUNDULUN"):
+        assert region in result.stdout
+
+
+def test_cli_validate_fails_and_names_the_row(project_root: Path, edit_catalog: RowEditor) -> None:
+    edit_catalog(2, category="windmill")
+    env = {"CPM_ROOT": str(project_root), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-m", "geo", "validate"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120, check=False, env=env)
+    assert result.returncode == 1
+    assert "data/projects/ZHUZHOU.csv row 2 (ZHUZHOU-002), field category: 'windmill'" in result.stderr
