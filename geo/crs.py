@@ -1,0 +1,264 @@
+"""Coordinate reference systems at the edges of the project.
+
+Inside, everything is WGS-84 (EPSG:4326, x = lon, y = lat). This module converts at
+the edges only:
+
+* **CGCS2000** (EPSG:4490), China's geodetic datum, through pyproj. It is realised
+  within centimetres of WGS-84, so PROJ treats the two as a ballpark (null)
+  transformation; EPSG:4490 declares latitude-first axis order, which pyproj's
+  ``always_xy`` handles.
+* **GCJ-02**, the obfuscated datum of Gaode / AMap, Tencent and Google China tiles,
+  and **BD-09**, Baidu's further offset of GCJ-02. Neither is an EPSG CRS. The
+  formulas come from the ``prcoords`` library (CC0); GCJ-02 → WGS-84 uses its
+  iterative inverse (sub-millimetre). The offset applies only inside mainland China:
+  a point outside the domain polygon shipped in ``geo/_data/gcj02_domain.geojson``
+  (mainland land area plus a 10 km coastal band, Hong Kong and Macau removed; Taiwan
+  is not part of it) is returned unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+import numpy as np
+import prcoords
+import shapely
+from pyproj import Transformer
+from shapely.geometry.base import BaseGeometry
+
+from .errors import CRSError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+
+class TargetCRS(StrEnum):
+    """The coordinate systems data can be exported in."""
+
+    WGS84 = "EPSG:4326"
+    CGCS2000 = "EPSG:4490"
+    GCJ02 = "GCJ-02"
+    BD09 = "BD-09"
+
+    @property
+    def is_epsg(self) -> bool:
+        """Whether the CRS has an EPSG code (GCJ-02 and BD-09 do not)."""
+        return self.value.startswith("EPSG:")
+
+    @property
+    def description(self) -> str:
+        """One line for metadata: what the coordinates are."""
+        return _DESCRIPTIONS[self]
+
+
+_DESCRIPTIONS = {
+    TargetCRS.WGS84: "WGS 84 geographic coordinates (EPSG:4326), longitude/latitude in degrees",
+    TargetCRS.CGCS2000: "China Geodetic Coordinate System 2000 (EPSG:4490), longitude/latitude in degrees",
+    TargetCRS.GCJ02: (
+        "GCJ-02 ('Mars coordinates') for overlay on Gaode/AMap and Tencent maps; NOT an EPSG CRS: "
+        "WGS 84 longitude/latitude shifted by the GCJ-02 obfuscation inside mainland China"
+    ),
+    TargetCRS.BD09: (
+        "BD-09 for overlay on Baidu maps; NOT an EPSG CRS: GCJ-02 further offset by Baidu"
+    ),
+}
+
+_ALIASES = {
+    "epsg:4326": TargetCRS.WGS84, "4326": TargetCRS.WGS84, "wgs84": TargetCRS.WGS84,
+    "wgs-84": TargetCRS.WGS84, "wgs 84": TargetCRS.WGS84,
+    "epsg:4490": TargetCRS.CGCS2000, "4490": TargetCRS.CGCS2000, "cgcs2000": TargetCRS.CGCS2000,
+    "gcj-02": TargetCRS.GCJ02, "gcj02": TargetCRS.GCJ02, "gcj": TargetCRS.GCJ02,
+    "bd-09": TargetCRS.BD09, "bd09": TargetCRS.BD09, "bd09ll": TargetCRS.BD09,
+}
+
+
+def crs_from_name(name: str) -> TargetCRS:
+    """Parse a CRS name such as ``EPSG:4490``, ``cgcs2000``, ``GCJ-02``.
+
+    Raises
+    ------
+    CRSError
+        The name is not one of the supported systems.
+    """
+    key = str(name).strip().lower()
+    if key in _ALIASES:
+        return _ALIASES[key]
+    supported = ", ".join(c.value for c in TargetCRS)
+    raise CRSError(f"unknown or unsupported CRS {name!r}; use one of: {supported}")
+
+
+@cache
+def _gcj_domain() -> BaseGeometry:
+    text = resources.files("geo").joinpath("_data/gcj02_domain.geojson").read_text(encoding="utf-8")
+    geom = shapely.from_geojson(json.dumps(json.loads(text)["features"][0]["geometry"]))
+    shapely.prepare(geom)
+    return geom
+
+
+def in_gcj_domain(lon: float, lat: float) -> bool:
+    """Whether GCJ-02 applies at this WGS-84 (or GCJ-02) point: inside mainland China."""
+    if not (72.0 <= lon <= 137.9 and 0.8 <= lat <= 55.9):
+        return False
+    return bool(shapely.contains_xy(_gcj_domain(), lon, lat))
+
+
+def wgs84_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
+    """WGS-84 → GCJ-02 for one point (unchanged outside mainland China)."""
+    if not in_gcj_domain(lon, lat):
+        return lon, lat
+    out = prcoords.wgs_gcj((lat, lon), False)
+    return out.lon, out.lat
+
+
+def gcj02_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
+    """GCJ-02 → WGS-84 for one point, iterative inverse (error far below 1 m)."""
+    if not in_gcj_domain(lon, lat):
+        return lon, lat
+    out = prcoords.gcj_wgs_bored((lat, lon), False)
+    return out.lon, out.lat
+
+
+def gcj02_to_wgs84_unchecked(lon: float, lat: float) -> tuple[float, float]:
+    """GCJ-02 → WGS-84 without the mainland test, for data that is GCJ-02 by construction
+    (AMap-derived boundaries, whose every vertex AMap has offset)."""
+    out = prcoords.gcj_wgs_bored((lat, lon), False)
+    return out.lon, out.lat
+
+
+def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
+    """GCJ-02 → BD-09 for one point."""
+    if not in_gcj_domain(lon, lat):
+        return lon, lat
+    out = prcoords.gcj_bd((lat, lon))
+    return out.lon, out.lat
+
+
+def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
+    """BD-09 → GCJ-02 for one point, iterative inverse."""
+    if not (72.0 <= lon <= 137.9 and 0.8 <= lat <= 55.9):
+        return lon, lat
+    out = prcoords.bd_gcj_bored((lat, lon), False)
+    if not in_gcj_domain(out.lon, out.lat):
+        return lon, lat
+    return out.lon, out.lat
+
+
+def wgs84_to_bd09(lon: float, lat: float) -> tuple[float, float]:
+    """WGS-84 → BD-09 for one point."""
+    if not in_gcj_domain(lon, lat):
+        return lon, lat
+    return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
+
+
+def bd09_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
+    """BD-09 → WGS-84 for one point."""
+    return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
+
+
+@cache
+def _pyproj(src: str, dst: str) -> Transformer:
+    return Transformer.from_crs(src, dst, always_xy=True)
+
+
+def wgs84_to_cgcs2000(lon: float, lat: float) -> tuple[float, float]:
+    """WGS-84 → CGCS2000 through PROJ (a null transformation at metre level)."""
+    x, y = _pyproj("EPSG:4326", "EPSG:4490").transform(lon, lat)
+    return float(x), float(y)
+
+
+def cgcs2000_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
+    """CGCS2000 → WGS-84 through PROJ."""
+    x, y = _pyproj("EPSG:4490", "EPSG:4326").transform(lon, lat)
+    return float(x), float(y)
+
+
+PointFn = Callable[[float, float], tuple[float, float]]
+_FROM_WGS84: dict[TargetCRS, PointFn] = {
+    TargetCRS.WGS84: lambda x, y: (x, y),
+    TargetCRS.CGCS2000: wgs84_to_cgcs2000,
+    TargetCRS.GCJ02: wgs84_to_gcj02,
+    TargetCRS.BD09: wgs84_to_bd09,
+}
+_TO_WGS84: dict[TargetCRS, PointFn] = {
+    TargetCRS.WGS84: lambda x, y: (x, y),
+    TargetCRS.CGCS2000: cgcs2000_to_wgs84,
+    TargetCRS.GCJ02: gcj02_to_wgs84,
+    TargetCRS.BD09: bd09_to_wgs84,
+}
+
+
+def _vectorise(fn: PointFn) -> Callable[[np.ndarray], np.ndarray]:
+    def apply(coords: np.ndarray) -> np.ndarray:
+        out = np.empty_like(coords)
+        for i, (x, y) in enumerate(coords):
+            out[i] = fn(float(x), float(y))
+        return out
+
+    return apply
+
+
+def geometry_from_wgs84(geom: BaseGeometry, target: TargetCRS | str) -> BaseGeometry:
+    """Convert a WGS-84 shapely geometry (or array of them) to ``target``."""
+    crs = crs_from_name(target) if isinstance(target, str) else target
+    if crs is TargetCRS.WGS84:
+        return geom
+    if crs is TargetCRS.CGCS2000:
+        t = _pyproj("EPSG:4326", "EPSG:4490")
+        return shapely.transform(geom, lambda c: np.column_stack(t.transform(c[:, 0], c[:, 1])))
+    return shapely.transform(geom, _vectorise(_FROM_WGS84[crs]))
+
+
+def geometry_to_wgs84(geom: BaseGeometry, source: TargetCRS | str, *, check_domain: bool = True) -> BaseGeometry:
+    """Convert a shapely geometry (or array of them) in ``source`` to WGS-84.
+
+    ``check_domain=False`` converts GCJ-02 vertices everywhere (for AMap-derived data).
+    """
+    crs = crs_from_name(source) if isinstance(source, str) else source
+    if crs is TargetCRS.GCJ02 and not check_domain:
+        return shapely.transform(geom, _vectorise(gcj02_to_wgs84_unchecked))
+    if crs is TargetCRS.WGS84:
+        return geom
+    if crs is TargetCRS.CGCS2000:
+        t = _pyproj("EPSG:4490", "EPSG:4326")
+        return shapely.transform(geom, lambda c: np.column_stack(t.transform(c[:, 0], c[:, 1])))
+    return shapely.transform(geom, _vectorise(_TO_WGS84[crs]))
+
+
+def frame_from_wgs84(gdf: gpd.GeoDataFrame, target: TargetCRS | str) -> gpd.GeoDataFrame:
+    """A new GeoDataFrame in ``target`` from one in EPSG:4326; the input is not changed.
+
+    GCJ-02 and BD-09 frames carry the CRS of their WGS-84 longitude/latitude axes
+    (EPSG:4326) in ``.crs`` – they have no CRS of their own – and ``attrs["crs_name"]``
+    says which they are.
+
+    Raises
+    ------
+    CRSError
+        The frame has no CRS or is not EPSG:4326; the target is unknown.
+    """
+    crs = crs_from_name(target) if isinstance(target, str) else target
+    if gdf.crs is None:
+        raise CRSError("the GeoDataFrame has no CRS; refusing to guess (set EPSG:4326)")
+    if gdf.crs.to_epsg() != 4326:
+        raise CRSError(f"expected a frame in EPSG:4326, got {gdf.crs.to_string()}")
+    out = gdf.copy()
+    if crs is TargetCRS.CGCS2000:
+        out = out.to_crs("EPSG:4490")
+    elif crs is not TargetCRS.WGS84:
+        out = out.set_geometry(geometry_from_wgs84(out.geometry.values, crs), crs="EPSG:4326")
+    out.attrs["crs_name"] = crs.value
+    return out
+
+
+def offset_metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in metres between two lon/lat points (haversine, R = 6 371 008.8 m)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371008.8 * math.asin(min(1.0, math.sqrt(h)))
