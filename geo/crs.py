@@ -102,10 +102,14 @@ def _gcj_domain() -> BaseGeometry:
 
 
 def in_gcj_domain(lon: float, lat: float) -> bool:
-    """Whether GCJ-02 applies at this WGS-84 (or GCJ-02) point: inside mainland China."""
+    """Whether GCJ-02 applies at this WGS-84 point: inside mainland China."""
     if not (72.0 <= lon <= 137.9 and 0.8 <= lat <= 55.9):
         return False
     return bool(shapely.contains_xy(_gcj_domain(), lon, lat))
+
+
+def _roughly_china(lon: float, lat: float) -> bool:
+    return 72.0 <= lon <= 137.9 and 0.8 <= lat <= 55.9
 
 
 def wgs84_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
@@ -116,14 +120,6 @@ def wgs84_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
     return out.lon, out.lat
 
 
-def gcj02_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
-    """GCJ-02 → WGS-84 for one point, iterative inverse (error far below 1 m)."""
-    if not in_gcj_domain(lon, lat):
-        return lon, lat
-    out = prcoords.gcj_wgs_bored((lat, lon), False)
-    return out.lon, out.lat
-
-
 def gcj02_to_wgs84_unchecked(lon: float, lat: float) -> tuple[float, float]:
     """GCJ-02 → WGS-84 without the mainland test, for data that is GCJ-02 by construction
     (AMap-derived boundaries, whose every vertex AMap has offset)."""
@@ -131,9 +127,25 @@ def gcj02_to_wgs84_unchecked(lon: float, lat: float) -> tuple[float, float]:
     return out.lon, out.lat
 
 
+def gcj02_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
+    """GCJ-02 → WGS-84 for one point, iterative inverse (error far below 1 m).
+
+    The point is converted when its WGS-84 result lies in mainland China – the same
+    test the forward conversion applies – so round trips are exact at the domain edge.
+    """
+    if not _roughly_china(lon, lat):
+        return lon, lat
+    wlon, wlat = gcj02_to_wgs84_unchecked(lon, lat)
+    return (wlon, wlat) if in_gcj_domain(wlon, wlat) else (lon, lat)
+
+
+def _gcj_in_domain(lon: float, lat: float) -> bool:
+    return _roughly_china(lon, lat) and in_gcj_domain(*gcj02_to_wgs84_unchecked(lon, lat))
+
+
 def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
-    """GCJ-02 → BD-09 for one point."""
-    if not in_gcj_domain(lon, lat):
+    """GCJ-02 → BD-09 for one point (unchanged outside mainland China)."""
+    if not _gcj_in_domain(lon, lat):
         return lon, lat
     out = prcoords.gcj_bd((lat, lon))
     return out.lon, out.lat
@@ -141,24 +153,28 @@ def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
 
 def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
     """BD-09 → GCJ-02 for one point, iterative inverse."""
-    if not (72.0 <= lon <= 137.9 and 0.8 <= lat <= 55.9):
+    if not _roughly_china(lon, lat):
         return lon, lat
     out = prcoords.bd_gcj_bored((lat, lon), False)
-    if not in_gcj_domain(out.lon, out.lat):
-        return lon, lat
-    return out.lon, out.lat
+    return (out.lon, out.lat) if _gcj_in_domain(out.lon, out.lat) else (lon, lat)
 
 
 def wgs84_to_bd09(lon: float, lat: float) -> tuple[float, float]:
-    """WGS-84 → BD-09 for one point."""
+    """WGS-84 → BD-09 for one point (unchanged outside mainland China)."""
     if not in_gcj_domain(lon, lat):
         return lon, lat
-    return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    out = prcoords.gcj_bd((glat, glon))
+    return out.lon, out.lat
 
 
 def bd09_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
     """BD-09 → WGS-84 for one point."""
-    return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
+    if not _roughly_china(lon, lat):
+        return lon, lat
+    g = prcoords.bd_gcj_bored((lat, lon), False)
+    wlon, wlat = gcj02_to_wgs84_unchecked(g.lon, g.lat)
+    return (wlon, wlat) if in_gcj_domain(wlon, wlat) else (lon, lat)
 
 
 @cache

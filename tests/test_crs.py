@@ -18,7 +18,7 @@ import math
 import geopandas as gpd
 import pytest
 import shapely
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from geo.crs import (
@@ -100,6 +100,8 @@ china_points = st.tuples(st.floats(min_value=98.0, max_value=122.0), st.floats(m
 
 @settings(max_examples=300, deadline=None)
 @given(china_points)
+@example((122.0, 25.1953125))  # at the edge of the mainland domain (found by hypothesis)
+@example((116.2421875, 22.8046875))
 def test_round_trip_gcj02_below_one_metre(point: tuple[float, float]) -> None:
     lon, lat = point
     if not in_gcj_domain(lon, lat):
