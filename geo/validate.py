@@ -13,9 +13,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .boundaries import Division, counties_by_region, divisions_from_dir
+from .boundaries import Division, boundaries_from_dir, counties_by_region, divisions_from_dir
 from .catalog import Project, read_catalog, retired_ids_from_dir
 from .errors import BoundaryError, PlanError, Problem
+from .gazetteer import Place, read_gazetteer
+from .geocode import AdminAreas, admin_areas_from_frames
 from .plans import Plan, plans_from_dir
 from .quantities import CAPACITY_FIELDS, capacity_from_text, quantities_from_text, same_value
 from .settings import Settings
@@ -33,6 +35,7 @@ class Context:
     plans: dict[str, Plan]
     divisions: tuple[Division, ...]
     retired_ids: frozenset[str] = frozenset()
+    places: tuple[Place, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +212,24 @@ def rule_county_in_region(projects: Sequence[Project], ctx: Context) -> list[Pro
     return out
 
 
+def rule_place_known(projects: Sequence[Project], ctx: Context) -> list[Problem]:
+    """``place_id`` names a gazetteer place of the row's region."""
+    places = {p.place_id: p for p in ctx.places}
+    out = []
+    for p in projects:
+        if not p.place_id:
+            continue
+        place = places.get(p.place_id)
+        if place is None:
+            out.append(_at(p, "place_id", f"{p.place_id!r} is not in data/gazetteer.csv"))
+        elif place.region != p.region:
+            out.append(_at(p, "place_id", f"{p.place_id!r} is a place of {place.region}, not {p.region}"))
+        elif p.county_adcode and place.county_adcode and place.county_adcode != p.county_adcode:
+            out.append(_at(p, "place_id", f"{p.place_id!r} lies in county {place.county_adcode}, the row "
+                           f"declares {p.county_adcode}"))
+    return out
+
+
 def rule_groups_consistent(projects: Sequence[Project], ctx: Context) -> list[Problem]:
     """Rows of one ``project_group`` share region and category; phases given are distinct."""
     groups: dict[str, list[Project]] = {}
@@ -252,6 +273,7 @@ RULES: dict[str, RuleFn] = {
     "timeline_agrees": rule_timeline_agrees,
     "no_noise": rule_no_noise,
     "county_in_region": rule_county_in_region,
+    "place_known": rule_place_known,
     "groups_consistent": rule_groups_consistent,
     "one_row_per_entity": rule_one_row_per_entity,
 }
@@ -297,6 +319,30 @@ def target_problems(targets: Sequence[Target], ctx: Context) -> list[Problem]:
     return out
 
 
+def gazetteer_problems(places: Sequence[Place], ctx: Context, areas: AdminAreas | None) -> list[Problem]:
+    """Places belong to a registered region and lie inside its polygon and their county's."""
+    counties = counties_by_region(ctx.divisions)
+    out: list[Problem] = []
+    for place in places:
+        def bad(field_name: str, message: str, place: Place = place) -> None:
+            out.append(Problem("data/gazetteer.csv", place.source_row, field_name, message, place.place_id))
+
+        if place.region not in ctx.plans:
+            bad("region", f"{place.region!r} is not a registered plan code")
+            continue
+        if place.county_adcode and place.county_adcode not in counties.get(place.region, {}):
+            bad("county_adcode", f"{place.county_adcode} is not a county of {place.region}")
+            continue
+        if areas is None:
+            continue
+        if not areas.contains(place.region, place.lon, place.lat):
+            bad("lon", f"({place.lon}, {place.lat}) lies outside the {place.region} polygon")
+        elif place.county_adcode and not areas.county_contains(place.county_adcode, place.lon, place.lat):
+            inside = areas.county_of(place.region, place.lon, place.lat)
+            bad("county_adcode", f"({place.lon}, {place.lat}) lies in {inside}, not in {place.county_adcode}")
+    return out
+
+
 def validate(settings: Settings, *, rules: Sequence[str] | None = None) -> ValidationReport:
     """Load everything and run every rule, collecting all problems in one pass.
 
@@ -318,7 +364,22 @@ def validate(settings: Settings, *, rules: Sequence[str] | None = None) -> Valid
     except BoundaryError as err:
         divisions = ()
         problems.extend(err.problems)
-    ctx = Context(plans, divisions, retired_ids_from_dir(settings.projects_dir))
+    places: tuple[Place, ...] = ()
+    gazetteer_report = None
+    if settings.gazetteer_path.exists():
+        gazetteer_report = read_gazetteer(settings.gazetteer_path, display_name="data/gazetteer.csv")
+        places = gazetteer_report.places
+        problems.extend(gazetteer_report.problems)
+    ctx = Context(plans, divisions, retired_ids_from_dir(settings.projects_dir), places)
+    if places:
+        try:
+            areas: AdminAreas | None = admin_areas_from_frames(
+                boundaries_from_dir(settings.boundaries_dir, level="region"),
+                boundaries_from_dir(settings.boundaries_dir, level="county"))
+        except BoundaryError as err:
+            areas = None
+            problems.extend(err.problems)
+        problems.extend(gazetteer_problems(places, ctx, areas))
     catalog = read_catalog(settings.projects_dir, root=root)
     problems.extend(catalog.problems)
     for name in rules or RULES:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from geo.catalog import COLUMNS
 from geo.errors import CatalogError
 from geo.settings import Settings
 from geo.validate import RULES, validate
@@ -17,6 +19,15 @@ from .conftest import ROOT, RowEditor
 
 def problems_of(settings: Settings) -> list[str]:
     return [str(p) for p in validate(settings).problems]
+
+
+def write_catalog(path: Path, **cells: str) -> None:
+    """A one-row catalogue file with the given cells (others empty)."""
+    header = list(COLUMNS)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerow({c: cells.get(c, "") for c in header})
 
 
 def test_fixture_catalogue_is_valid(settings: Settings) -> None:
@@ -93,10 +104,9 @@ def test_quote_in_preamble_is_refused(settings: Settings, project_root: Path) ->
     quote = "完善生活垃圾“分类投放、分类收集、分类运输、分类处理”体系"
     first = text.find(quote)
     assert 0 <= first < text.find("全文如下")
-    header = (project_root / "data/projects/ZHUZHOU.csv").read_text(encoding="utf-8").splitlines()[0]
-    row = (f"JINSHI-001,JINSHI,,,津市市城镇生活垃圾收转运体系,,biomass_waste,,true,,,,,,,,,announced,,new,,,,,,,,,,,"
-           f"JINSHI,{quote},{first},")
-    (project_root / "data/projects/JINSHI.csv").write_text(header + "\n" + row + "\n", encoding="utf-8")
+    write_catalog(project_root / "data/projects/JINSHI.csv", id="JINSHI-001", region="JINSHI",
+                  name_zh="津市市城镇生活垃圾收转运体系", category="biomass_waste", is_programme="true",
+                  status="announced", action="new", plan="JINSHI", quote=quote, quote_offset=str(first))
     problems = [p for p in validate(settings).problems if p.record_id == "JINSHI-001"]
     assert [p.field for p in problems] == ["quote_offset"]
     assert "preamble" in problems[0].message and str(text.find(quote, first + 1)) in problems[0].message
@@ -106,10 +116,9 @@ def test_noise_in_name_is_refused(settings: Settings, project_root: Path) -> Non
     text = (project_root / "data/plans/YUNCHENG.txt").read_text(encoding="utf-8")
     quote = "深入学习贯彻365体育投注生态文明思想"
     offset = text.find(quote)
-    header = (project_root / "data/projects/ZHUZHOU.csv").read_text(encoding="utf-8").splitlines()[0]
-    row = (f"YUNCHENG-001,YUNCHENG,,,365体育投注生态文明思想,,other,,false,,,,,,,,,announced,,new,,,,,,,,,,,"
-           f"YUNCHENG,{quote},{offset},")
-    (project_root / "data/projects/YUNCHENG.csv").write_text(header + "\n" + row + "\n", encoding="utf-8")
+    write_catalog(project_root / "data/projects/YUNCHENG.csv", id="YUNCHENG-001", region="YUNCHENG",
+                  name_zh="365体育投注生态文明思想", category="other", is_programme="false", status="announced",
+                  action="new", plan="YUNCHENG", quote=quote, quote_offset=str(offset))
     problems = [p for p in validate(settings).problems if p.record_id == "YUNCHENG-001"]
     assert [p.field for p in problems] == ["name_zh"]
     assert "365体育投注" in problems[0].message
@@ -175,7 +184,7 @@ def test_every_rule_is_exercised_by_a_bad_row() -> None:
     # the parametrised cases above cover each registered rule; keep the registry and tests in step
     assert set(RULES) == {
         "unique_ids", "plan_known", "quote_in_plan", "quote_names_project", "verbatim_fields",
-        "capacity_agrees", "timeline_agrees", "no_noise", "county_in_region", "groups_consistent",
+        "capacity_agrees", "timeline_agrees", "no_noise", "county_in_region", "place_known", "groups_consistent",
         "one_row_per_entity",
     }
 
