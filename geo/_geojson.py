@@ -63,7 +63,12 @@ def collection_to_bytes(features: Iterable[Mapping[str, Any]], *, name: str | No
     head: dict[str, Any] = {"type": "FeatureCollection"}
     if name:
         head["name"] = name
-    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":"), allow_nan=False) for f in features]
+    features = list(features)
     prefix = json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1]
-    body = ",\n".join(lines)
-    return (prefix + ',"features":[\n' + body + ("\n" if lines else "") + "]}\n").encode("utf-8")
+    if not features:
+        return (prefix + ',"features":[\n]}\n').encode("utf-8")
+    # one C-level dump, then a line break before each feature; the separator cannot occur
+    # inside a JSON string, where its quotes would be escaped
+    body = json.dumps(features, ensure_ascii=False, separators=(",", ":"), allow_nan=False)[1:-1]
+    body = body.replace('},{"type":"Feature",', '},\n{"type":"Feature",')
+    return (prefix + ',"features":[\n' + body + "\n]}\n").encode("utf-8")

@@ -1,0 +1,443 @@
+"""The layers stage: catalogue + geocoding results → published layers in ``layers/``.
+
+``python -m geo build`` writes, deterministically (sorted features, 6-decimal
+coordinates, no timestamps):
+
+* ``projects.geojson`` – every project; ``<category>.geojson`` – one per category;
+* ``boundaries.geojson`` – regions and counties; ``targets.csv`` – the plans' targets;
+* ``schema.json`` – the machine-readable schema of the project properties, and
+  ``README.md`` – the same, for people.
+
+:func:`projects_frame` is the one place where catalogue rows become shapely points
+(x = lon, y = lat).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._atomic import atomic_write_bytes, atomic_write_text
+from ._csvio import format_number, rows_to_csv
+from ._geojson import collection_to_bytes, geometry_to_mapping
+from .catalog import Project
+from .errors import LayerError, Problem
+from .geocode import GeocodedRow
+from .plans import PlanSource
+from .targets import COLUMNS as TARGET_COLUMNS
+from .targets import Target
+from .vocabulary import DEFINITIONS, Action, Category, Precision, Status
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One property of the project layers.
+
+    Attributes
+    ----------
+    name : str
+        Property name (units are part of the name: ``power_mw``).
+    type : str
+        ``string``, ``integer``, ``number`` or ``boolean``.
+    description : str
+    unit : str
+        Unit of a number ('' for none).
+    enum : tuple of str
+        Allowed values of a vocabulary field ('' for free values).
+    shp : str
+        Name in Shapefiles (at most 10 bytes).
+    """
+
+    name: str
+    type: str
+    description: str
+    unit: str = ""
+    enum: tuple[str, ...] = ()
+    shp: str = ""
+
+
+def _values(vocab: Iterable[Any]) -> tuple[str, ...]:
+    return tuple(v.value for v in vocab)
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("id", "string", "stable project id REGION-NNN (never reused)", shp="id"),
+    Field("name_zh", "string", "name as the plan gives it", shp="name_zh"),
+    Field("name_en", "string", "English name", shp="name_en"),
+    Field("region", "string", "plan / region code", enum=("JINSHI", "JIAXING", "ZHUZHOU", "YUNCHENG", "KUNDULUN"),
+          shp="region"),
+    Field("region_zh", "string", "region name", shp="region_zh"),
+    Field("category", "string", "kind of project (see vocabulary)", enum=_values(Category), shp="category"),
+    Field("subtype", "string", "free subtype, snake_case", shp="subtype"),
+    Field("is_programme", "boolean", "a named programme covering an area rather than one facility", shp="programme"),
+    Field("project_group", "string", "shared by the phases of one project", shp="group"),
+    Field("phase", "string", "phase as written (一期, 二期 ...)", shp="phase"),
+    Field("capacity_text", "string", "capacity words verbatim from the plan", shp="cap_text"),
+    Field("power_mw", "number", "power capacity", unit="MW", shp="power_mw"),
+    Field("storage_mwh", "number", "stored energy capacity", unit="MWh", shp="stor_mwh"),
+    Field("voltage_kv", "number", "voltage (not a capacity)", unit="kV", shp="volt_kv"),
+    Field("transformer_mva", "number", "transformer capacity", unit="MVA", shp="trans_mva"),
+    Field("area_ha", "number", "area", unit="ha", shp="area_ha"),
+    Field("throughput_t_per_yr", "number", "throughput", unit="t/yr", shp="thru_t_yr"),
+    Field("length_km", "number", "length", unit="km", shp="length_km"),
+    Field("status", "string", "project stage (GEM-style vocabulary)", enum=_values(Status), shp="status"),
+    Field("status_text", "string", "the plan's status words verbatim", shp="stat_text"),
+    Field("action", "string", "what the plan does to the project", enum=_values(Action), shp="action"),
+    Field("year_start", "integer", "first year of the project's interval (null = open)", unit="year", shp="yr_start"),
+    Field("year_end", "integer", "year the project is due (null = not stated)", unit="year", shp="yr_end"),
+    Field("timeline_text", "string", "the words that set the years, verbatim", shp="time_text"),
+    Field("place_text", "string", "place words of the plan, verbatim", shp="place_text"),
+    Field("county_adcode", "string", "county-level division the plan or a cited source fixes ('' = not fixed)",
+          shp="county"),
+    Field("county_zh", "string", "name of the county of the point", shp="county_zh"),
+    Field("point_county_adcode", "string", "county-level division the point lies in", shp="pt_county"),
+    Field("precision", "string", "how well the point locates the project", enum=_values(Precision), shp="precision"),
+    Field("geocode_status", "string", "resolved / fallback (county or region point) / ambiguous",
+          enum=("resolved", "fallback", "ambiguous"), shp="geo_status"),
+    Field("geocode_provider", "string", "provider that answered (override, gazetteer, admin, ...)", shp="geo_prov"),
+    Field("geocode_source", "string", "citation of the coordinate", shp="geo_source"),
+    Field("place_id", "string", "gazetteer place that locates the project", shp="place_id"),
+    Field("plan", "string", "plan quoted", shp="plan"),
+    Field("plan_title", "string", "title of the plan", shp="plan_title"),
+    Field("quote", "string", "sentence of the plan that names the project, verbatim", shp="quote"),
+    Field("quote_offset", "integer", "offset of the quote in the plan text (Unicode code points)", shp="quote_off"),
+    Field("notes", "string", "reviewer notes", shp="notes"),
+)
+FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
+BOUNDARY_FIELDS = ("region", "adcode", "name_zh", "level", "parent_adcode")
+
+
+def _property(project: Project, name: str) -> Any:
+    value = getattr(project, name)
+    if hasattr(value, "value"):
+        return value.value
+    return value
+
+
+def project_properties(project: Project, row: GeocodedRow, plan: PlanSource, county_names: dict[str, str]
+                       ) -> dict[str, Any]:
+    """The layer properties of one project, in :data:`FIELDS` order."""
+    out: dict[str, Any] = {}
+    for f in FIELDS:
+        if f.name == "region_zh":
+            out[f.name] = plan.region_zh
+        elif f.name == "county_zh":
+            out[f.name] = county_names.get(row.county_adcode, "")
+        elif f.name == "point_county_adcode":
+            out[f.name] = row.county_adcode
+        elif f.name == "precision":
+            out[f.name] = row.result.precision.value
+        elif f.name == "geocode_status":
+            out[f.name] = row.status
+        elif f.name == "geocode_provider":
+            out[f.name] = row.result.provider
+        elif f.name == "geocode_source":
+            out[f.name] = row.result.source
+        elif f.name == "plan_title":
+            out[f.name] = plan.title
+        else:
+            out[f.name] = _property(project, f.name)
+    return out
+
+
+def projects_frame(projects: Sequence[Project], geocoded: Sequence[GeocodedRow], plans: dict[str, PlanSource],
+                   county_names: dict[str, str]) -> gpd.GeoDataFrame:
+    """Join the catalogue with its geocoding results into a WGS-84 point frame, sorted by id.
+
+    Raises
+    ------
+    LayerError
+        A project has no geocoding result (run ``python -m geo geocode``) or a result has no project.
+    """
+    import geopandas as gpd
+    import shapely
+
+    points = {r.id: r for r in geocoded}
+    problems = [Problem(p.source_file, p.source_row, "id", "has no geocoding result: run python -m geo geocode",
+                        p.id) for p in projects if p.id not in points]
+    known = {p.id for p in projects}
+    problems += [Problem("data/geocoded.csv", None, "id", f"{rid} is not in the catalogue: rerun the geocoding")
+                 for rid in points if rid not in known]
+    if problems:
+        raise LayerError(problems, "the geocoding results do not match the catalogue")
+    ordered = sorted(projects, key=lambda p: _sort_key(p.id))
+    records = [project_properties(p, points[p.id], plans[p.plan], county_names) for p in ordered]
+    lon = [points[p.id].result.lon for p in ordered]
+    lat = [points[p.id].result.lat for p in ordered]
+    frame = gpd.GeoDataFrame(records, columns=list(FIELD_NAMES),
+                             geometry=shapely.points(lon, lat), crs="EPSG:4326")
+    return typed_frame(frame)
+
+
+def typed_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Give every schema column its type: Int64, float64, bool or str ('' for missing text)."""
+    import pandas as pd
+
+    out = frame.copy()
+    for f in FIELDS:
+        if f.name not in out.columns:
+            out[f.name] = None
+        if f.type == "integer":
+            out[f.name] = pd.array(pd.to_numeric(out[f.name], errors="coerce"), dtype="Int64")
+        elif f.type == "number":
+            out[f.name] = pd.to_numeric(out[f.name], errors="coerce").astype("float64")
+        elif f.type == "boolean":
+            out[f.name] = out[f.name].astype(bool)
+        else:
+            out[f.name] = out[f.name].fillna("").astype(str)
+    return out[[*FIELD_NAMES, out.geometry.name]]
+
+
+def _sort_key(rid: str) -> tuple[str, int]:
+    region, _, num = rid.rpartition("-")
+    return region, int(num) if num.isdigit() else 0
+
+
+def _clean(value: Any) -> Any:
+    """Frame cells as JSON values: NaN/NA/None → null, numpy scalars → Python."""
+    import pandas as pd
+
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def _column_values(series: Any) -> list[Any]:
+    """A column as JSON-ready Python values (missing → None, numbers rounded to 6 decimals)."""
+    import numpy as np
+    import pandas as pd
+
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return [bool(v) for v in series.tolist()]
+    if pd.api.types.is_integer_dtype(series.dtype):
+        return [None if v is pd.NA or v is None else int(v) for v in series.astype(object).tolist()]
+    if pd.api.types.is_float_dtype(series.dtype):
+        values = np.round(series.to_numpy(dtype="float64"), 6)
+        return [None if v != v else v for v in values.tolist()]
+    obj = series.astype(object)
+    return obj.where(series.notna(), None).tolist()  # type: ignore[no-any-return]
+
+
+def frame_to_geojson(frame: gpd.GeoDataFrame, *, name: str) -> bytes:
+    """RFC 7946 bytes of a WGS-84 frame (deterministic; see :mod:`geo._geojson`).
+
+    Raises
+    ------
+    LayerError
+        The frame is not in EPSG:4326.
+    """
+    import numpy as np
+    import shapely
+
+    if frame.crs is None or frame.crs.to_epsg() != 4326:
+        raise LayerError([Problem(name, None, "crs", f"GeoJSON must be EPSG:4326 (RFC 7946), got {frame.crs}")])
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    values = [_column_values(frame[c]) for c in columns]
+    geoms = frame.geometry.to_numpy()
+    points = len(geoms) and bool((shapely.get_type_id(geoms) == 0).all())
+    if points:
+        xy = np.round(shapely.get_coordinates(geoms), 6).tolist()
+        geometries: list[Any] = [{"type": "Point", "coordinates": c} for c in xy]
+    else:
+        geometries = [geometry_to_mapping(g) if g is not None else None for g in geoms]
+    features = [
+        {"type": "Feature", "properties": dict(zip(columns, row, strict=True)), "geometry": geometry}
+        for row, geometry in zip(zip(*values, strict=True) if columns else [()] * len(geoms), geometries,
+                                 strict=True)
+    ]
+    return collection_to_bytes(features, name=name)
+
+
+def targets_to_csv(targets: Sequence[Target]) -> str:
+    """The targets table, sorted by id."""
+    rows = []
+    for t in sorted(targets, key=lambda t: (t.region, t.id)):
+        row = {c: getattr(t, c) for c in TARGET_COLUMNS}
+        row["value"] = format_number(t.value)
+        row["unit"] = t.unit.value
+        row["comparator"] = t.comparator.value
+        row["year"] = "" if t.year is None else str(t.year)
+        row["baseline_year"] = "" if t.baseline_year is None else str(t.baseline_year)
+        row["quote_offset"] = str(t.quote_offset)
+        rows.append(row)
+    return rows_to_csv(rows, TARGET_COLUMNS)
+
+
+def schema_document() -> dict[str, Any]:
+    """The machine-readable schema of the project layers (Frictionless Table Schema style)."""
+    fields = []
+    for f in FIELDS:
+        entry: dict[str, Any] = {"name": f.name, "type": f.type, "description": f.description,
+                                 "shapefile_name": f.shp}
+        if f.unit:
+            entry["unit"] = f.unit
+        if f.enum:
+            entry["constraints"] = {"enum": list(f.enum)}
+        fields.append(entry)
+    return {
+        "name": "carbon-peak-projects",
+        "crs": "EPSG:4326 (RFC 7946 GeoJSON); geometry: Point (lon, lat)",
+        "primaryKey": "id",
+        "fields": fields,
+        "vocabularies": {
+            vocab.__name__.lower(): {v.value: DEFINITIONS[v] for v in vocab}
+            for vocab in (Category, Status, Action, Precision)
+        },
+    }
+
+
+def readme_text(counts: dict[str, int]) -> str:
+    """``layers/README.md``: what each file is and every property with type and unit."""
+    lines = [
+        "# Published layers",
+        "",
+        "Built by `python -m geo build` from `data/projects/` (catalogue), `data/geocoded.csv` (points) and",
+        "`data/boundaries/`. Do not edit by hand: rebuild. Rebuilding from the same inputs gives byte-identical",
+        "files (features sorted by id, coordinates to 6 decimals, no timestamps).",
+        "",
+        "| file | what |",
+        "|---|---|",
+        f"| `projects.geojson` | every project ({counts.get('projects', 0)} points), RFC 7946, EPSG:4326 |",
+        "| `<category>.geojson` | the projects of one category (one file per category of the vocabulary, "
+        "empty ones included) |",
+        "| `boundaries.geojson` | the five regions (`level` = region) and their county-level divisions "
+        "(`level` = county) |",
+        "| `targets.csv` | the plans' quantitative targets (see `data/projects/README.md`) |",
+        "| `schema.json` | this schema, machine-readable (fields, types, units, vocabularies, Shapefile names) |",
+        "",
+        "Every point carries its `precision` — `exact`, `site`, `town`, `county`, `region` — and the source of",
+        "its coordinate. A `county` or `region` point is a representative point of the polygon, **not a site**.",
+        "",
+        "## Project properties",
+        "",
+        "| property | type | unit | Shapefile | description |",
+        "|---|---|---|---|---|",
+    ]
+    for f in FIELDS:
+        desc = f.description + (f" — one of: {', '.join(f'`{v}`' for v in f.enum)}" if f.enum else "")
+        lines.append(f"| `{f.name}` | {f.type} | {f.unit} | `{f.shp}` | {desc} |")
+    lines += ["", "## Vocabularies", ""]
+    for vocab in (Category, Status, Action, Precision):
+        lines += [f"### {vocab.__name__.lower()}", "", "| value | meaning |", "|---|---|"]
+        lines += [f"| `{v.value}` | {DEFINITIONS[v]} |" for v in vocab]
+        lines.append("")
+    lines += [
+        "## Exports",
+        "",
+        "`python -m geo export` writes a filtered selection as GeoJSON, GeoPackage, CSV, Shapefile or KML in",
+        "EPSG:4326, EPSG:4490 (CGCS2000) or GCJ-02 (for Gaode / Tencent basemaps). See the main README.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """What a build wrote: file name → number of features (or rows)."""
+
+    files: dict[str, int]
+
+
+def build_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets: Sequence[Target],
+                 out_dir: Path) -> BuildResult:
+    """Write every layer into ``out_dir`` atomically.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        From :func:`projects_frame`.
+    boundaries : GeoDataFrame
+        Regions and counties (``level`` tells which), EPSG:4326.
+    targets : sequence of Target
+    out_dir : Path
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files: dict[str, int] = {}
+    atomic_write_bytes(out_dir / "projects.geojson", frame_to_geojson(frame, name="projects"))
+    files["projects.geojson"] = len(frame)
+    for category in Category:
+        part = frame[frame["category"] == category.value]
+        atomic_write_bytes(out_dir / f"{category.value}.geojson", frame_to_geojson(part, name=category.value))
+        files[f"{category.value}.geojson"] = len(part)
+    atomic_write_bytes(out_dir / "boundaries.geojson", frame_to_geojson(boundaries, name="boundaries"))
+    files["boundaries.geojson"] = len(boundaries)
+    atomic_write_text(out_dir / "targets.csv", targets_to_csv(targets))
+    files["targets.csv"] = len(targets)
+    atomic_write_text(out_dir / "schema.json",
+                      json.dumps(schema_document(), ensure_ascii=False, indent=1) + "\n")
+    atomic_write_text(out_dir / "README.md", readme_text({"projects": len(frame)}))
+    log.info("layers: %d projects in %d files written to %s", len(frame), len(files), out_dir)
+    return BuildResult(files)
+
+
+def boundaries_frame(regions: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Regions then counties, one frame, sorted (region, level, adcode)."""
+    import pandas as pd
+
+    both = pd.concat([regions, counties], ignore_index=True)
+    both = both.sort_values(["region", "level", "adcode"], key=lambda s: s.map(_level_order) if s.name == "level"
+                            else s).reset_index(drop=True)
+    return both[[*BOUNDARY_FIELDS, "geometry"]]
+
+
+def _level_order(level: str) -> int:
+    return 0 if level == "region" else 1
+
+
+def build_from_settings(settings: Settings, *, out_dir: Path | None = None) -> BuildResult:
+    """Load catalogue, geocoding results, boundaries and targets, then :func:`build_layers`.
+
+    Raises
+    ------
+    CatalogError, LayerError, BoundaryError, PlanError
+        When an input is broken; nothing is written then.
+    """
+    from .boundaries import boundaries_from_dir
+    from .catalog import catalog_from_dir
+    from .geocode import geocoded_from_csv
+    from .plans import sources_from_dir
+    from .targets import targets_from_dir
+
+    projects = catalog_from_dir(settings.projects_dir, root=settings.root)
+    targets = targets_from_dir(settings.projects_dir, root=settings.root)
+    geocoded = geocoded_from_csv(settings.geocoded_path)
+    regions = boundaries_from_dir(settings.boundaries_dir, level="region")
+    counties = boundaries_from_dir(settings.boundaries_dir, level="county")
+    names = dict(zip(counties["adcode"], counties["name_zh"], strict=True))
+    frame = projects_frame(projects, geocoded, sources_from_dir(settings.plans_dir), names)
+    return build_layers(frame, boundaries_frame(regions, counties), targets, out_dir or settings.layers_dir)
+
+
+def projects_from_layers(layers_dir: Path) -> gpd.GeoDataFrame:
+    """Read the published ``projects.geojson`` back into a frame with the schema's column types.
+
+    Raises
+    ------
+    LayerError
+        The file is missing or unreadable (run ``python -m geo build``).
+    """
+    import geopandas as gpd
+    import pandas as pd
+
+    path = layers_dir / "projects.geojson"
+    try:
+        frame = gpd.read_file(path, engine="pyogrio")
+    except Exception as err:  # pyogrio's DataSourceError and friends
+        raise LayerError([Problem(str(path), None, None, f"cannot read layer: {err}; run python -m geo build")]) \
+            from err
+    return typed_frame(frame)

@@ -1,0 +1,231 @@
+"""Exports read back with geopandas / pyogrio holding the same features, values and CRS."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+from geo.boundaries import boundaries_from_dir
+from geo.crs import gcj02_to_wgs84, offset_metres
+from geo.errors import ExportError
+from geo.export import (
+    Format,
+    Selection,
+    export_to_bytes,
+    export_to_path,
+    select_projects,
+    shapefile_frame,
+    targets_table,
+)
+from geo.layers import FIELDS, boundaries_frame, projects_from_layers
+
+from .conftest import ROOT
+
+LAYERS = ROOT / "layers"
+
+
+@pytest.fixture(scope="module")
+def frame() -> gpd.GeoDataFrame:
+    return projects_from_layers(LAYERS)
+
+
+@pytest.fixture(scope="module")
+def zhuzhou(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return select_projects(frame, Selection(regions=("ZHUZHOU",)))
+
+
+def _read(path: Path, **kwargs: object) -> gpd.GeoDataFrame:
+    return gpd.read_file(path, engine="pyogrio", **kwargs)
+
+
+def _same_values(back: pd.DataFrame, original: gpd.GeoDataFrame, names: dict[str, str] | None = None) -> None:
+    names = names or {}
+    back = back.set_index(names.get("id", "id"))
+    for _, row in original.iterrows():
+        got = back.loc[row["id"]]
+        assert got[names.get("name_zh", "name_zh")] == row["name_zh"]
+        if pd.notna(row["power_mw"]):
+            assert float(got[names.get("power_mw", "power_mw")]) == pytest.approx(row["power_mw"])
+
+
+def test_geojson_round_trip(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    path = tmp_path / "z.geojson"
+    export_to_path(zhuzhou, path)
+    back = _read(path)
+    assert back.crs.to_epsg() == 4326 and len(back) == len(zhuzhou)
+    _same_values(back, zhuzhou)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert "crs" not in doc
+    assert doc["features"][0]["geometry"]["coordinates"][0] > 100  # longitude first
+
+
+def test_geopackage_holds_all_layers_and_boundaries(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    bounds = boundaries_frame(boundaries_from_dir(ROOT / "data/boundaries", level="region"),
+                              boundaries_from_dir(ROOT / "data/boundaries", level="county"))
+    path = tmp_path / "z.gpkg"
+    export_to_path(zhuzhou, path, crs="EPSG:4490", boundaries=bounds, targets=targets_table(LAYERS))
+    layers = {name for name, _ in pyogrio.list_layers(path)}
+    assert {"projects", "boundaries", "targets"} | set(zhuzhou["category"]) <= layers
+    back = _read(path, layer="projects")
+    assert back.crs.to_epsg() == 4490
+    _same_values(back, zhuzhou)
+    assert len(_read(path, layer="boundaries")) == len(bounds)
+    assert "尧" not in "".join(_read(path, layer="targets")["quote"])  # real quotes, not heading debris
+
+
+def test_csv_has_lon_lat_and_wkt(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    path = tmp_path / "z.csv"
+    export_to_path(zhuzhou, path)
+    table = pd.read_csv(path, encoding="utf-8-sig", dtype={"county_adcode": str})
+    assert list(table.columns[:2]) == ["lon", "lat"] and "wkt" in table.columns
+    first = table.iloc[0]
+    assert shapely.from_wkt(first["wkt"]).equals_exact(shapely.Point(first["lon"], first["lat"]), 1e-9)
+    _same_values(table, zhuzhou)
+    back = pyogrio.read_dataframe(path, X_POSSIBLE_NAMES="lon", Y_POSSIBLE_NAMES="lat")
+    assert back.geometry.iloc[0].x == pytest.approx(first["lon"])
+    assert len(back) == len(zhuzhou)
+
+
+@pytest.mark.parametrize("encoding", ["UTF-8", "GBK"])
+def test_shapefile_round_trip_keeps_chinese(zhuzhou: gpd.GeoDataFrame, tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "z.shp"
+    written = export_to_path(zhuzhou, path, encoding=encoding)
+    names = {p.name for p in written}
+    assert {"z.shp", "z.shx", "z.dbf", "z.prj", "z.cpg", "z_aliases.csv"} <= names
+    assert (tmp_path / "z.cpg").read_text() == encoding
+    back = _read(path, encoding=encoding)
+    short = {f.name: f.shp for f in FIELDS}
+    _same_values(back, zhuzhou, short)
+    aliases = pd.read_csv(tmp_path / "z_aliases.csv", encoding="utf-8-sig")
+    assert dict(zip(aliases["shapefile_name"], aliases["name"], strict=True))["thru_t_yr"] == "throughput_t_per_yr"
+    # long quotes are cut at a character boundary, said so in the alias table, never garbled
+    for quote_back, quote in zip(back.set_index("id").loc[zhuzhou["id"], "quote"], zhuzhou["quote"], strict=True):
+        assert quote_back == quote or (quote_back.endswith("...") and quote.startswith(quote_back[:-3]))
+    assert "cut to 254 bytes" in aliases.set_index("name").loc["quote", "notes"]
+
+
+def test_zipped_shapefile_in_memory_for_downloads(zhuzhou: gpd.GeoDataFrame) -> None:
+    export = export_to_bytes(zhuzhou, "shp", encoding="GBK")
+    assert export.filename.endswith(".zip") and export.media_type == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(export.data)) as archive:
+        assert archive.read("carbon_peak_projects.cpg") == b"GBK"
+    back = gpd.read_file(io.BytesIO(export.data), encoding="GBK")
+    assert set(back["id"]) == set(zhuzhou["id"])
+
+
+def test_kml_round_trip(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    path = tmp_path / "z.kml"
+    export_to_path(zhuzhou, path)
+    back = _read(path)
+    assert back.crs.to_epsg() == 4326 and len(back) == len(zhuzhou)
+    assert set(back["Name"]) == set(zhuzhou["name_zh"])
+
+
+def test_gcj02_export_is_shifted_and_labelled(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    path = tmp_path / "z.gpkg"
+    export_to_path(zhuzhou, path, crs="GCJ-02")
+    back = _read(path, layer="projects").set_index("id")
+    assert "GCJ-02" in back.crs.to_wkt() and back.crs.to_epsg() is None
+    info = pyogrio.read_info(path, layer="projects")
+    assert "NOT an EPSG CRS" in info["layer_metadata"]["DESCRIPTION"]
+    original = zhuzhou.set_index("id")
+    for rid in original.index[:10]:
+        g = back.loc[rid, "geometry"]
+        w = original.loc[rid, "geometry"]
+        assert 300 < offset_metres(g.x, g.y, w.x, w.y) < 1000
+        assert offset_metres(*gcj02_to_wgs84(g.x, g.y), w.x, w.y) < 0.5
+
+
+def test_filters(frame: gpd.GeoDataFrame) -> None:
+    sel = select_projects(frame, Selection(categories=("pumped_storage",), statuses=("construction",)))
+    assert set(sel["category"]) == {"pumped_storage"} and set(sel["status"]) == {"construction"}
+    due = select_projects(frame, Selection(due_by=2025))
+    assert (due["year_end"] <= 2025).all()
+    box = select_projects(frame, Selection(bbox=(112.9, 26.0, 114.2, 28.1)))
+    assert set(box["region"]) == {"ZHUZHOU"}
+
+
+@pytest.mark.parametrize(
+    ("selection", "message"),
+    [(Selection(categories=("windmill",)), "unknown category"), (Selection(statuses=("planned",)), "unknown status"),
+     (Selection(regions=("BEIJING",)), "unknown region"), (Selection(regions=("KUNDULUN",), categories=("wind",)),
+                                                          "match no project"),
+     (Selection(bbox=(114.0, 27.0, 113.0, 28.0)), "bad bounding box")],
+)
+def test_bad_filters_are_refused(frame: gpd.GeoDataFrame, selection: Selection, message: str) -> None:
+    with pytest.raises(ExportError, match=message):
+        select_projects(frame, selection)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "crs", "encoding", "message"),
+    [("geojson", "EPSG:4490", "UTF-8", "RFC 7946"), ("kml", "GCJ-02", "UTF-8", "KML is WGS-84"),
+     ("xlsx", "EPSG:4326", "UTF-8", "unknown format"), ("gpkg", "EPSG:3857", "UTF-8", "unsupported CRS"),
+     ("shp", "EPSG:4326", "latin-1", "unknown encoding"), ("csv", "EPSG:4326", "GBK", "Shapefiles only")],
+)
+def test_bad_requests_are_refused(zhuzhou: gpd.GeoDataFrame, fmt: str, crs: str, encoding: str,
+                                  message: str) -> None:
+    with pytest.raises(ExportError, match=message):
+        export_to_bytes(zhuzhou, fmt, crs=crs, encoding=encoding)
+
+
+def test_text_gbk_cannot_hold_is_named(zhuzhou: gpd.GeoDataFrame) -> None:
+    bad = zhuzhou.copy()
+    bad.loc[bad.index[0], "name_zh"] = "株洲𠀀站"  # CJK Extension B: not in GBK
+    with pytest.raises(ExportError, match=f"project {bad.iloc[0]['id']}, field name_zh"):
+        shapefile_frame(bad, "GBK")
+
+
+def test_failed_export_leaves_existing_file_untouched(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    path = tmp_path / "z.geojson"
+    path.write_text("keep me", encoding="utf-8")
+    with pytest.raises(ExportError):
+        export_to_path(zhuzhou, path, crs="EPSG:4490")
+    assert path.read_text(encoding="utf-8") == "keep me"
+    assert [p.name for p in tmp_path.iterdir()] == ["z.geojson"]
+
+
+def test_exports_are_deterministic(zhuzhou: gpd.GeoDataFrame) -> None:
+    for fmt in (Format.GEOJSON, Format.CSV, Format.SHP):
+        assert export_to_bytes(zhuzhou, fmt).data == export_to_bytes(zhuzhou, fmt).data
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "geo", "export", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def test_cli_exports_in_one_command(tmp_path: Path) -> None:
+    out = tmp_path / "wind.gpkg"
+    result = _cli(str(out), "--category", "wind", "--crs", "EPSG:4490")
+    assert result.returncode == 0, result.stderr
+    back = _read(out, layer="projects")
+    assert set(back["category"]) == {"wind"} and back.crs.to_epsg() == 4490
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--category", "windmill"], "unknown category"), (["--crs", "EPSG:9999"], "unsupported CRS"),
+     (["--format", "docx"], "unknown format"), (["--region", "KUNDULUN", "--category", "wind"], "match no project"),
+     (["--bbox", "1,2,3"], "bad bounding box")],
+)
+def test_cli_error_paths_write_nothing(tmp_path: Path, args: list[str], message: str) -> None:
+    out = tmp_path / "x.gpkg"
+    result = _cli(str(out), *args)
+    assert result.returncode == 2 and message in result.stderr
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_cli_refuses_a_directory(tmp_path: Path) -> None:
+    result = _cli(str(tmp_path))
+    assert result.returncode == 2 and "is a directory" in result.stderr
