@@ -1,0 +1,128 @@
+"""Interface labels in Chinese and English, and the translation of vocabulary values.
+
+Only interface words live here; data (names, quotes) is shown as the plans give it.
+"""
+
+from __future__ import annotations
+
+from .vocabulary import Action, Category, Precision, Status
+
+LANGUAGES = ("zh", "en")
+
+_UI: dict[str, tuple[str, str]] = {
+    "title": ("碳达峰项目地图", "Carbon-Peak Project Map"),
+    "subtitle": ("五个地区碳达峰方案中的具体项目——每个项目附方案原文", "Concrete projects of five carbon-peak plans — each with the plan's own sentence"),
+    "language": ("语言 / Language", "Language / 语言"),
+    "filters": ("筛选", "Filters"),
+    "region": ("地区", "Region"),
+    "all_regions": ("全部五个地区", "All five regions"),
+    "category": ("类别", "Category"),
+    "status": ("状态", "Status"),
+    "capacity": ("装机容量 (MW)", "Power capacity (MW)"),
+    "include_no_capacity": ("包括未注明容量的项目", "Include projects without a stated capacity"),
+    "year": ("时间轴年份", "Timeline year"),
+    "phases": ("该年份的进度", "Phase in that year"),
+    "search": ("按名称搜索", "Search by name"),
+    "search_help": ("中文或英文名称、编号", "Chinese or English name, or id"),
+    "colour_by": ("着色依据", "Colour by"),
+    "basemap": ("底图", "Basemap"),
+    "projects_shown": ("显示项目", "Projects shown"),
+    "of": ("共", "of"),
+    "map": ("地图", "Map"),
+    "table": ("项目表", "Table"),
+    "summary": ("地区概要", "Regional summary"),
+    "detail": ("项目详情", "Project detail"),
+    "detail_hint": ("点击地图上的项目或表格中的一行查看详情。", "Click a project on the map or a row of the table to see its detail."),
+    "quote": ("方案原文", "The plan's words"),
+    "downloads": ("下载当前选择", "Download the current selection"),
+    "precision_note": ("空心圆：县级或市级代表点，并非项目场址。", "Hollow circle: a county or region representative point, not the site."),
+    "capacity_by_category": ("各类别已注明装机容量 (MW)", "Stated power capacity by category (MW)"),
+    "targets_vs": ("方案目标与已编目项目容量对比 (MW)", "Plan targets against catalogued capacity (MW)"),
+    "no_targets": ("该地区方案没有以兆瓦计的装机目标。", "This plan sets no capacity target in MW."),
+    "target": ("目标", "Target"),
+    "catalogued": ("已编目项目", "Catalogued projects"),
+    "legend": ("图例", "Legend"),
+    "nothing": ("没有符合筛选条件的项目。", "No project matches the filters."),
+    "tianditu_missing": ("未设置 TIANDITU_KEY，天地图不可用。", "TIANDITU_KEY is not set: Tianditu is unavailable."),
+    "gaode_note": ("高德底图为 GCJ-02 坐标：叠加图层已转换为 GCJ-02。", "Gaode tiles are GCJ-02: overlays are shifted to GCJ-02."),
+    "source": ("坐标来源", "Coordinate source"),
+    "plan_title": ("方案", "Plan"),
+    "boundaries": ("行政边界", "Boundaries"),
+    "targets_table": ("目标表", "Targets"),
+}
+
+_CATEGORY_ZH = {
+    Category.WIND: "风电", Category.SOLAR: "光伏", Category.HYDRO: "水电", Category.PUMPED_STORAGE: "抽水蓄能",
+    Category.ENERGY_STORAGE: "新型储能", Category.SUBSTATION: "变电站与电网", Category.WETLAND: "湿地",
+    Category.LOGISTICS: "物流", Category.PORT_WATERWAY: "港口航道", Category.TRANSPORT: "交通",
+    Category.HYDROGEN: "氢能", Category.BIOMASS_WASTE: "生物质与垃圾发电", Category.GEOTHERMAL: "地热",
+    Category.GAS_OIL: "油气", Category.COAL_POWER: "煤电", Category.NUCLEAR: "核电", Category.CCUS: "CCUS",
+    Category.INDUSTRIAL_PARK: "产业园区", Category.INDUSTRIAL_PLANT: "工业企业", Category.CIRCULAR_ECONOMY: "循环经济",
+    Category.FOREST_ECOLOGY: "林业生态", Category.EV_CHARGING: "充换电设施", Category.DISTRICT_ENERGY: "区域能源",
+    Category.OTHER: "其他",
+}
+_CATEGORY_EN = {
+    Category.WIND: "Wind", Category.SOLAR: "Solar", Category.HYDRO: "Hydro", Category.PUMPED_STORAGE: "Pumped storage",
+    Category.ENERGY_STORAGE: "Energy storage", Category.SUBSTATION: "Substations & grid", Category.WETLAND: "Wetlands",
+    Category.LOGISTICS: "Logistics", Category.PORT_WATERWAY: "Ports & waterways", Category.TRANSPORT: "Transport",
+    Category.HYDROGEN: "Hydrogen", Category.BIOMASS_WASTE: "Biomass & waste-to-energy", Category.GEOTHERMAL: "Geothermal",
+    Category.GAS_OIL: "Gas & oil", Category.COAL_POWER: "Coal power", Category.NUCLEAR: "Nuclear", Category.CCUS: "CCUS",
+    Category.INDUSTRIAL_PARK: "Industrial parks", Category.INDUSTRIAL_PLANT: "Industrial plants",
+    Category.CIRCULAR_ECONOMY: "Circular economy", Category.FOREST_ECOLOGY: "Forests & ecology",
+    Category.EV_CHARGING: "EV charging", Category.DISTRICT_ENERGY: "District energy", Category.OTHER: "Other",
+}
+_STATUS = {
+    Status.ANNOUNCED: ("已提出", "Announced"), Status.PRE_CONSTRUCTION: ("前期", "Pre-construction"),
+    Status.CONSTRUCTION: ("在建/推进", "Construction"), Status.OPERATING: ("运行", "Operating"),
+    Status.SHELVED: ("搁置", "Shelved"), Status.CANCELLED: ("取消", "Cancelled"), Status.RETIRED: ("退役", "Retired"),
+    Status.PROTECTION: ("保护修复", "Protection"),
+}
+_PRECISION = {
+    Precision.EXACT: ("精确", "exact"), Precision.SITE: ("场址", "site"), Precision.TOWN: ("乡镇", "town"),
+    Precision.COUNTY: ("县级代表点", "county point"), Precision.REGION: ("市/区级代表点", "region point"),
+}
+_ACTION = {
+    Action.NEW: ("新建", "new"), Action.EXPANSION: ("扩建", "expansion"), Action.UPGRADE: ("改造升级", "upgrade"),
+    Action.CONVERSION: ("转换", "conversion"), Action.RELOCATION: ("搬迁", "relocation"),
+    Action.RESTORATION: ("修复", "restoration"), Action.PROTECTION: ("保护", "protection"),
+    Action.CLOSURE: ("关停", "closure"), Action.OPERATION: ("运行", "operation"),
+}
+_PHASE = {
+    "due": ("到期（应已完成）", "due by then"), "under_way": ("推进中", "under way"),
+    "planned": ("计划中（之后）", "planned later"), "no_year": ("未注明年份", "no year stated"),
+}
+_REGION = {
+    "JINSHI": ("津市市", "Jinshi"), "JIAXING": ("嘉兴市", "Jiaxing"), "ZHUZHOU": ("株洲市", "Zhuzhou"),
+    "YUNCHENG": ("运城市", "Yuncheng"), "KUNDULUN": ("昆都仑区", "Kundulun"),
+}
+_COLOUR_BY = {"category": ("类别", "Category"), "status": ("状态", "Status"), "phase": ("时间进度", "Timeline phase")}
+_BASEMAP = {
+    "carto": ("浅色底图 (CartoDB)", "Light (CartoDB)"), "osm": ("OpenStreetMap", "OpenStreetMap"),
+    "satellite": ("卫星影像 (Esri)", "Satellite (Esri)"), "tianditu": ("天地图", "Tianditu"),
+    "gaode": ("高德 (GCJ-02)", "Gaode (GCJ-02)"), "none": ("无底图", "No basemap"),
+}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def ui(key: str, lang: str) -> str:
+    """An interface label."""
+    return _pick(_UI[key], lang)
+
+
+def label(kind: str, value: str, lang: str) -> str:
+    """The label of a vocabulary value (``kind``: category, status, precision, action, phase,
+    region, colour_by, basemap); unknown values are shown as they are."""
+    if kind == "category":
+        table = _CATEGORY_ZH if lang == "zh" else _CATEGORY_EN
+        return table.get(Category(value), value) if value in Category._value2member_map_ else value
+    tables: dict[str, dict[str, tuple[str, str]]] = {
+        "status": {k.value: v for k, v in _STATUS.items()},
+        "precision": {k.value: v for k, v in _PRECISION.items()},
+        "action": {k.value: v for k, v in _ACTION.items()},
+        "phase": _PHASE, "region": _REGION, "colour_by": _COLOUR_BY, "basemap": _BASEMAP,
+    }
+    pair = tables[kind].get(value)
+    return _pick(pair, lang) if pair else value

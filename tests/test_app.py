@@ -1,0 +1,114 @@
+"""The Streamlit app through AppTest: widgets, state, counts, detail and downloads."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture
+def captured(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
+    """Bytes handed to download buttons, by file name."""
+    files: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self: Any, path_or_data: Any, mimetype: str, kind: Any, filename: str | None = None) -> str:
+        if isinstance(path_or_data, bytes) and filename:
+            files[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    yield files
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _shown(at: AppTest) -> str:
+    return str(at.metric[0].value)
+
+
+def test_starts_with_every_project(app: AppTest) -> None:
+    assert _shown(app) == "441 / 441"
+    assert app.title[0].value == "碳达峰项目地图"
+
+
+def test_filters_change_the_counts(app: AppTest) -> None:
+    app.multiselect(key="regions").set_value(["ZHUZHOU"]).run()
+    assert _shown(app) == "140 / 441"
+    # live counts in the category options follow the region
+    options = app.multiselect(key="categories").options
+    assert any(o.startswith("抽水蓄能 (2)") for o in options)
+    app.multiselect(key="categories").set_value(["pumped_storage"]).run()
+    assert _shown(app) == "2 / 441"
+    app.text_input(key="search").set_value("罗萍江").run()
+    assert _shown(app) == "1 / 441"
+
+
+def test_timeline_year_and_phase(app: AppTest) -> None:
+    app.slider(key="year").set_value(2024).run()
+    app.multiselect(key="phases").set_value(["due"]).run()
+    due_2024 = int(_shown(app).split(" / ")[0])
+    app.slider(key="year").set_value(2025).run()
+    due_2025 = int(_shown(app).split(" / ")[0])
+    assert due_2024 < due_2025
+    app.multiselect(key="phases").set_value(["planned"]).run()
+    planned_2025 = int(_shown(app).split(" / ")[0])
+    app.slider(key="year").set_value(2021).run()
+    assert int(_shown(app).split(" / ")[0]) >= planned_2025
+
+
+def test_language_switch(app: AppTest) -> None:
+    app.radio(key="lang").set_value("en").run()
+    assert app.title[0].value == "Carbon-Peak Project Map"
+    assert app.multiselect(key="regions").label == "Region"
+
+
+def test_selection_shows_the_detail(app: AppTest) -> None:
+    app.session_state["selected_id"] = "ZHUZHOU-020"
+    app.run()
+    texts = [t.value for t in app.text]
+    assert any("加快炎陵县罗萍江120万千瓦抽水蓄能项目" in t for t in texts)
+    assert any("株洲市碳达峰实施方案" in t for t in texts)
+    assert any("乡镇" in t and "Zhongcun" in t for t in texts)  # precision and geocoding source
+
+
+def test_downloads_produce_valid_files(captured: dict[str, bytes], tmp_path: Any) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.multiselect(key="regions").set_value(["KUNDULUN"]).run()
+    buttons = {b.label for b in at.get("download_button")}
+    assert buttons == {"GEOJSON", "GPKG", "CSV"}
+    geojson = json.loads(captured["carbon_peak_projects.geojson"])
+    assert len(geojson["features"]) == 29 and {f["properties"]["region"] for f in geojson["features"]} == {"KUNDULUN"}
+    (tmp_path / "d.gpkg").write_bytes(captured["carbon_peak_projects.gpkg"])
+    gpkg = gpd.read_file(tmp_path / "d.gpkg", layer="projects")
+    assert len(gpkg) == 29
+    csv = pd.read_csv(io.BytesIO(captured["carbon_peak_projects.csv"]), encoding="utf-8-sig")
+    assert len(csv) == 29 and {"lon", "lat", "wkt"} <= set(csv.columns)
+
+
+def test_summary_tab_sets_targets_against_catalogue(app: AppTest) -> None:
+    app.multiselect(key="regions").set_value(["ZHUZHOU"]).run()
+    assert not app.exception
+    headers = [s.value for s in app.subheader]
+    assert "株洲市" in headers
+    assert any("new_energy_capacity" in str(df.value["indicator"].tolist()) for df in app.dataframe
+               if "indicator" in getattr(df.value, "columns", []))

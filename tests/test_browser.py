@@ -1,0 +1,250 @@
+"""End to end in headless Chromium: the real app, offline except for (blocked) map tiles.
+
+Debian's ``chromium`` package is driven by Playwright through ``executable_path``. Where no
+Chromium exists the tests skip with a message — except in CI (``CI`` set), where they fail.
+Screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = ROOT / "test-artifacts"
+XSS = "<img src=x onerror=alert(1)>"
+XSS_ID = "ZHUZHOU-009"  # a point of its own (exact), so a click finds it
+
+if not CHROMIUM:
+    if os.environ.get("CI"):
+        pytest.fail("CI requires Chromium for the browser tests: apt-get install -y chromium", pytrace=False)
+    pytest.skip("no Chromium on this machine (apt-get install chromium); browser tests skipped",
+                allow_module_level=True)
+
+from playwright.sync_api import Frame, Page, Route, sync_playwright  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project root whose published layers name one project with an HTML payload."""
+    root = tmp_path_factory.mktemp("root")
+    shutil.copytree(ROOT / "data", root / "data")
+    shutil.copytree(ROOT / "layers", root / "layers")
+    path = root / "layers" / "projects.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for feature in doc["features"]:
+        if feature["properties"]["id"] == XSS_ID:
+            feature["properties"]["name_zh"] = XSS
+            feature["properties"]["quote"] = XSS + " 加快株洲电厂退城进郊进度"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(project_copy: Path) -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "CPM_ROOT": str(project_copy)}
+    log = (project_copy / "streamlit.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("streamlit did not start: " + (project_copy / "streamlit.log").read_text())
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+class Session:
+    """A page with every request outside localhost blocked and every dialog recorded."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.blocked: list[str] = []
+        self.dialogs: list[str] = []
+        page.route("**/*", self._route)
+        page.on("dialog", self._dialog)
+
+    def _route(self, route: Route) -> None:
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def map_frame(self) -> Frame:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            for frame in self.page.frames:
+                if "streamlit_folium" in frame.url:
+                    try:
+                        if frame.evaluate("typeof window.map !== 'undefined' && window.map !== null"):
+                            return frame
+                    except Exception:  # the frame may be reloading
+                        pass
+            self.page.wait_for_timeout(250)
+        raise AssertionError("the map component did not load")
+
+    def markers(self, frame: Frame) -> int:
+        return int(frame.evaluate(
+            "Object.values(window.map._layers).filter(l => l instanceof L.CircleMarker).length"))
+
+    def wait_markers(self, expected: int) -> Frame:
+        deadline = time.monotonic() + 60
+        count = -1
+        while time.monotonic() < deadline:
+            frame = self.map_frame()
+            try:
+                count = self.markers(frame)
+            except Exception:
+                count = -1
+            if count == expected:
+                return frame
+            self.page.wait_for_timeout(300)
+        raise AssertionError(f"expected {expected} markers on the map, found {count}")
+
+    def shot(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+
+
+@pytest.fixture
+def session(browser: Any, server: str) -> Iterator[Session]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    s = Session(context.new_page())
+    s.page.goto(server)
+    yield s
+    context.close()
+
+
+def test_map_draws_markers_and_boundaries_offline(session: Session) -> None:
+    frame = session.wait_markers(441)
+    polygons = frame.evaluate("Object.values(window.map._layers).filter(l => l instanceof L.Polygon).length")
+    assert polygons >= 36  # 5 regions + 31 counties
+    leaflet_src = frame.evaluate("Array.from(document.scripts).map(s => s.src).filter(s => s.includes('leaflet'))")
+    assert leaflet_src and all("/app/static/vendor/leaflet-1.9.4/" in s for s in leaflet_src)
+    session.shot("01-map")
+    hosts = {u.split("/")[2] for u in session.blocked}
+    assert hosts <= {"a.basemaps.cartocdn.com", "b.basemaps.cartocdn.com", "c.basemaps.cartocdn.com"}, hosts
+
+
+def test_filter_updates_map_and_counts(session: Session) -> None:
+    session.wait_markers(441)
+    box = session.page.get_by_test_id("stSidebar").locator("[data-testid='stMultiSelect']").first
+    box.click()
+    session.page.get_by_role("option", name="株洲市 (140)").click()
+    session.page.keyboard.press("Escape")
+    session.page.get_by_text("140 / 441").wait_for(timeout=30_000)
+    session.wait_markers(140)
+    session.shot("02-filtered")
+
+
+def _hover_project(session: Session, project_id: str, name: str) -> tuple[float, float]:
+    """Centre the map on a project, move the mouse onto it until its tooltip shows; return the position.
+
+    Retries because the app may still be settling (a rerun after the first render).
+    """
+    for _ in range(10):
+        frame = session.map_frame()
+        point = frame.evaluate("""(id) => {
+            const layer = Object.values(window.map._layers).find(
+                l => l instanceof L.CircleMarker && l.feature && l.feature.properties.id === id);
+            window.map.setView(layer.getLatLng(), 17, {animate: false});
+            const p = window.map.latLngToContainerPoint(layer.getLatLng());
+            const r = window.map.getContainer().getBoundingClientRect();
+            return [p.x + r.left, p.y + r.top];
+        }""", project_id)
+        session.page.wait_for_timeout(700)
+        element = frame.frame_element().bounding_box()
+        assert element is not None
+        x, y = element["x"] + point[0], element["y"] + point[1]
+        session.page.mouse.move(x - 40, y - 40)
+        session.page.wait_for_timeout(150)  # Leaflet's canvas throttles hover handling (32 ms)
+        session.page.mouse.move(x, y)
+        session.page.wait_for_timeout(400)
+        shown = frame.evaluate("Array.from(document.querySelectorAll('.cpm-tip strong')).map(e => e.textContent)")
+        if shown == [name]:
+            return x, y
+    session.shot("failed-hover")
+    raise AssertionError(f"could not hover {project_id}: tooltip shows {shown} at {x},{y}; {point}")
+
+
+def test_click_opens_the_detail_and_html_in_data_stays_text(session: Session) -> None:
+    session.wait_markers(441)
+    x, y = _hover_project(session, XSS_ID, XSS)  # the tooltip shows the markup literally, as text
+    frame = session.map_frame()
+    assert frame.evaluate("document.querySelectorAll('.leaflet-tooltip img').length") == 0
+    session.page.mouse.click(x, y)
+    session.page.get_by_text("加快株洲电厂退城进郊进度").first.wait_for(timeout=30_000)  # the detail opened
+    body = session.page.inner_text("body")
+    assert XSS in body  # the quote shows the markup as text
+    assert session.page.locator("img[src='x']").count() == 0
+    session.page.wait_for_timeout(500)
+    assert session.dialogs == []  # nothing executed
+    session.shot("03-detail")
+
+
+def test_download_yields_valid_geojson(session: Session, tmp_path: Path) -> None:
+    session.wait_markers(441)
+    session.page.get_by_role("tab", name="项目表").click()
+    with session.page.expect_download(timeout=60_000) as info:
+        session.page.get_by_role("button", name="GEOJSON").click()
+    path = tmp_path / "download.geojson"
+    info.value.save_as(path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["type"] == "FeatureCollection" and len(doc["features"]) == 441
+    assert "crs" not in doc
+    session.shot("04-table")

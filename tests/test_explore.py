@@ -1,0 +1,80 @@
+"""Planner queries: filters, timeline phases, summaries."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from geo.explore import (
+    Filters,
+    Phase,
+    capacity_by_category,
+    counts_by,
+    filter_projects,
+    phase_in_year,
+    power_range,
+    targets_vs_catalogue,
+)
+from geo.layers import projects_from_layers
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def frame() -> gpd.GeoDataFrame:
+    return projects_from_layers(ROOT / "layers")
+
+
+def _toy() -> gpd.GeoDataFrame:
+    rows = [
+        {"id": "A-001", "year_start": 2021, "year_end": 2025, "status": "announced"},
+        {"id": "A-002", "year_start": None, "year_end": 2030, "status": "announced"},
+        {"id": "A-003", "year_start": 2026, "year_end": 2030, "status": "pre-construction"},
+        {"id": "A-004", "year_start": None, "year_end": None, "status": "construction"},
+        {"id": "A-005", "year_start": None, "year_end": None, "status": "operating"},
+    ]
+    df = pd.DataFrame(rows)
+    df["year_start"] = df["year_start"].astype("Int64")
+    df["year_end"] = df["year_end"].astype("Int64")
+    return gpd.GeoDataFrame(df, geometry=[shapely.Point(113, 27)] * len(df), crs="EPSG:4326")
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [(2024, ["under_way", "planned", "planned", "under_way", "no_year"]),
+     (2025, ["due", "planned", "planned", "under_way", "no_year"]),
+     (2027, ["due", "planned", "under_way", "under_way", "no_year"]),
+     (2030, ["due", "due", "due", "under_way", "no_year"])],
+)
+def test_phase_in_year(year: int, expected: list[str]) -> None:
+    assert list(phase_in_year(_toy(), year)) == expected
+    assert set(expected) <= {p.value for p in Phase}
+
+
+def test_filters_narrow_and_counts_follow(frame: gpd.GeoDataFrame) -> None:
+    zhuzhou = filter_projects(frame, Filters(regions=("ZHUZHOU",)))
+    assert set(zhuzhou["region"]) == {"ZHUZHOU"} and len(zhuzhou) == counts_by(frame, "region")["ZHUZHOU"]
+    ps = filter_projects(frame, Filters(categories=("pumped_storage",), statuses=("construction",)))
+    assert set(ps["category"]) == {"pumped_storage"} and set(ps["status"]) == {"construction"}
+    big = filter_projects(frame, Filters(power_mw=(1000, 5000), include_no_capacity=False))
+    assert (big["power_mw"] >= 1000).all() and len(big) > 0
+    due = filter_projects(frame, Filters(year=2025, phases=("due",)))
+    assert (due["year_end"] <= 2025).all()
+
+
+def test_search_in_chinese_and_english(frame: gpd.GeoDataFrame) -> None:
+    zh = filter_projects(frame, Filters(search="罗萍江"))
+    en = filter_projects(frame, Filters(search="luopingjiang"))
+    assert list(zh["id"]) == list(en["id"]) and len(zh) == 1
+
+
+def test_summaries(frame: gpd.GeoDataFrame) -> None:
+    table = capacity_by_category(frame[frame["region"] == "ZHUZHOU"])
+    assert table.iloc[0]["category"] == "pumped_storage" and table.iloc[0]["power_mw"] == pytest.approx(3000)
+    targets = pd.read_csv(ROOT / "layers" / "targets.csv", dtype=str, keep_default_na=False)
+    versus = targets_vs_catalogue(targets, frame, "ZHUZHOU")
+    assert "new_energy_capacity" in set(versus["indicator"])
+    assert (versus["target_mw"] > 0).all()
+    assert power_range(frame)[1] >= 1800
