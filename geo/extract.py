@@ -1,0 +1,668 @@
+"""The plan reader: propose catalogue candidates from any local carbon-peak plan.
+
+Rule-based and offline: a lexicon of facility heads of the genre (:mod:`geo._lexicon`),
+capacity and year patterns (:mod:`geo.quantities`, :mod:`geo.timeline`), and a few
+structural rules that Chinese plans share — enumerations before a common head
+("新马、醴陵东和攸县南等220千伏变电站" is three substations), quoted programme names,
+parenthesised member lists. It tolerates page chrome, URLs, injected spam, PDF line
+breaks and table debris, and never writes to the curated catalogue: a reviewer merges.
+
+Candidates come out as :class:`~geo.catalog.Project` records, so they are written with
+the catalogue's columns; quotes are verbatim substrings of the plan at their offsets.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from . import _lexicon as lx
+from .catalog import Project, catalog_to_csv
+from .errors import ExtractError
+from .quantities import capacity_from_text, quantities_from_text
+from .timeline import interval_from_text
+from .vocabulary import Action, Category, Status
+
+log = logging.getLogger(__name__)
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CLAUSE_END = re.compile(r"[。；;！!？?\n]")
+_HARD_STOP = set("，,。；;：:！!？?\n\t（）()【】[]《》")  # a name never spans these (but see _left_span)
+_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9.·\-—“”\"×()（）]")
+_BODY_MARKERS = ("全文如下", "原文如下", "正文如下")
+_ADMIN = re.compile(r"[\u3400-\u9fff]{1,5}(?:自治县|县|区|市|旗|镇|乡|街道)")
+MAX_NAME = 36
+#: the most frequent characters of Chinese official prose; mis-decoded bytes rarely produce them
+_COMMON = set("的一是在和发展建设推进实施加快重点能源绿色低碳等年市区县工作体系提升")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One facility mention found in the text."""
+
+    name: str
+    category: str
+    start: int
+    end: int
+    clause_start: int
+    clause_end: int
+
+
+def read_plan_text(path: Path) -> str:
+    """Read a plan as text: UTF-8 (with or without BOM) or GBK / GB18030.
+
+    Raises
+    ------
+    ExtractError
+        The file is missing, empty, binary, in neither encoding, or holds no Chinese text.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise ExtractError(f"{path}: cannot read ({err.strerror})") from err
+    if not data.strip():
+        raise ExtractError(f"{path}: the file is empty")
+    if b"\x00" in data[:4096]:
+        raise ExtractError(f"{path}: looks binary (NUL bytes), not a plan text")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ExtractError(f"{path}: neither UTF-8 nor GBK; convert the file to UTF-8")
+    controls = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\r\n\t")
+    if controls > 0.01 * min(len(text), 20000):
+        raise ExtractError(f"{path}: looks binary (control characters), not a plan text")
+    cjk = _CJK.findall(text)
+    if len(cjk) < 50:
+        raise ExtractError(f"{path}: no Chinese plan text found")
+    common = sum(1 for c in cjk if c in _COMMON)
+    if common < 0.03 * len(cjk):
+        raise ExtractError(f"{path}: the text does not read as Chinese (wrong encoding? UTF-16?); "
+                           "save it as UTF-8 or GBK")
+    return text
+
+
+def body_start(text: str) -> int:
+    """Where the plan proper starts: after a "全文如下"-style marker, else 0."""
+    for marker in _BODY_MARKERS:
+        at = text.find(marker)
+        if at >= 0:
+            return at + len(marker)
+    return 0
+
+
+def _is_noise_line(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped:
+        return True
+    if re.match(r"^(https?://|www\.)\S+$", stripped):
+        return True
+    if any(m in stripped for m in lx.CHROME_MARKERS):
+        return True
+    if ">" in stripped and "首页" in stripped:
+        return True
+    return len(_CJK.findall(stripped)) < 3
+
+
+def clauses(text: str, *, start: int = 0) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` spans of clauses: sentences cut at 。；！？ and line ends, noise lines skipped."""
+    pos = start
+    for m in _CLAUSE_END.finditer(text, start):
+        end = m.end() if m.group() != "\n" else m.start()
+        if end > pos and not _is_noise_line(text[pos:end]):
+            yield pos, end
+        pos = m.end()
+    if pos < len(text) and not _is_noise_line(text[pos:]):
+        yield pos, len(text)
+
+
+_GENERIC_WORDS: tuple[str, ...] = tuple(sorted((set(lx.GENERIC) | set(lx.HEAD_LIST)) - lx.WATER_HEADS, key=len,
+                                               reverse=True))
+_ENUMERATOR = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]+[）)、.．]|[（(]?\d+[）).．、]|[0-9]+\s)\s*")
+_RESPONSIBLE = re.compile(r"[（(][^（）()]{0,240}?(?:负责|牵头)[）)]")
+_PHASE = re.compile(r"[一二三四五]期")
+
+
+_GENERIC_RE = re.compile("(?:" + "|".join(re.escape(w) for w in _GENERIC_WORDS) + ")+")
+
+
+@lru_cache(maxsize=65536)
+def _is_generic(qualifier: str) -> bool:
+    """Whether words are only generic modifiers and heads (no proper name among them)."""
+    rest = re.sub(r"[“”\"'()（）·\-—\s]", "", qualifier)
+    for q in quantities_from_text(rest)[::-1]:
+        rest = rest[:q.start] + rest[q.end:]
+    rest = re.sub(r"[\dA-Za-z.]+", "", rest)
+    return not rest or _GENERIC_RE.fullmatch(rest) is not None
+
+
+_STRONG_VERBS = tuple(sorted((v for v in lx.VERBS if v not in lx.WEAK_VERBS and (len(v) > 1 or v == "的")),
+                             key=len, reverse=True))
+_ALL_VERBS = tuple(sorted(lx.VERBS, key=len, reverse=True))
+
+
+def _strip_openers(name: str, *, keep: int = 0) -> str:
+    """Drop enumerators and clause-opening verbs and particles from the front of a name.
+
+    Strong verbs (推进, 建设 ...) cut the name wherever they stand before its last ``keep``
+    characters (the head); weak ones (发展, 改造 ...) only at the very front.
+    """
+    name = _ENUMERATOR.sub("", name)
+    changed = True
+    while changed and name:
+        changed = False
+        front = name[: len(name) - keep] if keep else name
+        for verb in _ALL_VERBS:
+            if front.startswith(verb) and len(name) - len(verb) >= 2:
+                name = name[len(verb):]
+                changed = True
+                break
+        if changed:
+            continue
+        for verb in _STRONG_VERBS:
+            at = front.rfind(verb)
+            if at >= 0 and len(name) - (at + len(verb)) >= 2:
+                name = name[at + len(verb):]
+                changed = True
+                break
+    return name.lstrip("等和及与、")
+
+
+def _left_span(text: str, head_start: int, clause_start: int) -> int:
+    """Where the words ending at ``head_start`` begin: names, list separators and 等, no punctuation.
+
+    A short parenthesised designation inside a name is kept: 汾河流域(运城段)湿地系统.
+    """
+    i = head_start
+    while i > clause_start and head_start - i < 2 * MAX_NAME:
+        ch = text[i - 1]
+        if ch in ")）":
+            opening = max(text.rfind("(", clause_start, i - 1), text.rfind("（", clause_start, i - 1))
+            inside = text[opening + 1:i - 1] if opening >= 0 else ""
+            if opening >= 0 and 0 < len(inside) <= 8 and not re.search(r"[，,。；;、：:]", inside):
+                i = opening
+                continue
+            break
+        if ch in _HARD_STOP or not (_NAME_CHAR.match(ch) or ch == "、"):
+            break
+        i -= 1
+    return i
+
+
+@lru_cache(maxsize=65536)
+def _split_tail(name: str) -> tuple[str, str]:
+    """Split a name into its proper part and its generic tail (heads and modifiers)."""
+    for cut in range(len(name)):
+        if _is_generic(name[cut:]):
+            return name[:cut], name[cut:]
+    return name, ""
+
+
+def _ends_with_head(part: str) -> bool:
+    """Whether a list member is a name of its own (a water word like 湖 does not count)."""
+    return any(part.endswith(h) for h in lx.HEAD_LIST if h not in lx.WATER_HEADS) or \
+        part.endswith(lx.COMPLETE_ENDINGS)
+
+
+def _toponym(qualifier: str) -> bool:
+    """A place name: a toponym morpheme (县, 湖, 江 ...) after at least two other characters."""
+    if _ADMIN.search(qualifier) and not _is_generic(qualifier):
+        return True
+    core = [c for c in qualifier if _CJK.match(c)]
+    plain = [c for c in core if c not in lx.TOPONYM_CHARS]
+    return len(plain) >= 2 and len(plain) < len(core) and not _is_generic(qualifier)
+
+
+def _water_name(proper: str, *, listed: bool = False) -> bool:
+    """The proper part of a water body's name: two or more characters that are not generic
+    (one is enough inside a list of water bodies: 盐湖、伍姓湖)."""
+    core = re.sub(r"[^\u3400-\u9fff]", "", proper)
+    plain = [c for c in core if c not in lx.TOPONYM_CHARS]
+    return len(plain) >= (1 if listed else 2) and len(plain) == len(core) - (len(core) - len(plain)) and \
+        not _is_generic(core) and "“" not in proper and not any(core.startswith(v) for v in _ALL_VERBS)
+
+
+def _items(list_part: str) -> list[str]:
+    parts = [p for p in re.split(r"以及|、|和|及|与", list_part) if p]
+    if len(parts) > 1 and all(p.endswith("型") for p in parts):
+        return [list_part]  # "多式联运型和干支衔接型": kinds of one facility, not a list of names
+    return parts
+
+
+def _water_ok(text: str, head: str, h_end: int, clause: str) -> bool:
+    if head not in lx.WATER_HEADS:
+        return True
+    if not any(word in clause for word in lx.WATER_CONTEXT):
+        return False
+    if head in ("段", "干流"):
+        return True
+    follow = text[h_end] if h_end < len(text) else "。"
+    if any(text.startswith(h, h_end) for h in lx.HEAD_LIST if h not in lx.WATER_HEADS):
+        return False  # 毛里湖 in 毛里湖国家湿地公园: the longer head names it
+    return not _CJK.match(follow) or follow in lx.WATER_FOLLOW
+
+
+_COUNT_TAIL = re.compile(r"^\d+\s*[个处座家条]")
+_DESIGNATION = re.compile(r"[（(][A-Z][型类][）)]")
+_COMPLETE_WATER = ("段", "干流")
+
+
+def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: int, c_end: int) -> list[Mention]:
+    """The mentions a head closes: its own name, or one per item of the list before it.
+
+    "A、B和C等220千伏变电站" gives A, B and C, each with the shared tail "220千伏变电站";
+    "攸县酒埠江、茶陵东阳湖、醴陵官庄湖国家湿地公园" shares "国家湿地公园"; a member that has
+    a head of its own ("津市港三期危化码头、临港物流园") ends the list that this head closes.
+    """
+    span = _strip_openers(text[span_start:h_end], keep=len(head))
+    span_start = h_end - len(span)
+    body = span[: len(span) - len(head)]
+    if head in lx.WATER_HEADS:
+        name = span.split("、")[-1].split("等")[-1]
+        name = _strip_openers(re.split(r"和|及|与", name)[-1]) if len(name) > len(head) else name
+        proper = name[: len(name) - len(head)]
+        if head == "段" and not re.search(r"[河江渠]", proper):
+            return []
+        listed = text[h_end:h_end + 1] == "、" or text[h_end - len(name) - 1:h_end - len(name)] == "、"
+        if not _water_name(proper, listed=listed):
+            return []
+        return [Mention(name, "wetland", h_end - len(name), h_end, c_start, c_end)]
+    if "等" in body and (_is_generic(body[body.rfind("等") + 1:]) or _COUNT_TAIL.match(body[body.rfind("等") + 1:])):
+        cut = body.rfind("等")
+        list_part, tail = span[:cut], span[cut + 1:]
+        if _COUNT_TAIL.match(tail):  # "白荡漾等7个湿地": the members are whole names
+            tail = ""
+    else:
+        parts = span.split("、")
+        proper, tail = _split_tail(parts[-1])
+        if not tail.endswith(head):
+            proper, tail = parts[-1][: -len(head)], head
+        if not proper.strip("和及与以"):
+            return []  # "服务区、客运枢纽、物流园区": separate nouns, no shared head
+        list_part = "、".join([*parts[:-1], proper])
+    items: list[str] = []
+    for raw in reversed(_items(list_part)):
+        if _ends_with_head(raw) or raw.endswith(_COMPLETE_WATER):
+            break  # earlier members belong to an earlier head
+        items.insert(0, raw)
+    if len(items) > 1 and "等" not in body and (_is_generic(items[-1]) or not items[-1]):
+        items = items[-1:]  # "矿区、工业企业和物流园区": no shared head when the last member is no name
+    out: list[Mention] = []
+    cursor = span_start
+    for raw in items:
+        at = text.find(raw, cursor, h_end)
+        cursor = at + len(raw) if at >= 0 else cursor
+        item = _strip_openers(raw)
+        if not item or _is_generic(item) or not _specific_enough(item, head):
+            continue
+        if head in lx.BARE_HEADS and not _toponym(item):
+            continue
+        if "并" in item:
+            continue  # a verb phrase ("建设合并开发并形成"), not a name
+        name = item + tail
+        out.append(Mention(name, _category(name, head), max(at, span_start), h_end, c_start, c_end))
+    if not out and not items and re.search(r"(和|及|与)$", list_part) and quantities_from_text(tail):
+        # "津市市10kV及以下配电网改造和110kV电网扩容": the generic last member borrows the place
+        place = _ADMIN.match(span)
+        if place:
+            name = place.group(0) + tail
+            out.append(Mention(name, _category(name, head), span_start, h_end, c_start, c_end))
+    return out
+
+
+_ADMIN_LIST = re.compile(
+    r"((?:[\u3400-\u9fff]{1,5}?(?:自治县|县|区|市|旗)、)+[\u3400-\u9fff]{1,5}?(?:自治县|县|区|市|旗))"
+    r"(?:等(?:区域|地区|县市区|县区)?)?[^，,。；;、]{0,16}?((?:集中式|分散式|分布式)?(?:陆上)?(?:风电|光伏))")
+
+
+_CENTRED = re.compile(r"以([^，,。；;以、]{2,20}?)为(?:主|重点|核心)的(湿地系统|湿地|流域)")
+_APPOSITION = re.compile(r"(?:省|国家)?(?:级)?重要(沼泽湿地|湿地公园|湿地)([\u3400-\u9fff]{2,6}?)(?=为|、|和|等|，|,|。)")
+
+
+def _wetland_constructions(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Two ways plans name wetlands after a designation: "以汾河流域(运城段)为主的湿地系统"
+    and the apposition "省重要沼泽湿地茶陵湖里"."""
+    out = []
+    for m in _CENTRED.finditer(text, c_start, c_end):
+        name = m.group(1) + m.group(2)
+        out.append(Mention(name, "wetland", m.start(1), m.end(), c_start, c_end))
+    for m in _APPOSITION.finditer(text, c_start, c_end):
+        name = m.group(2) + m.group(1)
+        out.append(Mention(name, "wetland", m.start(), m.end(), c_start, c_end))
+    return out
+
+
+def _admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """County-scoped sector entries: "在攸县、茶陵县、炎陵县等区域探索分散式风电" → one per county."""
+    out = []
+    for m in _ADMIN_LIST.finditer(text, c_start, c_end):
+        head = m.group(2)
+        category = "wind" if "风电" in head else "solar"
+        pos = m.start(1)
+        for raw in m.group(1).split("、"):
+            admin = _strip_openers(raw) if len(raw) > 3 else raw
+            out.append(Mention(admin + head, category, pos + len(raw) - len(admin), pos + len(raw), c_start, c_end))
+            pos += len(raw) + 1
+    return out
+
+
+def _programmes(text: str, c_start: int, c_end: int, skip: list[tuple[int, int]]) -> list[Mention]:
+    """Demonstration programmes named by their sector: "城市绿色货运配送示范工程", "市级能源互联网试点"."""
+    out = []
+    for m in _PROGRAMME_HEAD_RE.finditer(text, c_start, c_end):
+        if any(a <= m.start() < b for a, b in skip):
+            continue
+        if any(text.startswith(h, m.end()) for h in lx.PROGRAMME_HEADS):
+            continue  # "综合试点示范项目": the longer programme name ends later
+        span_start = _left_span(text, m.start(), c_start)
+        span = _strip_openers(text[span_start:m.end()])
+        if "等" in span:
+            cut = span.rfind("等")
+            span = span[:cut] + span[cut + 1:]
+        span = span.split("、")[-1]
+        qualifier = span[: len(span) - len(m.group())]
+        category = next((cat for key, cat in lx.SECTOR_KEYWORDS if key in qualifier), None)
+        if category is None or qualifier.startswith("全国") or qualifier.endswith("项目"):
+            continue
+        if _is_generic(qualifier) and len(qualifier) < 6:
+            continue  # a short generic qualifier names no programme ("微电网示范项目")
+        start = text.rfind(span[:4], c_start, m.end())
+        out.append(Mention(span, category, max(start, c_start), m.end(), c_start, c_end))
+    return out
+
+
+_PROGRAMME_HEAD_RE = re.compile("|".join(re.escape(h) for h in lx.PROGRAMME_HEADS))
+
+
+def mentions(text: str, *, start: int = 0) -> list[Mention]:
+    """Every specific facility mention of the text, lists expanded, in order of appearance."""
+    found: list[Mention] = []
+    head_re = re.compile("|".join(re.escape(h) for h in lx.HEAD_LIST))
+    skip = [(m.start(), m.end()) for m in _RESPONSIBLE.finditer(text)]
+    for c_start, c_end in clauses(text, start=start):
+        clause = text[c_start:c_end]
+        for m in head_re.finditer(clause):
+            h_start, h_end = c_start + m.start(), c_start + m.end()
+            if any(a <= h_start < b for a, b in skip):
+                continue
+            if not _water_ok(text, m.group(), h_end, clause):
+                continue
+            if m.group() not in lx.WATER_HEADS and any(
+                    text.startswith(h, h_end) for h in lx.HEAD_LIST if h not in lx.WATER_HEADS):
+                continue  # 风电 in 风电光伏项目, 港区 in 港区锚地: the next head ends the name
+            span_start = max(_left_span(text, h_start, c_start), max((b for a, b in skip if b <= h_start),
+                                                                     default=c_start))
+            got = _span_mentions(text, span_start, h_end, m.group(), c_start, c_end)
+            designation = _DESIGNATION.match(text, h_end)
+            if designation and not got:
+                # "保税物流中心(B型)": a typed facility is specific even without a proper name
+                name = text[h_end - len(m.group()):designation.end()]
+                got = [Mention(name, _category(name, m.group()), h_end - len(m.group()), designation.end(),
+                               c_start, c_end)]
+            found.extend(got)
+        found.extend(_quoted_programmes(text, c_start, c_end))
+        found.extend(_parenthesised_members(text, c_start, c_end))
+        found.extend(_programme_headings(text, c_start, c_end))
+        found.extend(_admin_scoped(text, c_start, c_end))
+        found.extend(_wetland_constructions(text, c_start, c_end))
+        found.extend(_programmes(text, c_start, c_end, skip))
+    return _dedupe(found)
+
+
+def _specific_enough(proper: str, head: str) -> bool:
+    core = re.sub(r"[^\u3400-\u9fffA-Za-z0-9]", "", proper)
+    if head in lx.WATER_HEADS:
+        # a water body needs a proper name of its own (伍姓湖, 姚暹渠), not a stray character
+        return len(_CJK.findall(core)) >= 2
+    return len(core) >= 2
+
+
+_HEADING_END = re.compile(r"(工程|项目|示范|试点|计划)[。.]?\s*$")
+
+
+def _programme_headings(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Numbered headings of a project list that name a programme: "5. 风力发电挖潜工程。"."""
+    clause = text[c_start:c_end]
+    line_start = c_start == 0 or text[c_start - 1] == "\n"
+    numbered = bool(_ENUMERATOR.match(clause))
+    if not (numbered or line_start) or len(clause) > (40 if numbered else 20) or not _HEADING_END.search(clause):
+        return []
+    if not numbered and any(clause.startswith(v) for v in _ALL_VERBS):
+        return []  # a sentence that opens with a verb is no heading
+    name = _ENUMERATOR.sub("", clause).strip().rstrip("。.")
+    head = next((h for h in lx.HEAD_LIST if h in name), None)
+    keyword = next((cat for key, cat in lx.SECTOR_KEYWORDS if key in name), None)
+    if head is None and keyword is None:
+        return []
+    category = _category(name, head) if head else str(keyword)
+    start = text.find(name, c_start, c_end)
+    return [Mention(name, category, start, start + len(name), c_start, c_end)]
+
+
+def _category(name: str, head: str) -> str:
+    category = lx.HEADS[head]
+    if re.search(r"港[一二三四五]期", name):
+        return "port_waterway"
+    if category in ("industrial_park", "other", "transport") and "物流" in name:
+        return "logistics"
+    if "湿地" in name and category not in ("logistics", "transport"):
+        return "wetland"
+    return category
+
+
+_PROGRAMME = re.compile(r"“([^”]{2,16}?(?:计划|工程|行动)?)”(计划|工程|行动|试点|示范项目|结构)?")
+_PROGRAMME_KEYS = (*lx.SECTOR_KEYWORDS, ("环网", "substation"), ("造林", "forest_ecology"),
+                   ("森林", "forest_ecology"), ("绿化", "forest_ecology"))
+
+
+def _quoted_programmes(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Named programmes written in quotes: 实施“千乡万村驭风计划” → a programme row."""
+    out = []
+    for m in _PROGRAMME.finditer(text, c_start, c_end):
+        inner, word = m.group(1), m.group(2)
+        if not (word or inner.endswith(("计划", "工程", "行动"))):
+            continue
+        category = next((cat for key, cat in _PROGRAMME_KEYS if key in inner), None)
+        if category is None:
+            continue
+        start, end = m.start(), (m.end(1) + 1 if word in (None, "结构") else m.end())
+        prefix_start = _left_span(text, start, c_start)
+        prefix = _strip_openers(text[prefix_start:start])
+        if prefix and _specific_enough(prefix, "") and prefix.endswith(("网", "电网")):
+            start -= len(prefix)
+        out.append(Mention(text[start:end], category, start, end, c_start, c_end))
+    return out
+
+
+_MEMBERS = re.compile(r"“[^”]{2,12}”[（(]([^）)]{4,80})[）)]")
+
+
+def _parenthesised_members(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Members listed in parentheses after a quoted structure: “一区三园”(A、B、C)."""
+    out = []
+    head_re = re.compile("|".join(re.escape(h) for h in lx.HEAD_LIST))
+    for m in _MEMBERS.finditer(text, c_start, c_end):
+        pos = m.start(1)
+        for part in re.split(r"[、，,]", m.group(1)):
+            h = head_re.search(part)
+            if h and h.end() == len(part) and len(part) >= 3:
+                out.append(Mention(part, _category(part, h.group()), pos, pos + len(part), c_start, c_end))
+            pos += len(part) + 1
+    return out
+
+
+def _normal(name: str) -> str:
+    """Name without capacities, brackets and spaces: for de-duplication and matching."""
+    for q in quantities_from_text(name)[::-1]:
+        name = name[:q.start] + name[q.end:]
+    return re.sub(r"[\s“”\"'（）()·]", "", name)
+
+
+def _dedupe(found: list[Mention]) -> list[Mention]:
+    """One entity, one candidate: keep the first mention of each normalised name."""
+    out: dict[str, Mention] = {}
+    for mention in found:
+        if any(spam in mention.name for spam in lx.SPAM):
+            continue
+        name = mention.name
+        if name.count("“") != name.count("”") or name.count("(") + name.count("（") != \
+                name.count(")") + name.count("）"):
+            continue  # a cut quoted title or bracket, not a name
+        if re.search(r"[-:：]", name) or "等" in name:
+            continue
+        key = _normal(name)
+        if len(key) < 3:
+            continue
+        proper, head = _entity_key(key)
+        phase = _PHASE.search(name)
+        if mention.category not in _HEAD_MATTERS:
+            head = ""  # 凤凰湖 and 凤凰湖湿地 are one wetland, 垣曲县光伏 and 垣曲县光伏发电项目 one project
+        if phase:
+            head += phase.group(0)
+        if not phase and any(_same_place(proper, other) for (cat, other, _) in out if cat == mention.category):
+            continue
+        out.setdefault((mention.category, proper, head), mention)
+    return sorted(out.values(), key=lambda m: (m.start, m.end))
+
+
+#: categories where the head tells two projects of one place apart (变电站 vs 送出工程)
+_HEAD_MATTERS = {"substation", "transport", "port_waterway", "industrial_park"}
+
+
+def _same_place(a: str, b: str) -> bool:
+    """广寒坪 and 攸县广寒坪: one name is the other with a county or city in front."""
+    short, long_ = sorted((a, b), key=len)
+    if len(short) < 2 or short == long_ or not long_.endswith(short):
+        return False
+    return bool(re.fullmatch(r"[\u3400-\u9fff]{1,5}(?:县|市|区|旗)", long_[: len(long_) - len(short)]))
+
+
+def _entity_key(normal: str) -> tuple[str, str]:
+    """``(proper part, final head)`` of a name: the same entity written with or without its
+    capacity or generic words gets the same key."""
+    head = next((h for h in lx.HEAD_LIST if normal.endswith(h)), "")
+    proper, _ = _split_tail(normal)
+    for h in lx.HEAD_LIST:
+        if proper.endswith(h) and len(proper) > len(h):
+            proper = proper[: -len(h)]
+            break
+    return (proper if len(proper) >= 2 else normal), head
+
+
+_SOFT_PREV = re.compile(r"[\u3400-\u9fffA-Za-z0-9、，,“”（）()]")
+_SOFT_NEXT = re.compile(r"[\u3400-\u9fffA-Za-z0-9、，,”）)]")
+
+
+def soft_joined(text: str) -> tuple[str, list[int]]:
+    """Undo PDF line wrapping: drop line breaks inside a sentence.
+
+    A break is soft when the line is long (≥ 15 characters), does not end a sentence and
+    the next line does not open a heading. Returns the joined text and, for each of its
+    characters, the index of that character in ``text`` (quotes are cut from ``text``).
+    """
+    out: list[str] = []
+    index: list[int] = []
+    line_len = 0
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            nxt = text[i + 1:i + 2]
+            prev = text[i - 1:i]
+            if line_len >= 15 and prev and _SOFT_PREV.match(prev) and nxt and _SOFT_NEXT.match(nxt) and \
+                    not _ENUMERATOR.match(text[i + 1:i + 8]):
+                line_len = 0
+                continue
+            line_len = 0
+        else:
+            line_len += 1
+        out.append(ch)
+        index.append(i)
+    return "".join(out), index
+
+
+def _quote(text: str, mention: Mention, index: list[int]) -> tuple[str, int]:
+    """The verbatim clause of ``text`` around a mention found in the joined text (one line of it)."""
+    start, end = index[mention.clause_start], index[mention.clause_end - 1] + 1
+    anchor = index[min(mention.start, len(index) - 1)]
+    line_start = text.rfind("\n", start, anchor) + 1 or start
+    line_end = text.find("\n", anchor, end)
+    segment = text[max(start, line_start): end if line_end < 0 else line_end]
+    quote = segment.strip()
+    return quote, text.find(quote, max(start, line_start))
+
+
+def _status(clause: str) -> tuple[str, str]:
+    for word in lx.STATUS_LIST:
+        if word in clause:
+            return lx.STATUS_WORDS[word], word
+    return Status.ANNOUNCED.value, ""
+
+
+def candidates_from_text(text: str, region: str) -> list[Project]:
+    """Catalogue-format candidates of one plan text.
+
+    Parameters
+    ----------
+    text : str
+        The plan, as read by :func:`read_plan_text` (never modified: quotes index it).
+    region : str
+        Plan / region code written into the rows (upper-case letters).
+    """
+    if not re.fullmatch(r"[A-Z]+", region):
+        raise ExtractError(f"region code {region!r} must be upper-case letters, e.g. ZHUZHOU")
+    out: list[Project] = []
+    groups: dict[str, str] = {}
+    joined, index = soft_joined(text)
+    for i, m in enumerate(mentions(joined, start=body_start(joined)), start=1):
+        quote, offset = _quote(text, m, index)
+        phase_match = _PHASE.search(m.name)
+        phase = phase_match.group(0) if phase_match else ""
+        name = m.name.replace(phase, "", 1) if phase else m.name
+        group = groups.setdefault(name, f"{region}-G{len(groups) + 1:02d}") if phase else ""
+        clause = joined[m.clause_start:m.clause_end]
+        capacity = next((q.text for q in quantities_from_text(m.name)), "")
+        normalised = capacity_from_text(capacity)
+        interval = interval_from_text(clause)
+        timeline = ""
+        if interval is not None:
+            years = re.search(r"(“?十[三四五六]五”?(?:期间|时期)?|(?:到|至|力争)?\s*(?:19|20)\d{2}\s*年(?:底|前)?)",
+                              clause)
+            timeline = years.group(0) if years else ""
+            interval = interval_from_text(timeline) if timeline else None
+        status, status_text = _status(clause)
+        place = next((a.group(0) for a in _ADMIN.finditer(m.name)), "")
+        out.append(Project(
+            id=f"{region}-{i:03d}", region=region, name_zh=name, category=Category(m.category),
+            phase=phase, project_group=group,
+            is_programme=bool(re.search(r"计划|行动|试点|工程$|示范$", m.name)),
+            status=Status(status), action=Action.NEW, plan=region, quote=quote, quote_offset=offset,
+            capacity_text=capacity, status_text=status_text,
+            year_start=interval.start if interval else None, year_end=interval.end if interval else None,
+            timeline_text=timeline if interval else "", place_text=place if place and place in quote else "",
+            **{k: v for k, v in normalised.items()},
+            notes="candidate from the plan reader; review before merging",
+        ))
+    log.info("plan reader: %d candidates for %s from %d characters", len(out), region, len(text))
+    return out
+
+
+def candidates_to_csv(candidates: list[Project], path: Path, *, projects_dir: Path | None = None) -> None:
+    """Write candidates in the catalogue's format, atomically, never over the curated catalogue.
+
+    Raises
+    ------
+    ExtractError
+        ``path`` is inside the curated catalogue folder or is a directory.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise ExtractError(f"{path} is a directory; give a file name such as {path / 'candidates.csv'}")
+    if projects_dir is not None and path.resolve().parent == Path(projects_dir).resolve():
+        raise ExtractError(f"{path} is in the curated catalogue folder; write candidates elsewhere and merge by hand")
+    catalog_to_csv(candidates, path)

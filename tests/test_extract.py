@@ -1,0 +1,162 @@
+"""The plan reader: candidates from plan prose, tolerant of noise; clear errors on bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo.catalog import projects_from_csv
+from geo.errors import ExtractError
+from geo.extract import candidates_from_text, candidates_to_csv, read_plan_text, soft_joined
+from geo.extract_compare import FOCUS, compare_plans, similarity
+
+from .conftest import DATA, ROOT
+
+SAMPLE = DATA / "extract" / "sample_plan.txt"
+
+
+@pytest.fixture(scope="module")
+def candidates() -> dict[str, object]:
+    text = read_plan_text(SAMPLE)
+    return {c.name_zh: c for c in candidates_from_text(text, "TEST")}
+
+
+def test_several_facilities_in_one_sentence(candidates: dict[str, object]) -> None:
+    # "青山、白水和石门等风电项目" is three wind projects, each with the shared head
+    assert {"青山风电项目", "白水风电项目", "石门风电项目"} <= set(candidates)
+    assert {"北岗500千伏变电站", "南塘220千伏变电站"} <= set(candidates)
+    assert {"东岭湖", "西河湾国家湿地公园"} <= set(candidates)
+    assert {"城南物流园", "临港冷链物流基地"} <= set(candidates)
+    assert {"东县分散式风电", "西县分散式风电"} <= set(candidates)  # county-scoped entries
+    assert {"金沙江220千伏输变电工程", "凤凰山110千伏输变电工程"} <= set(candidates)
+
+
+def test_categories(candidates: dict[str, object]) -> None:
+    kinds = {name: c.category.value for name, c in candidates.items()}  # type: ignore[attr-defined]
+    assert kinds["青龙峡120万千瓦抽水蓄能电站"] == "pumped_storage"
+    assert kinds["北岗500千伏变电站"] == "substation"
+    assert kinds["西河湾国家湿地公园"] == "wetland"
+    assert kinds["临港冷链物流基地"] == "logistics"
+    assert kinds["大坪村50兆瓦渔光互补发电项目"] == "solar"
+
+
+def test_capacities_and_units(candidates: dict[str, object]) -> None:
+    pumped = candidates["青龙峡120万千瓦抽水蓄能电站"]
+    assert (pumped.capacity_text, pumped.power_mw) == ("120万千瓦", 1200.0)  # type: ignore[attr-defined]
+    assert pumped.storage_mwh is None  # 20亿千瓦时 of annual generation is not storage
+    solar = candidates["大坪村50兆瓦渔光互补发电项目"]
+    assert solar.power_mw == 50.0  # type: ignore[attr-defined]
+    station = candidates["北岗500千伏变电站"]
+    assert (station.voltage_kv, station.power_mw) == (500.0, None)  # type: ignore[attr-defined]
+
+
+def test_years_periods_and_status(candidates: dict[str, object]) -> None:
+    pumped = candidates["青龙峡120万千瓦抽水蓄能电站"]
+    assert (pumped.year_start, pumped.year_end) == (2021, 2025)  # type: ignore[attr-defined]
+    assert pumped.timeline_text == "“十四五”期间"  # type: ignore[attr-defined]
+    assert pumped.status.value == "construction"  # type: ignore[attr-defined]
+
+
+def test_generic_measures_are_not_candidates(candidates: dict[str, object]) -> None:
+    for name in candidates:
+        assert "绿色物流园区" not in name and "屋顶分布式光伏" not in name and name not in ("风电", "湿地")
+    # the department in the responsibility brackets is no wetland
+    assert not any("管理处" in name for name in candidates)
+
+
+def test_noise_is_tolerated(candidates: dict[str, object]) -> None:
+    assert not any("体育投注" in name or "首页" in name or "http" in name for name in candidates)
+    # a PDF line break inside "龙门港区码头工程\n前期工作" does not hide the port
+    assert "龙门港区码头" in candidates
+    # a table row still yields its project, quoted verbatim
+    assert candidates["红星物流园"].quote == "1  红星物流园  红星镇  200亩"  # type: ignore[attr-defined]
+
+
+def test_quotes_are_verbatim_at_their_offsets(candidates: dict[str, object]) -> None:
+    text = read_plan_text(SAMPLE)
+    for c in candidates.values():
+        assert text[c.quote_offset:c.quote_offset + len(c.quote)] == c.quote  # type: ignore[attr-defined]
+        assert "\n" not in c.quote  # type: ignore[attr-defined]
+
+
+def test_soft_line_breaks_map_back() -> None:
+    text = "一二三四五六七八九十一二三四五六七八九十推进龙门港区码头工程\n前期工作。"
+    joined, index = soft_joined(text)
+    assert "\n" not in joined and joined.replace("", "") == text.replace("\n", "")
+    assert all(text[i] == ch for i, ch in zip(index, joined, strict=True))
+
+
+def test_gbk_plans_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(SAMPLE.read_text(encoding="utf-8").encode("gbk", errors="ignore"))
+    names = {c.name_zh for c in candidates_from_text(read_plan_text(path), "TEST")}
+    assert "青龙峡120万千瓦抽水蓄能电站" in names
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "empty"), (b"   \n\n", "empty"), (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20, "binary"),
+     (b"\x80\xff" * 200, "neither UTF-8 nor GBK"), ("plain English text only. " * 20, "no Chinese"),
+     ("碳达峰".encode("utf-16"), "neither UTF-8 nor GBK"), ("碳达峰实施方案".encode("utf-16-le") * 20, "wrong encoding")],
+)
+def test_bad_inputs_get_clear_errors(tmp_path: Path, content: bytes | str, message: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    with pytest.raises(ExtractError, match=message):
+        read_plan_text(path)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ExtractError, match="cannot read"):
+        read_plan_text(tmp_path / "nope.txt")
+
+
+def test_candidates_are_in_catalogue_format(tmp_path: Path) -> None:
+    out = tmp_path / "TEST.csv"
+    candidates_to_csv(candidates_from_text(read_plan_text(SAMPLE), "TEST"), out)
+    report = projects_from_csv(out)
+    assert report.problems == () and len(report.projects) >= 15
+
+
+def test_never_writes_into_the_curated_catalogue(tmp_path: Path) -> None:
+    with pytest.raises(ExtractError, match="curated catalogue"):
+        candidates_to_csv([], ROOT / "data" / "projects" / "X.csv", projects_dir=ROOT / "data" / "projects")
+    with pytest.raises(ExtractError, match="directory"):
+        candidates_to_csv([], tmp_path, projects_dir=ROOT / "data" / "projects")
+
+
+def test_bad_region_code() -> None:
+    with pytest.raises(ExtractError, match="upper-case"):
+        candidates_from_text(read_plan_text(SAMPLE), "test")
+
+
+def test_similarity_compares_proper_names() -> None:
+    assert similarity("新马220千伏变电站", "醴陵东220千伏变电站") == 0
+    assert similarity("炎陵县罗萍江120万千瓦抽水蓄能项目", "炎陵县罗萍江抽水蓄能项目") == 1
+    assert similarity("棉花仓储物流基地", "中储粮集团棉花仓储物流基地", containment=True) == 1
+
+
+def test_recall_and_precision_on_the_five_plans(repo_settings: object) -> None:
+    comparison = compare_plans(repo_settings)  # type: ignore[arg-type]
+    for category in FOCUS:
+        score = comparison.by_category[category]
+        assert score.recall >= 0.9, (category, score)
+        assert score.precision >= 0.7, (category, score)
+
+
+def test_cli_extract_and_compare(tmp_path: Path) -> None:
+    out = tmp_path / "c.csv"
+    run = subprocess.run([sys.executable, "-m", "geo", "extract", str(SAMPLE), "--region", "TEST", "--out", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0 and out.exists(), run.stderr
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    run = subprocess.run([sys.executable, "-m", "geo", "extract", str(bad), "--region", "TEST", "--out", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 2 and "empty" in run.stderr
+    run = subprocess.run([sys.executable, "-m", "geo", "extract", "--compare", "--limit", "3"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0 and "pumped_storage *" in run.stdout
