@@ -296,6 +296,8 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
         items = items[-1:]  # "矿区、工业企业和物流园区": no shared head when the last member is no name
     out: list[Mention] = []
     cursor = span_start
+    leading = next((q for q in quantities_from_text(tail) if q.start == 0), None)
+    bare_tail = tail[leading.end:] if leading else tail
     for raw in items:
         at = text.find(raw, cursor, h_end)
         cursor = at + len(raw) if at >= 0 else cursor
@@ -306,7 +308,8 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
             continue
         if "并" in item:
             continue  # a verb phrase ("建设合并开发并形成"), not a name
-        name = item + tail
+        # "兴隆140万千瓦、宽城100万千瓦抽水蓄能项目": a member with its own capacity keeps it
+        name = item + (bare_tail if quantities_from_text(item) else tail)
         out.append(Mention(name, _category(name, head), max(at, span_start), h_end, c_start, c_end))
     if not out and not items and re.search(r"(和|及|与)$", list_part) and quantities_from_text(tail):
         # "津市市10kV及以下配电网改造和110kV电网扩容": the generic last member borrows the place

@@ -49,6 +49,9 @@ def test_capacities_and_units(candidates: dict[str, object]) -> None:
     assert pumped.storage_mwh is None  # 20亿千瓦时 of annual generation is not storage
     solar = candidates["大坪村50兆瓦渔光互补发电项目"]
     assert solar.power_mw == 50.0  # type: ignore[attr-defined]
+    # a list of members with capacities of their own: each keeps its own
+    assert candidates["兴岭140万千瓦抽水蓄能项目"].power_mw == 1400.0  # type: ignore[attr-defined]
+    assert candidates["宽坪100万千瓦抽水蓄能项目"].power_mw == 1000.0  # type: ignore[attr-defined]
     station = candidates["北岗500千伏变电站"]
     assert (station.voltage_kv, station.power_mw) == (500.0, None)  # type: ignore[attr-defined]
 
