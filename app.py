@@ -8,7 +8,6 @@ and exports live in the library (``geo.layers``, ``geo.explore``, ``geo.mapview`
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -16,8 +15,17 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.boundaries import boundaries_from_dir
-from geo.explore import YEAR_MAX, YEAR_MIN, Filters, Phase, capacity_by_category, counts_by, filter_projects, \
-    power_range, targets_vs_catalogue
+from geo.explore import (
+    YEAR_MAX,
+    YEAR_MIN,
+    Filters,
+    Phase,
+    capacity_by_category,
+    counts_by,
+    filter_projects,
+    power_range,
+    targets_vs_catalogue,
+)
 from geo.export import export_to_bytes, targets_table
 from geo.i18n import label, ui
 from geo.layers import boundaries_frame, projects_from_layers
@@ -51,7 +59,8 @@ def load_targets(layers_dir: str) -> pd.DataFrame:
 @st.cache_data(max_entries=32, show_spinner=False)
 def download(ids: tuple[str, ...], fmt: str) -> tuple[str, bytes, str]:
     frame = load_projects(str(SETTINGS.layers_dir))
-    export = export_to_bytes(frame[frame["id"].isin(ids)], fmt, boundaries=load_boundaries(str(SETTINGS.boundaries_dir)),
+    export = export_to_bytes(frame[frame["id"].isin(ids)], fmt,
+                             boundaries=load_boundaries(str(SETTINGS.boundaries_dir)),
                              targets=load_targets(str(SETTINGS.layers_dir)))
     return export.filename, export.data, export.media_type
 

@@ -21,13 +21,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from build import synthetic  # noqa: E402
+from build import synthetic
 
-from geo.boundaries import boundaries_from_dir  # noqa: E402
-from geo.explore import Filters, filter_projects  # noqa: E402
-from geo.layers import boundaries_frame, projects_from_layers  # noqa: E402
-from geo.mapview import MapOptions, build_map, map_html, naive_marker_map  # noqa: E402
-from geo.settings import load_settings  # noqa: E402
+from geo.boundaries import boundaries_from_dir
+from geo.explore import Filters, filter_projects
+from geo.layers import boundaries_frame, projects_from_layers
+from geo.mapview import MapOptions, build_map, map_html, naive_marker_map
+from geo.settings import load_settings
 
 
 def timed(fn):  # type: ignore[no-untyped-def]

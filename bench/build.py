@@ -28,12 +28,12 @@ import shapely
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.boundaries import boundaries_from_dir  # noqa: E402
-from geo.export import export_to_bytes, export_to_path, shapefile_frame, targets_table  # noqa: E402
-from geo.layers import FIELDS, boundaries_frame, build_layers, projects_from_layers  # noqa: E402
-from geo.settings import load_settings  # noqa: E402
-from geo.targets import targets_from_dir  # noqa: E402
-from geo.vocabulary import Category  # noqa: E402
+from geo.boundaries import boundaries_from_dir
+from geo.export import export_to_bytes, export_to_path, shapefile_frame, targets_table
+from geo.layers import FIELDS, boundaries_frame, build_layers, projects_from_layers
+from geo.settings import load_settings
+from geo.targets import targets_from_dir
+from geo.vocabulary import Category
 
 
 def best_of(repeat: int, fn: Callable[[], object]) -> float:
@@ -99,11 +99,11 @@ def measure(label: str, frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, t
             if fmt == "shp":
                 ours = best_of(repeat, lambda: export_to_path(frame, base / "ours.shp"))
                 shp, _ = shapefile_frame(frame, "UTF-8")
-                plain = best_of(repeat, lambda: shp.to_file(base / f"plain{suffix}", driver=driver, engine="pyogrio",
-                                                            encoding="UTF-8"))
+                plain = best_of(repeat, lambda shp=shp, path=base / f"plain{suffix}", driver=driver: shp.to_file(
+                    path, driver=driver, engine="pyogrio", encoding="UTF-8"))
             elif fmt == "gpkg":
-                ours = best_of(repeat, lambda: export_to_path(frame, target))
-                plain = best_of(repeat, lambda: _plain_gpkg(frame, base / f"plain{suffix}"))
+                ours = best_of(repeat, lambda target=target: export_to_path(frame, target))
+                plain = best_of(repeat, lambda path=base / f"plain{suffix}": _plain_gpkg(frame, path))
             else:
                 options = {"GEOMETRY": "AS_WKT"} if fmt == "csv" else {}
                 ours = best_of(repeat, lambda: export_to_path(frame, target))  # noqa: B023

@@ -15,10 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.extract import candidates_from_text  # noqa: E402
-from geo.extract_compare import compare_plans, report  # noqa: E402
-from geo.plans import plans_from_dir  # noqa: E402
-from geo.settings import load_settings  # noqa: E402
+from geo.extract import candidates_from_text
+from geo.extract_compare import compare_plans, report
+from geo.plans import plans_from_dir
+from geo.settings import load_settings
 
 
 def main() -> None:

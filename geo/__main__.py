@@ -108,7 +108,8 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     ambiguous = [r for r in rows if r.status == "ambiguous"]
     fallback = [r for r in rows if r.status == "fallback"]
     if ambiguous:
-        print(f"\n{len(ambiguous)} ambiguous (fell back to {', '.join(sorted({r.result.precision for r in ambiguous}))}):")
+        fallbacks = ", ".join(sorted({r.result.precision for r in ambiguous}))
+        print(f"\n{len(ambiguous)} ambiguous (fell back to {fallbacks}):")
         for r in ambiguous:
             print(f"  {r.id} {names[r.id]}: {r.note}")
     print(f"\n{len(fallback)} unresolved below county/region level (shown at their county or region point):")

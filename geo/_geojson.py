@@ -48,7 +48,8 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def feature(geom: BaseGeometry | None, properties: Mapping[str, Any], *, feature_id: str | None = None) -> dict[str, Any]:
+def feature(geom: BaseGeometry | None, properties: Mapping[str, Any], *,
+            feature_id: str | None = None) -> dict[str, Any]:
     """One Feature with properties in the given order (NaN becomes null)."""
     out: dict[str, Any] = {"type": "Feature"}
     if feature_id is not None:

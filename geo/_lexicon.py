@@ -52,7 +52,8 @@ HEADS: dict[str, str] = {
     "地热能供热": "geothermal", "能源站": "district_energy", "分布式能源中心": "district_energy",
     "CCUS项目": "ccus", "碳捕集": "ccus",
     # parks, ecology, recycling
-    "产业园": "industrial_park", "工业园区": "industrial_park", "开发区": "industrial_park", "高新区": "industrial_park",
+    "产业园": "industrial_park", "工业园区": "industrial_park", "开发区": "industrial_park",
+    "高新区": "industrial_park",
     "产业基地": "industrial_park", "专业镇": "industrial_park", "产业园区": "industrial_park",
     "森林公园": "forest_ecology", "退化林修复项目": "forest_ecology", "石漠化综合治理工程": "forest_ecology",
     "生态廊道": "forest_ecology", "国家公园": "forest_ecology", "储备林": "forest_ecology",

@@ -114,9 +114,9 @@ class OnlineProvider:
 
     def geocode(self, query: str, *, region: str, county: str | None = None) -> GeocodeResult:
         """Ask the service; keep candidates inside the region (and county); answer if one remains."""
-        from .crs import geometry_to_wgs84
-
         import shapely
+
+        from .crs import geometry_to_wgs84
 
         inside: list[tuple[float, float, Candidate]] = []
         for cand in self._candidates(query):

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any, cast
 
 from ._atomic import atomic_write_text
 from ._csvio import format_number, read_rows, rows_to_csv
@@ -265,7 +266,7 @@ def _parse_project(file: str, row: Mapping[str, str]) -> tuple[Project | None, l
         is_programme=bool(is_programme), quote_offset=int(offset or 0),
         year_start=year_start, year_end=year_end,
         override_lon=lon, override_lat=lat, override_precision=precision,  # type: ignore[arg-type]
-        source_file=file, source_row=p.row_no, **capacities,
+        source_file=file, source_row=p.row_no, **cast("dict[str, Any]", capacities),
     )
     return project, []
 

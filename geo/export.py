@@ -134,7 +134,7 @@ def select_projects(frame: gpd.GeoDataFrame, selection: Selection) -> gpd.GeoDat
         mask &= frame["year_end"].notna() & (frame["year_end"] <= selection.due_by)
     if selection.bbox is not None:
         minx, miny, maxx, maxy = selection.bbox
-        if not (minx < maxx and miny < maxy and -180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90):
+        if not (minx < maxx and miny < maxy and minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90):
             raise ExportError(f"bad bounding box {selection.bbox}: give min lon, min lat, max lon, max lat (WGS-84)")
         mask &= frame.geometry.x.between(minx, maxx) & frame.geometry.y.between(miny, maxy)
     out = frame[mask.fillna(False).astype(bool)].copy()
@@ -388,10 +388,7 @@ def export_to_path(selection: gpd.GeoDataFrame, path: Path, fmt: Format | str | 
         raise ExportError(f"{path} is a directory; give a file name such as {path / 'projects.gpkg'}")
     if fmt is None:
         suffix = path.suffix.lower()
-        if suffix == ".zip":
-            fmt = Format.SHP
-        else:
-            fmt = format_from_name(suffix or "?")
+        fmt = Format.SHP if suffix == ".zip" else format_from_name(suffix or "?")
     fmt = format_from_name(fmt) if isinstance(fmt, str) else fmt
     if not path.parent.exists():
         raise ExportError(f"folder {path.parent} does not exist")
@@ -428,7 +425,7 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
         raise ExportError(f"bad bounding box {text!r}: give minlon,minlat,maxlon,maxlat") from None
     if len(parts) != 4:
         raise ExportError(f"bad bounding box {text!r}: give four numbers minlon,minlat,maxlon,maxlat")
-    return parts  # type: ignore[return-value]
+    return parts[0], parts[1], parts[2], parts[3]
 
 
 def targets_table(layers_dir: Path) -> pd.DataFrame:

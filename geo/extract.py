@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 
 from . import _lexicon as lx
 from .catalog import Project, catalog_to_csv
@@ -326,7 +327,8 @@ _ADMIN_LIST = re.compile(
 
 
 _CENTRED = re.compile(r"以([^，,。；;以、]{2,20}?)为(?:主|重点|核心)的(湿地系统|湿地|流域)")
-_APPOSITION = re.compile(r"(?:省|国家)?(?:级)?重要(沼泽湿地|湿地公园|湿地)([\u3400-\u9fff]{2,6}?)(?=为|、|和|等|，|,|。)")
+_APPOSITION = re.compile(
+    r"(?:省|国家)?(?:级)?重要(沼泽湿地|湿地公园|湿地)([\u3400-\u9fff]{2,6}?)(?=为|、|和|等|，|,|。)")
 
 
 def _wetland_constructions(text: str, c_start: int, c_end: int) -> list[Mention]:
@@ -510,7 +512,7 @@ def _normal(name: str) -> str:
 
 def _dedupe(found: list[Mention]) -> list[Mention]:
     """One entity, one candidate: keep the first mention of each normalised name."""
-    out: dict[str, Mention] = {}
+    out: dict[tuple[str, str, str], Mention] = {}
     for mention in found:
         if any(spam in mention.name for spam in lx.SPAM):
             continue
@@ -648,7 +650,7 @@ def candidates_from_text(text: str, region: str) -> list[Project]:
             capacity_text=capacity, status_text=status_text,
             year_start=interval.start if interval else None, year_end=interval.end if interval else None,
             timeline_text=timeline if interval else "", place_text=place if place and place in quote else "",
-            **{k: v for k, v in normalised.items()},
+            **cast("dict[str, Any]", dict(normalised.items())),
             notes="candidate from the plan reader; review before merging",
         ))
     log.info("plan reader: %d candidates for %s from %d characters", len(out), region, len(text))

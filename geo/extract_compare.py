@@ -9,13 +9,12 @@ counts only when the candidate's category is the row's.
 
 from __future__ import annotations
 
-
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .catalog import Project
-from .settings import Settings
 from .extract import _normal, _split_tail
+from .settings import Settings
 
 FOCUS = ("wind", "pumped_storage", "substation", "wetland", "logistics")
 
@@ -145,15 +144,15 @@ def compare(candidates: Sequence[Project], catalogue: Sequence[Project]) -> Comp
         for key, table in ((r.region, result.by_region), (r.category.value, result.by_category)):
             s = table.setdefault(key, Score())
             s.rows += 1
-            c = pair_of_row.get(id(r))
-            if c is not None and (table is result.by_region or c.category == r.category):
+            found = pair_of_row.get(id(r))
+            if found is not None and (table is result.by_region or found.category == r.category):
                 s.matched_rows += 1
     for c in candidates:
         for key, table in ((c.region, result.by_region), (c.category.value, result.by_category)):
             s = table.setdefault(key, Score())
             s.candidates += 1
-            r = pair_of_cand.get(id(c))
-            if r is not None and (table is result.by_region or r.category == c.category):
+            row = pair_of_cand.get(id(c))
+            if row is not None and (table is result.by_region or row.category == c.category):
                 s.matched_candidates += 1
     result.overall = Score(len(catalogue), len(result.pairs), len(candidates), len(result.pairs))
     return result

@@ -10,6 +10,7 @@ and refuses rows where ``lon``/``lat`` do not follow from the source coordinate.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from dataclasses import dataclass
@@ -138,10 +139,8 @@ def read_gazetteer(path: Path, *, display_name: str | None = None) -> GazetteerR
         if row["kind"].strip() and row["kind"].strip() not in KINDS:
             add("kind", f"{row['kind']!r} is not one of: {', '.join(KINDS)}")
         precision = None
-        try:
+        with contextlib.suppress(ValueError):
             precision = Precision(row["precision"].strip()) if row["precision"].strip() else None
-        except ValueError:
-            pass
         if row["precision"].strip() and precision not in GAZETTEER_PRECISIONS:
             add("precision", f"{row['precision']!r} is not one of exact, site, town")
         datum = None
@@ -200,4 +199,4 @@ def wgs84_from_source(lon: float, lat: float, datum: str) -> tuple[float, float]
     import shapely
 
     point = geometry_to_wgs84(shapely.Point(lon, lat), crs_from_name(datum))
-    return round(point.x, 6), round(point.y, 6)  # type: ignore[attr-defined]
+    return round(point.x, 6), round(point.y, 6)

@@ -432,7 +432,6 @@ def projects_from_layers(layers_dir: Path) -> gpd.GeoDataFrame:
         The file is missing or unreadable (run ``python -m geo build``).
     """
     import geopandas as gpd
-    import pandas as pd
 
     path = layers_dir / "projects.geojson"
     try:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import folium
-from branca.element import MacroElement, Template
+from branca.element import MacroElement
 from folium.utilities import JsCode
+from jinja2 import Template
 
 from .crs import TargetCRS, frame_from_wgs84
 from .i18n import label, ui
@@ -166,7 +167,7 @@ class _Legend(MacroElement):
     """)
 
     def __init__(self, body: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
         self.body = body
 

@@ -19,7 +19,7 @@ from .errors import BoundaryError, PlanError, Problem
 from .gazetteer import Place, read_gazetteer
 from .geocode import AdminAreas, admin_areas_from_frames
 from .plans import Plan, plans_from_dir
-from .quantities import CAPACITY_FIELDS, capacity_from_text, quantities_from_text, same_value
+from .quantities import capacity_from_text, quantities_from_text, same_value
 from .settings import Settings
 from .targets import Target, read_targets
 from .timeline import interval_from_text

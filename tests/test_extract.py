@@ -103,7 +103,8 @@ def test_gbk_plans_are_read(tmp_path: Path) -> None:
     ("content", "message"),
     [(b"", "empty"), (b"   \n\n", "empty"), (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20, "binary"),
      (b"\x80\xff" * 200, "neither UTF-8 nor GBK"), ("plain English text only. " * 20, "no Chinese"),
-     ("碳达峰".encode("utf-16"), "neither UTF-8 nor GBK"), ("碳达峰实施方案".encode("utf-16-le") * 20, "wrong encoding")],
+     ("碳达峰".encode("utf-16"), "neither UTF-8 nor GBK"),
+     ("碳达峰实施方案".encode("utf-16-le") * 20, "wrong encoding")],
 )
 def test_bad_inputs_get_clear_errors(tmp_path: Path, content: bytes | str, message: str) -> None:
     path = tmp_path / "bad.txt"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import socket
@@ -9,7 +10,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -213,7 +214,7 @@ def test_committed_results_are_current(repo_settings: Settings, areas: AdminArea
 class RecordedAdapter(BaseSyncAdapter):
     """Serves recorded bodies; counts requests; refuses anything unrecorded."""
 
-    calls: list[str] = []
+    calls: ClassVar[list[str]] = []
 
     def __init__(self, *, proxies: Any = None, ssl_context: Any = None) -> None:
         super().__init__(proxies=proxies, ssl_context=ssl_context)
@@ -288,10 +289,8 @@ def test_rate_limiter_spaces_requests(tmp_path: Path, areas: AdminAreas) -> None
     provider = online_provider("nominatim", settings, areas, adapter_factory=RecordedAdapter)
     start = time.monotonic()
     for query in ("株洲电厂", "桐乡", "新马"):
-        try:
+        with contextlib.suppress(GeocodeNotFound, GeocodeAmbiguous):
             provider.geocode(query, region="ZHUZHOU")
-        except (GeocodeNotFound, GeocodeAmbiguous):
-            pass
     assert len(RecordedAdapter.calls) == 3
     assert time.monotonic() - start >= 0.6  # two gaps of at least min_delay_seconds
 

@@ -117,6 +117,6 @@ def test_colour_schemes_have_legends(frame: gpd.GeoDataFrame, boundaries: gpd.Ge
 
 def test_view_fits_the_selected_region(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> None:
     m = build_map(frame[frame["region"] == "KUNDULUN"], boundaries, MapOptions())
-    fit = [c for c in m._children.values() if type(c).__name__ == "FitBounds"][0]
+    fit = next(c for c in m._children.values() if type(c).__name__ == "FitBounds")
     (south, west), (north, east) = fit.bounds
     assert 40.5 < south < north < 40.9 and 109.5 < west < east < 110.0
