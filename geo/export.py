@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import logging
 import tempfile
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from enum import StrEnum
@@ -293,7 +294,9 @@ def shapefile_frame(frame: gpd.GeoDataFrame, encoding: str) -> tuple[gpd.GeoData
             try:
                 "\x1f".join(values.tolist()).encode(codec)
             except UnicodeEncodeError:
-                _raise_unencodable(out["id"], values, f.name, codec, encoding)
+                values, changed = _compatible(out["id"], values, f.name, codec, encoding)
+                notes = (f"{changed} value(s): characters {encoding} lacks written as their compatibility "
+                         "equivalents (NFKC, e.g. ³ → 3); the exact text is in the GeoJSON / GeoPackage")
             # a character takes at most 4 bytes: only longer values can exceed the limit
             long = values.str.len() * 4 > SHP_MAX_BYTES
             if long.any():
@@ -301,7 +304,7 @@ def shapefile_frame(frame: gpd.GeoDataFrame, encoding: str) -> tuple[gpd.GeoData
                 fitted[long] = values[long].map(lambda v: _fit(v, codec))
                 cut = int((fitted != values).sum())
                 if cut:
-                    notes = (f"{cut} value(s) cut to {SHP_MAX_BYTES} bytes (Shapefile limit); "
+                    notes = (notes + "; " if notes else "") + (f"{cut} value(s) cut to {SHP_MAX_BYTES} bytes (Shapefile limit); "
                              "the full text is in the GeoJSON / GeoPackage")
                 values = fitted
             out[f.name] = values
@@ -310,13 +313,32 @@ def shapefile_frame(frame: gpd.GeoDataFrame, encoding: str) -> tuple[gpd.GeoData
     return out, aliases
 
 
-def _raise_unencodable(ids: Any, values: Any, field_name: str, codec: str, encoding: str) -> None:
-    for rid, value in zip(ids, values, strict=True):
-        try:
-            value.encode(codec)
-        except UnicodeEncodeError as err:
-            raise ExportError(f"project {rid}, field {field_name}: {value[err.start:err.end]!r} cannot be "
-                              f"written in {encoding}; export with --encoding UTF-8") from None
+def _compatible(ids: Any, values: Any, field_name: str, codec: str, encoding: str) -> tuple[Any, int]:
+    """Replace each character ``codec`` cannot hold by its NFKC equivalent (³ → 3), and only those.
+
+    The rest of the text stays as it is (full-width punctuation in quotes is kept). A character
+    without an encodable equivalent (a rare CJK ideograph outside GBK) raises, naming row and field.
+    """
+    def one(rid: str, value: str) -> str:
+        chars = []
+        for ch in value:
+            try:
+                ch.encode(codec)
+            except UnicodeEncodeError:
+                alt = unicodedata.normalize("NFKC", ch)
+                try:
+                    alt.encode(codec)
+                except UnicodeEncodeError:
+                    raise ExportError(f"project {rid}, field {field_name}: {ch!r} cannot be written in "
+                                      f"{encoding}; export with --encoding UTF-8") from None
+                ch = alt
+            chars.append(ch)
+        return "".join(chars)
+
+    fixed = values.copy()
+    for i, (rid, value) in enumerate(zip(ids, values, strict=True)):
+        fixed.iloc[i] = one(rid, value)
+    return fixed, int((fixed != values).sum())
 
 
 def _fit(value: str, codec: str) -> str:

@@ -186,6 +186,19 @@ def test_text_gbk_cannot_hold_is_named(zhuzhou: gpd.GeoDataFrame) -> None:
         shapefile_frame(bad, "GBK")
 
 
+def test_gbk_writes_compatibility_equivalents_and_says_so(zhuzhou: gpd.GeoDataFrame) -> None:
+    odd = zhuzhou.copy()
+    first = odd.index[0]
+    odd.loc[first, "notes"] = "库容1200万m³，“保护”"
+    out, aliases = shapefile_frame(odd, "GBK")
+    note_field = next(f.shp for f in FIELDS if f.name == "notes")
+    assert out.loc[first, note_field] == "库容1200万m3，“保护”"  # only ³ changed; full-width text kept
+    assert out.loc[odd.index[1], note_field] == odd.loc[odd.index[1], "notes"]
+    alias = next(a for a in aliases if a["name"] == "notes")
+    assert "1 value(s)" in alias["notes"] and "NFKC" in alias["notes"]
+    assert shapefile_frame(odd, "UTF-8")[0].loc[first, note_field] == "库容1200万m³，“保护”"
+
+
 def test_failed_export_leaves_existing_file_untouched(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
     path = tmp_path / "z.geojson"
     path.write_text("keep me", encoding="utf-8")
