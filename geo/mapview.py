@@ -158,11 +158,11 @@ class _Legend(MacroElement):
 
     _template = Template("""
         {% macro html(this, kwargs) %}
-        <div class="cpm-legend" style="position: absolute; z-index: 640; bottom: 24px; left: 10px;
-             background: rgba(255,255,255,0.92); padding: 8px 10px; border-radius: 6px; font: 12px sans-serif;
-             max-height: 45%; overflow-y: auto; box-shadow: 0 1px 4px rgba(0,0,0,.3);">
+        <details open class="cpm-legend" style="position: absolute; z-index: 640; bottom: 28px; right: 10px;
+             background: rgba(255,255,255,0.92); padding: 6px 10px; border-radius: 6px; font: 12px sans-serif;
+             max-height: 55%; max-width: 60%; overflow-y: auto; box-shadow: 0 1px 4px rgba(0,0,0,.3);">
         {{ this.body }}
-        </div>
+        </details>
         {% endmacro %}
     """)
 
@@ -175,14 +175,19 @@ class _Legend(MacroElement):
 def legend_html(items: list[tuple[str, str]], *, lang: str) -> str:
     """The legend body: colour swatches, precision symbols and the size rule (escaped)."""
     esc = html.escape
-    rows = [f"<b>{esc(ui('legend', lang))}</b>"]
+    rows = [f"<summary><b>{esc(ui('legend', lang))}</b></summary>",
+            '<div style="display:grid;grid-template-columns:repeat(2,auto);column-gap:12px">']
     for text, colour in items:
         rows.append(f'<div><span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
                     f'background:{esc(colour)};margin-right:6px"></span>{esc(text)}</div>')
+    rows.append("</div>")
     rows.append('<hr style="margin:4px 0">')
     rows.append('<div><span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:#555;'
                 f'margin-right:6px"></span>{esc(label("precision", "site", lang))} / '
                 f'{esc(label("precision", "exact", lang))}</div>')
+    rows.append('<div><span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
+                'background:rgba(85,85,85,.45);border:1px solid #555;margin-right:5px"></span>'
+                f'{esc(label("precision", "town", lang))}</div>')
     rows.append('<div><span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
                 f'border:2px dashed #555;margin-right:4px"></span>{esc(ui("precision_note", lang))}</div>')
     rows.append(f"<div>{esc('○ → ◯ : √MW' if lang == 'en' else '圆大小 ∝ √装机 (MW)')}</div>")
