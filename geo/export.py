@@ -304,8 +304,9 @@ def shapefile_frame(frame: gpd.GeoDataFrame, encoding: str) -> tuple[gpd.GeoData
                 fitted[long] = values[long].map(lambda v: _fit(v, codec))
                 cut = int((fitted != values).sum())
                 if cut:
-                    notes = (notes + "; " if notes else "") + (f"{cut} value(s) cut to {SHP_MAX_BYTES} bytes (Shapefile limit); "
-                             "the full text is in the GeoJSON / GeoPackage")
+                    cut_note = (f"{cut} value(s) cut to {SHP_MAX_BYTES} bytes (Shapefile limit); "
+                                "the full text is in the GeoJSON / GeoPackage")
+                    notes = f"{notes}; {cut_note}" if notes else cut_note
                 values = fitted
             out[f.name] = values
         aliases.append({"shapefile_name": f.shp, "name": f.name, "type": f.type, "unit": f.unit, "notes": notes})
