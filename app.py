@@ -116,6 +116,10 @@ def detail_panel(frame: gpd.GeoDataFrame, project_id: str | None, lang: str) -> 
         st.caption(ui("detail_hint", lang))
         return
     row = frame[frame["id"] == project_id].iloc[0]
+    st.markdown(f"**{ui('name', lang)}**")  # data goes through st.text: never rendered as markdown
+    names = [row["name_zh"], row["name_en"] if isinstance(row["name_en"], str) else ""]
+    st.text("\n".join(n for n in names if n) + f"\n{row['id']} · {label('category', row['category'], lang)}"
+            f" · {label('status', row['status'], lang)}")
     st.markdown(f"**{ui('plan_title', lang)}**")
     st.text(f"{row['plan_title']} ({row['plan']})")
     st.markdown(f"**{ui('quote', lang)}**")

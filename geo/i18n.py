@@ -47,6 +47,7 @@ _UI: dict[str, tuple[str, str]] = {
     "gaode_note": ("高德底图为 GCJ-02 坐标：叠加图层已转换为 GCJ-02。", "Gaode tiles are GCJ-02: overlays are shifted to GCJ-02."),
     "source": ("坐标来源", "Coordinate source"),
     "plan_title": ("方案", "Plan"),
+    "name": ("项目名称", "Project name"),
     "boundaries": ("行政边界", "Boundaries"),
     "targets_table": ("目标表", "Targets"),
 }

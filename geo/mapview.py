@@ -190,7 +190,7 @@ def legend_html(items: list[tuple[str, str]], *, lang: str) -> str:
                 f'{esc(label("precision", "town", lang))}</div>')
     rows.append('<div><span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
                 f'border:2px dashed #555;margin-right:4px"></span>{esc(ui("precision_note", lang))}</div>')
-    rows.append(f"<div>{esc('○ → ◯ : √MW' if lang == 'en' else '圆大小 ∝ √装机 (MW)')}</div>")
+    rows.append(f"<div>{esc('marker size ∝ √capacity (MW)' if lang == 'en' else '圆大小 ∝ √装机容量 (MW)')}</div>")
     return "\n".join(rows)
 
 

@@ -85,6 +85,8 @@ def test_selection_shows_the_detail(app: AppTest) -> None:
     app.session_state["selected_id"] = "ZHUZHOU-020"
     app.run()
     texts = [t.value for t in app.text]
+    name = next(t for t in texts if t.startswith("炎陵县罗萍江抽水蓄能项目"))  # the name leads the detail
+    assert "ZHUZHOU-020" in name and "抽水蓄能" in name
     assert any("加快炎陵县罗萍江120万千瓦抽水蓄能项目" in t for t in texts)
     assert any("株洲市碳达峰实施方案" in t for t in texts)
     assert any("乡镇" in t and "Zhongcun" in t for t in texts)  # precision and geocoding source

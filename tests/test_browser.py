@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -248,3 +249,29 @@ def test_download_yields_valid_geojson(session: Session, tmp_path: Path) -> None
     assert doc["type"] == "FeatureCollection" and len(doc["features"]) == 441
     assert "crs" not in doc
     session.shot("04-table")
+
+
+def test_english_interface_region_and_detail(session: Session) -> None:
+    """The language switch relabels the app; a region filter and a click work in English too.
+
+    Its screenshot (``05-english``) is the one the README shows (copied to ``docs/screenshot.png``).
+    """
+    session.wait_markers(441)
+    session.page.get_by_text("English", exact=True).click()
+    session.page.get_by_role("heading", name="Carbon-Peak Project Map").wait_for(timeout=30_000)
+    box = session.page.get_by_test_id("stSidebar").locator("[data-testid='stMultiSelect']").first
+    box.click()
+    session.page.get_by_role("option", name="Zhuzhou (140)").click()
+    session.page.keyboard.press("Escape")
+    session.page.get_by_text("140 / 441").wait_for(timeout=30_000)
+    session.wait_markers(140)
+    x, y = _hover_project(session, "ZHUZHOU-002", "Gantian Taihu Wind Power Project")
+    session.page.mouse.click(x, y)
+    session.page.get_by_text(re.compile(r"ZHUZHOU-002 · ")).first.wait_for(timeout=30_000)
+    body = session.page.inner_text("body")
+    assert "Project detail" in body and "项目详情" not in body and "Gantian Taihu Wind Power Project\n" in body
+    frame = session.wait_markers(140)
+    frame.evaluate("() => { window.map.fitBounds(L.featureGroup(Object.values(window.map._layers).filter("
+                   "l => l instanceof L.CircleMarker)).getBounds(), {animate: false, padding: [20, 20]}); }")
+    session.page.wait_for_timeout(700)
+    session.shot("05-english")
