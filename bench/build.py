@@ -110,6 +110,11 @@ def measure(label: str, frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, t
                 plain = best_of(repeat, lambda: _fresh(frame, base / f"plain{suffix}", driver=driver,  # noqa: B023
                                                        **options))  # noqa: B023
             print(f"{'export ' + fmt:<34}{ours:>10.3f}{plain:>11.3f}{ours / plain:>8.2f}")
+        ours = best_of(repeat, lambda: export_to_path(frame, base / "ours_gbk.shp", encoding="GBK"))
+        gbk, _ = shapefile_frame(frame, "GBK")
+        plain = best_of(repeat, lambda: gbk.to_file(base / "plain_gbk.shp", driver="ESRI Shapefile", engine="pyogrio",
+                                                     encoding="GBK"))
+        print(f"{'export shp (GBK)':<34}{ours:>10.3f}{plain:>11.3f}{ours / plain:>8.2f}")
         mem = best_of(repeat, lambda: export_to_bytes(frame, "geojson"))
         print(f"{'export geojson to bytes (app)':<34}{mem:>10.3f}")
     del targets_df

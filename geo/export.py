@@ -291,30 +291,30 @@ def shapefile_frame(frame: gpd.GeoDataFrame, encoding: str) -> tuple[gpd.GeoData
         notes = ""
         if f.type == "string":
             values = out[f.name].fillna("").astype(str)
+            items = values.tolist()
+            changed = 0
             try:
-                "\x1f".join(values.tolist()).encode(codec)
+                if not (codec == "utf-8" and getattr(values.dtype, "storage", None) == "pyarrow"):
+                    "\x1f".join(items).encode(codec)  # Arrow strings are valid UTF-8 by construction
             except UnicodeEncodeError:
-                values, changed = _compatible(out["id"], values, f.name, codec, encoding)
+                items, changed = _compatible(out["id"].astype(str).tolist(), items, f.name, codec, encoding)
                 notes = (f"{changed} value(s): characters {encoding} lacks written as their compatibility "
                          "equivalents (NFKC, e.g. ³ → 3); the exact text is in the GeoJSON / GeoPackage")
-            # a character takes at most 4 bytes: only longer values can exceed the limit
-            long = values.str.len() * 4 > SHP_MAX_BYTES
-            if long.any():
-                fitted = values.copy()
-                fitted[long] = values[long].map(lambda v: _fit(v, codec))
-                cut = int((fitted != values).sum())
-                if cut:
-                    cut_note = (f"{cut} value(s) cut to {SHP_MAX_BYTES} bytes (Shapefile limit); "
-                                "the full text is in the GeoJSON / GeoPackage")
-                    notes = f"{notes}; {cut_note}" if notes else cut_note
-                values = fitted
+            fitted, cut = _fit_all(items, codec)
+            if cut:
+                cut_note = (f"{cut} value(s) cut to {SHP_MAX_BYTES} bytes (Shapefile limit); "
+                            "the full text is in the GeoJSON / GeoPackage")
+                notes = f"{notes}; {cut_note}" if notes else cut_note
+            if cut or changed:
+                values = type(values)(fitted, index=values.index, dtype=values.dtype, name=values.name)
             out[f.name] = values
         aliases.append({"shapefile_name": f.shp, "name": f.name, "type": f.type, "unit": f.unit, "notes": notes})
     out = out.rename(columns={f.name: f.shp for f in FIELDS})
     return out, aliases
 
 
-def _compatible(ids: Any, values: Any, field_name: str, codec: str, encoding: str) -> tuple[Any, int]:
+def _compatible(ids: list[str], items: list[str], field_name: str, codec: str,
+                encoding: str) -> tuple[list[str], int]:
     """Replace each character ``codec`` cannot hold by its NFKC equivalent (³ → 3), and only those.
 
     The rest of the text stays as it is (full-width punctuation in quotes is kept). A character
@@ -336,10 +336,32 @@ def _compatible(ids: Any, values: Any, field_name: str, codec: str, encoding: st
             chars.append(ch)
         return "".join(chars)
 
-    fixed = values.copy()
-    for i, (rid, value) in enumerate(zip(ids, values, strict=True)):
-        fixed.iloc[i] = one(rid, value)
-    return fixed, int((fixed != values).sum())
+    def encodable(value: str) -> bool:
+        try:
+            value.encode(codec)
+        except UnicodeEncodeError:
+            return False
+        return True
+
+    fixed = [v if encodable(v) else one(rid, v) for rid, v in zip(ids, items, strict=True)]
+    return fixed, sum(a is not b for a, b in zip(fixed, items, strict=True))
+
+
+def _fit_all(items: list[str], codec: str) -> tuple[list[str], int]:
+    """Fit every value into the Shapefile's text limit; return the values and how many were cut."""
+    fitted = items
+    cut = 0
+    widest = 2 if codec == "gbk" else 4  # bytes a character can take: only longer values can overflow
+    for i, value in enumerate(items):
+        if len(value) * widest <= SHP_MAX_BYTES:
+            continue
+        short = _fit(value, codec)
+        if short is not value:
+            if fitted is items:
+                fitted = list(items)
+            fitted[i] = short
+            cut += 1
+    return fitted, cut
 
 
 def _fit(value: str, codec: str) -> str:

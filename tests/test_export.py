@@ -114,6 +114,17 @@ def test_shapefile_round_trip_keeps_chinese(zhuzhou: gpd.GeoDataFrame, tmp_path:
     assert "cut to 254 bytes" in aliases.set_index("name").loc["quote", "notes"]
 
 
+@pytest.mark.parametrize(("encoding", "fits"), [("GBK", 127), ("UTF-8", 84)])
+def test_text_is_cut_exactly_at_the_shapefile_byte_limit(zhuzhou: gpd.GeoDataFrame, encoding: str, fits: int) -> None:
+    odd = zhuzhou.head(2).copy()
+    odd["quote"] = ["电" * fits, "电" * (fits + 1)]  # 2 bytes in GBK, 3 in UTF-8
+    out, _ = shapefile_frame(odd, encoding)
+    quote = next(f.shp for f in FIELDS if f.name == "quote")
+    assert out[quote].iloc[0] == "电" * fits
+    cut = out[quote].iloc[1]
+    assert cut.endswith("...") and len(cut.encode(encoding)) <= 254 and cut[:-3] == "电" * len(cut[:-3])
+
+
 def test_zipped_shapefile_in_memory_for_downloads(zhuzhou: gpd.GeoDataFrame) -> None:
     export = export_to_bytes(zhuzhou, "shp", encoding="GBK")
     assert export.filename.endswith(".zip") and export.media_type == "application/zip"
