@@ -21,10 +21,15 @@ from collections.abc import Sequence
 from .errors import GeoError
 from .plans import plans_from_dir
 from .settings import load_settings
-from .validate import counts_table, validate
+
+SETUP_HINT = ("set up the project's environment once with `make test` (or `make run`) and run the command "
+              "with it: `.venv/bin/python -m geo ...`, or `make validate`; or install the project into this "
+              "Python with `pip install -e .`")
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import counts_table, validate
+
     settings = load_settings()
     report = validate(settings)
     print(counts_table(report))
@@ -231,6 +236,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except GeoError as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as err:
+        if not err.name or err.name.split(".")[0] == "geo":
+            raise  # our own module missing is a bug, not a set-up problem
+        print(f"error: `python -m geo {args.command}` needs the package {err.name!r}, which {sys.executable} "
+              f"lacks; {SETUP_HINT}", file=sys.stderr)
         return 2
 
 

@@ -9,7 +9,7 @@ the edges only:
   ``always_xy`` handles.
 * **GCJ-02**, the obfuscated datum of Gaode / AMap, Tencent and Google China tiles,
   and **BD-09**, Baidu's further offset of GCJ-02. Neither is an EPSG CRS. The
-  formulas come from the ``prcoords`` library (CC0); GCJ-02 → WGS-84 uses its
+  formulas come from the ``prcoords`` library (CC0, imported on first use); GCJ-02 → WGS-84 uses its
   iterative inverse (sub-millimetre). The offset applies only inside mainland China:
   a point outside the domain polygon shipped in ``geo/_data/gcj02_domain.geojson``
   (mainland land area plus a 10 km coastal band, Hong Kong and Macau removed; Taiwan
@@ -24,10 +24,10 @@ from collections.abc import Callable
 from enum import StrEnum
 from functools import cache
 from importlib import resources
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import numpy as np
-import prcoords
 import shapely
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
@@ -94,6 +94,19 @@ def crs_from_name(name: str) -> TargetCRS:
 
 
 @cache
+def _prcoords() -> ModuleType:
+    """The GCJ-02 / BD-09 formulas, imported where a conversion needs them: the rest of the
+    project (validation, WGS-84 and CGCS2000 work) runs without the package."""
+    try:
+        import prcoords
+    except ModuleNotFoundError as err:
+        raise CRSError("GCJ-02 / BD-09 conversions need the package 'prcoords', a dependency of this project "
+                       "that this Python lacks: set up with `make test` (or `pip install -e .`)") from err
+    module: ModuleType = prcoords
+    return module
+
+
+@cache
 def _gcj_domain() -> BaseGeometry:
     text = resources.files("geo").joinpath("_data/gcj02_domain.geojson").read_text(encoding="utf-8")
     geom = shapely.from_geojson(json.dumps(json.loads(text)["features"][0]["geometry"]))
@@ -116,14 +129,14 @@ def wgs84_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
     """WGS-84 → GCJ-02 for one point (unchanged outside mainland China)."""
     if not in_gcj_domain(lon, lat):
         return lon, lat
-    out = prcoords.wgs_gcj((lat, lon), False)
+    out = _prcoords().wgs_gcj((lat, lon), False)
     return out.lon, out.lat
 
 
 def gcj02_to_wgs84_unchecked(lon: float, lat: float) -> tuple[float, float]:
     """GCJ-02 → WGS-84 without the mainland test, for data that is GCJ-02 by construction
     (AMap-derived boundaries, whose every vertex AMap has offset)."""
-    out = prcoords.gcj_wgs_bored((lat, lon), False)
+    out = _prcoords().gcj_wgs_bored((lat, lon), False)
     return out.lon, out.lat
 
 
@@ -147,7 +160,7 @@ def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
     """GCJ-02 → BD-09 for one point (unchanged outside mainland China)."""
     if not _gcj_in_domain(lon, lat):
         return lon, lat
-    out = prcoords.gcj_bd((lat, lon))
+    out = _prcoords().gcj_bd((lat, lon))
     return out.lon, out.lat
 
 
@@ -155,7 +168,7 @@ def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
     """BD-09 → GCJ-02 for one point, iterative inverse."""
     if not _roughly_china(lon, lat):
         return lon, lat
-    out = prcoords.bd_gcj_bored((lat, lon), False)
+    out = _prcoords().bd_gcj_bored((lat, lon), False)
     return (out.lon, out.lat) if _gcj_in_domain(out.lon, out.lat) else (lon, lat)
 
 
@@ -164,7 +177,7 @@ def wgs84_to_bd09(lon: float, lat: float) -> tuple[float, float]:
     if not in_gcj_domain(lon, lat):
         return lon, lat
     glon, glat = wgs84_to_gcj02(lon, lat)
-    out = prcoords.gcj_bd((glat, glon))
+    out = _prcoords().gcj_bd((glat, glon))
     return out.lon, out.lat
 
 
@@ -172,7 +185,7 @@ def bd09_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
     """BD-09 → WGS-84 for one point."""
     if not _roughly_china(lon, lat):
         return lon, lat
-    g = prcoords.bd_gcj_bored((lat, lon), False)
+    g = _prcoords().bd_gcj_bored((lat, lon), False)
     wlon, wlat = gcj02_to_wgs84_unchecked(g.lon, g.lat)
     return (wlon, wlat) if in_gcj_domain(wlon, wlat) else (lon, lat)
 

@@ -179,3 +179,18 @@ def test_geometry_round_trip_keeps_polygon_shape() -> None:
     poly = shapely.box(120.7, 30.7, 120.8, 30.8)
     back = geometry_to_wgs84(geometry_from_wgs84(poly, TargetCRS.GCJ02), TargetCRS.GCJ02)
     assert shapely.hausdorff_distance(poly, back) < 1e-6
+
+
+def test_gcj_without_its_library_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from geo import crs
+
+    crs._prcoords.cache_clear()
+    monkeypatch.setitem(sys.modules, "prcoords", None)
+    try:
+        with pytest.raises(CRSError, match="need the package 'prcoords'.*make test"):
+            wgs84_to_gcj02(112.0, 29.0)
+        assert wgs84_to_cgcs2000(112.0, 29.0) == pytest.approx((112.0, 29.0))  # the rest still works
+    finally:
+        crs._prcoords.cache_clear()

@@ -218,6 +218,28 @@ def test_cli_validate_passes_on_the_real_catalogue() -> None:
         assert region in result.stdout
 
 
+def _geo_without(module: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m geo ARGV`` in a Python where importing ``module`` fails, as where it is not installed."""
+    code = (f"import runpy, sys; sys.modules[{module!r}] = None; sys.argv = ['geo', *{list(argv)!r}]; "
+            "runpy.run_module('geo', run_name='__main__', alter_sys=True)")
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          check=False)
+
+
+def test_cli_validate_needs_no_gcj_library() -> None:
+    """Validation converts no GCJ-02: it runs where the GCJ-02 / BD-09 library is not installed."""
+    result = _geo_without("prcoords", "validate")
+    assert result.returncode == 0, result.stderr
+    assert "catalogue valid" in result.stdout
+
+
+def test_cli_names_a_missing_dependency_and_the_set_up_command() -> None:
+    result = _geo_without("shapely", "validate")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "needs the package 'shapely'" in result.stderr and "make test" in result.stderr
+
+
 def test_cli_validate_fails_and_names_the_row(project_root: Path, edit_catalog: RowEditor) -> None:
     edit_catalog(2, category="windmill")
     env = {"CPM_ROOT": str(project_root), "PATH": "/usr/bin:/bin"}
