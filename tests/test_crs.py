@@ -189,7 +189,7 @@ def test_gcj_without_its_library_is_a_clear_error(monkeypatch: pytest.MonkeyPatc
     crs._prcoords.cache_clear()
     monkeypatch.setitem(sys.modules, "prcoords", None)
     try:
-        with pytest.raises(CRSError, match="need the package 'prcoords'.*make test"):
+        with pytest.raises(CRSError, match=r"need the package 'prcoords'.*make test"):
             wgs84_to_gcj02(112.0, 29.0)
         assert wgs84_to_cgcs2000(112.0, 29.0) == pytest.approx((112.0, 29.0))  # the rest still works
     finally:
