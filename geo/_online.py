@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from ._atomic import atomic_write_text
-from .crs import TargetCRS, offset_metres
+from .crs import TargetCRS, point_to_wgs84
 from .errors import GeocodeAmbiguous, GeocodeNotFound, GeocoderUnavailable
-from .geocode import SAME_PLACE_M, AdminAreas, GeocodeResult
+from .geocode import AdminAreas, GeocodeResult, distinct_places
 from .settings import Settings
 from .vocabulary import Precision
 
@@ -114,14 +114,10 @@ class OnlineProvider:
 
     def geocode(self, query: str, *, region: str, county: str | None = None) -> GeocodeResult:
         """Ask the service; keep candidates inside the region (and county); answer if one remains."""
-        import shapely
-
-        from .crs import geometry_to_wgs84
-
         inside: list[tuple[float, float, Candidate]] = []
         for cand in self._candidates(query):
-            point = geometry_to_wgs84(shapely.Point(cand.lon, cand.lat), self.datum)
-            lon, lat = round(point.x, 6), round(point.y, 6)
+            x, y = point_to_wgs84(cand.lon, cand.lat, self.datum)
+            lon, lat = round(x, 6), round(y, 6)
             if not self.areas.contains(region, lon, lat):
                 continue
             if county and not self.areas.county_contains(county, lon, lat):
@@ -129,10 +125,7 @@ class OnlineProvider:
             inside.append((lon, lat, cand))
         if not inside:
             raise GeocodeNotFound(f"{self.label}: no candidate for {query!r} inside {region}")
-        distinct: list[tuple[float, float, Candidate]] = []
-        for item in inside:
-            if all(offset_metres(item[0], item[1], d[0], d[1]) > SAME_PLACE_M for d in distinct):
-                distinct.append(item)
+        distinct = distinct_places(inside, key=lambda item: (item[0], item[1]))
         if len(distinct) > 1:
             labels = "; ".join(d[2].label for d in distinct[:5])
             raise GeocodeAmbiguous(f"{self.label}: {len(distinct)} candidates for {query!r} inside {region}: {labels}")

@@ -305,6 +305,12 @@ def projects_from_csv(path: Path, *, display_name: str | None = None) -> Catalog
     return CatalogReport(tuple(projects), tuple(problems))
 
 
+def id_sort_key(project_id: str) -> tuple[str, int]:
+    """Sort key of a project id: region, then the number (``ZHUZHOU-9`` before ``ZHUZHOU-10``)."""
+    region, _, num = project_id.rpartition("-")
+    return region, int(num) if num.isdigit() else 0
+
+
 def catalog_files(projects_dir: Path) -> list[Path]:
     """The per-region catalogue files of a folder (``targets.csv`` excluded), sorted."""
     return sorted(p for p in projects_dir.glob("*.csv") if p.name != TARGETS_FILE)

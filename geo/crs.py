@@ -19,7 +19,6 @@ the edges only:
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 from enum import StrEnum
 from functools import cache
@@ -29,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
-from pyproj import Transformer
+from pyproj import Geod, Transformer
 from shapely.geometry.base import BaseGeometry
 
 from .errors import CRSError
@@ -232,6 +231,12 @@ def _vectorise(fn: PointFn) -> Callable[[np.ndarray], np.ndarray]:
     return apply
 
 
+def point_to_wgs84(lon: float, lat: float, source: TargetCRS | str) -> tuple[float, float]:
+    """One point in ``source`` (EPSG:4326, EPSG:4490, GCJ-02, BD-09) as WGS-84 lon/lat."""
+    crs = crs_from_name(source) if isinstance(source, str) else source
+    return _TO_WGS84[crs](lon, lat)
+
+
 def geometry_from_wgs84(geom: BaseGeometry, target: TargetCRS | str) -> BaseGeometry:
     """Convert a WGS-84 shapely geometry (or array of them) to ``target``."""
     crs = crs_from_name(target) if isinstance(target, str) else target
@@ -286,8 +291,10 @@ def frame_from_wgs84(gdf: gpd.GeoDataFrame, target: TargetCRS | str) -> gpd.GeoD
 
 
 def offset_metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance in metres between two lon/lat points (haversine, R = 6 371 008.8 m)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371008.8 * math.asin(min(1.0, math.sqrt(h)))
+    """Geodesic distance in metres between two WGS-84 lon/lat points (PROJ's ``Geod`` on the WGS 84 ellipsoid)."""
+    return float(_geod().inv(lon1, lat1, lon2, lat2)[2])
+
+
+@cache
+def _geod() -> Geod:
+    return Geod(ellps="WGS84")

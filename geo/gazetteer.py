@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._csvio import read_rows
-from .crs import TargetCRS, crs_from_name, geometry_to_wgs84, offset_metres
+from .crs import TargetCRS, crs_from_name, offset_metres, point_to_wgs84
 from .errors import CRSError, GazetteerError, Problem
 from .vocabulary import Precision
 
@@ -158,14 +158,13 @@ def read_gazetteer(path: Path, *, display_name: str | None = None) -> GazetteerR
             add("lon", f"{lon} is not a longitude in China (did lon and lat swap?)")
         if lat is not None and not 15 <= lat <= 55:
             add("lat", f"{lat} is not a latitude in China (did lon and lat swap?)")
-        if not bad and None not in (lon, lat, slon, slat) and datum is not None:
-            import shapely
-
-            expect = geometry_to_wgs84(shapely.Point(slon, slat), datum)
-            gap = offset_metres(expect.x, expect.y, lon, lat)  # type: ignore[arg-type]
+        if not bad and lon is not None and lat is not None and slon is not None and slat is not None \
+                and datum is not None:
+            ex, ey = point_to_wgs84(slon, slat, datum)
+            gap = offset_metres(ex, ey, lon, lat)
             if gap > TOLERANCE_M:
                 add("lon", f"({lon}, {lat}) is {gap:.0f} m from the source coordinate ({slon}, {slat}) converted "
-                    f"from {datum.value} to WGS-84 ({expect.x:.6f}, {expect.y:.6f})")
+                    f"from {datum.value} to WGS-84 ({ex:.6f}, {ey:.6f})")
         if bad:
             problems.extend(bad)
             continue
@@ -196,7 +195,5 @@ def gazetteer_from_csv(path: Path, *, display_name: str | None = None) -> tuple[
 
 def wgs84_from_source(lon: float, lat: float, datum: str) -> tuple[float, float]:
     """The WGS-84 lon/lat of a coordinate published in ``datum``, rounded to 6 decimals."""
-    import shapely
-
-    point = geometry_to_wgs84(shapely.Point(lon, lat), crs_from_name(datum))
-    return round(point.x, 6), round(point.y, 6)
+    x, y = point_to_wgs84(lon, lat, datum)
+    return round(x, 6), round(y, 6)

@@ -28,15 +28,15 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 import shapely
 
 from ._atomic import atomic_write_text
 from ._csvio import format_number, read_rows, rows_to_csv
-from .catalog import Project
+from .catalog import Project, id_sort_key
 from .errors import (
     GeocodeAmbiguous,
     GeocodeError,
@@ -60,6 +60,7 @@ log = logging.getLogger(__name__)
 #: candidates closer than this are the same place, not an ambiguity
 SAME_PLACE_M = 500.0
 PRECISION_ORDER = {p: i for i, p in enumerate(Precision)}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,17 +245,19 @@ class GazetteerProvider:
             raise GeocodeNotFound(f"no gazetteer place of {region} matches {query!r}")
         top = max(s for s, _ in scored)
         winners = [p for s, p in scored if s == top]
-        distinct = _distinct(winners, key=lambda p: (p.lon, p.lat))
+        distinct = distinct_places(winners, key=lambda p: (p.lon, p.lat))
         if len(distinct) > 1:
             names = ", ".join(f"{p.place_id} {p.name_zh}" for p in distinct)
             raise GeocodeAmbiguous(f"{query!r} matches several places of {region}: {names}")
         return self._result(winners[0], query)
 
 
-def _distinct(items: Sequence[Place], *, key: Callable[[Place], tuple[float, float]]) -> list[Place]:
+def distinct_places(items: Sequence[T], *, key: Callable[[T], tuple[float, float]]) -> list[T]:
+    """The items that lie more than :data:`SAME_PLACE_M` apart (the first of each cluster):
+    two candidates this close are one place, not an ambiguity."""
     from .crs import offset_metres
 
-    out: list[Place] = []
+    out: list[T] = []
     for item in items:
         if all(offset_metres(*key(item), *key(o)) > SAME_PLACE_M for o in out):
             out.append(item)
@@ -451,12 +454,7 @@ def points_from_catalog(projects: Sequence[Project], providers: Sequence[Provide
     log.info("geocoded %d rows: %s; %d fallback, %d ambiguous", len(rows),
              ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
              sum(r.status == "fallback" for r in rows), sum(r.status == "ambiguous" for r in rows))
-    return tuple(sorted(rows, key=lambda r: _id_key(r.id)))
-
-
-def _id_key(rid: str) -> tuple[str, int]:
-    region, _, num = rid.rpartition("-")
-    return region, int(num) if num.isdigit() else 0
+    return tuple(sorted(rows, key=lambda r: id_sort_key(r.id)))
 
 
 def geocoded_to_csv(rows: Iterable[GeocodedRow], path: Path) -> None:
@@ -528,5 +526,5 @@ __all__ = [
     "AdminAreas", "AdminProvider", "GazetteerProvider", "GeoError", "GeocodeResult", "GeocodedRow",
     "GeocoderUnavailable", "OverrideProvider", "Provider", "ProviderContext", "admin_areas_from_frames",
     "geocoded_from_csv", "geocoded_to_csv", "point_for_project", "points_from_catalog", "precision_table",
-    "provider_from_name", "provider_names", "providers_from_settings", "register_provider", "replace",
+    "provider_from_name", "provider_names", "providers_from_settings", "register_provider",
 ]

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ._atomic import atomic_write_bytes, atomic_write_text
 from ._csvio import format_number, rows_to_csv
 from ._geojson import collection_to_bytes, geometry_to_mapping
-from .catalog import Project
+from .catalog import Project, id_sort_key
 from .errors import LayerError, Problem
 from .geocode import GeocodedRow
 from .plans import PlanSource
@@ -171,7 +171,7 @@ def projects_frame(projects: Sequence[Project], geocoded: Sequence[GeocodedRow],
                  for rid in points if rid not in known]
     if problems:
         raise LayerError(problems, "the geocoding results do not match the catalogue")
-    ordered = sorted(projects, key=lambda p: _sort_key(p.id))
+    ordered = sorted(projects, key=lambda p: id_sort_key(p.id))
     records = [project_properties(p, points[p.id], plans[p.plan], county_names) for p in ordered]
     lon = [points[p.id].result.lon for p in ordered]
     lat = [points[p.id].result.lat for p in ordered]
@@ -197,24 +197,6 @@ def typed_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         else:
             out[f.name] = out[f.name].fillna("").astype(str)
     return out[[*FIELD_NAMES, out.geometry.name]]
-
-
-def _sort_key(rid: str) -> tuple[str, int]:
-    region, _, num = rid.rpartition("-")
-    return region, int(num) if num.isdigit() else 0
-
-
-def _clean(value: Any) -> Any:
-    """Frame cells as JSON values: NaN/NA/None → null, numpy scalars → Python."""
-    import pandas as pd
-
-    if value is None or value is pd.NA:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    return value
 
 
 def _column_values(series: Any) -> list[Any]:
