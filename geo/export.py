@@ -13,6 +13,7 @@ basemaps; not an EPSG CRS, and the output's metadata says so).
 
 from __future__ import annotations
 
+import html
 import io
 import logging
 import tempfile
@@ -400,10 +401,15 @@ def _shp_zip_bytes(frame: gpd.GeoDataFrame, crs: TargetCRS, folder: Path, basena
 
 
 def _kml_bytes(selection: gpd.GeoDataFrame, folder: Path) -> bytes:
+    """KML placemarks named after the project, the plan's quote as description.
+
+    Google Earth renders a description as HTML, so the quote is HTML-escaped first (GDAL
+    then escapes it for XML): what the data says shows as text and never runs.
+    """
     path = folder / "export.kml"
     frame = selection.copy()
     frame.insert(0, "Name", frame["name_zh"])
-    frame.insert(1, "Description", frame["quote"])
+    frame.insert(1, "Description", frame["quote"].map(lambda q: html.escape(q, quote=False)))
     _write(frame, path, driver="KML", layer="projects")
     return path.read_bytes()
 

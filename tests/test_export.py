@@ -135,11 +135,21 @@ def test_zipped_shapefile_in_memory_for_downloads(zhuzhou: gpd.GeoDataFrame) -> 
 
 
 def test_kml_round_trip(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    odd = zhuzhou.copy()
+    odd.loc[odd.index[0], "quote"] = "<img src=x onerror=alert(1)> 加快建设"
     path = tmp_path / "z.kml"
-    export_to_path(zhuzhou, path)
+    export_to_path(odd, path)
     back = _read(path)
-    assert back.crs.to_epsg() == 4326 and len(back) == len(zhuzhou)
-    assert set(back["Name"]) == set(zhuzhou["name_zh"])
+    project_id = "id2" if "id2" in back.columns else "id"  # GDAL's LIBKML reader keeps "id" for the placemark's
+    back = back.set_index(project_id).loc[odd["id"]]
+    assert back.crs.to_epsg() == 4326 and len(back) == len(odd)
+    assert back["Name"].tolist() == odd["name_zh"].tolist()
+    assert back["quote"].tolist() == odd["quote"].tolist()  # every field travels as extended data
+    assert back.geometry.x.round(6).tolist() == odd.geometry.x.round(6).tolist()
+    assert back.geometry.y.round(6).tolist() == odd.geometry.y.round(6).tolist()
+    # Google Earth renders descriptions as HTML: the markup arrives escaped, to show as text
+    assert back["description"].iloc[0] == "&lt;img src=x onerror=alert(1)&gt; 加快建设"
+    assert "<img" not in path.read_text(encoding="utf-8")
 
 
 def test_gcj02_export_is_shifted_and_labelled(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
