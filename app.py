@@ -84,7 +84,7 @@ def sidebar(frame: gpd.GeoDataFrame) -> tuple[Filters, MapOptions, str]:
         statuses = st.multiselect(ui("status", lang), [s.value for s in Status if s.value in status_counts],
                                   key="statuses", placeholder=everything,
                                   format_func=lambda s: f"{label('status', s, lang)} ({status_counts.get(s, 0)})")
-        low, high = power_range(frame)
+        _, high = power_range(frame)
         power = st.slider(ui("capacity", lang), 0.0, float(max(high, 1.0)), (0.0, float(max(high, 1.0))),
                           key="power")
         no_capacity = st.checkbox(ui("include_no_capacity", lang), value=True, key="no_capacity")
@@ -106,7 +106,6 @@ def sidebar(frame: gpd.GeoDataFrame) -> tuple[Filters, MapOptions, str]:
                       power_mw=power_filter, include_no_capacity=no_capacity, year=year, phases=tuple(phases),
                       search=search)
     options = MapOptions(colour_by=colour_by, basemap=basemap, lang=lang, tianditu_key=SETTINGS.tianditu_key)
-    del low
     return filters, options, lang
 
 

@@ -61,7 +61,8 @@ def test_filters_narrow_and_counts_follow(frame: gpd.GeoDataFrame) -> None:
     big = filter_projects(frame, Filters(power_mw=(1000, 5000), include_no_capacity=False))
     assert (big["power_mw"] >= 1000).all() and len(big) > 0
     due = filter_projects(frame, Filters(year=2025, phases=("due",)))
-    assert (due["year_end"] <= 2025).all()
+    assert len(due) > 0 and (due["year_end"] <= 2025).all()
+    assert set(due["phase"]) == {"due"}
 
 
 def test_search_in_chinese_and_english(frame: gpd.GeoDataFrame) -> None:
@@ -74,7 +75,12 @@ def test_summaries(frame: gpd.GeoDataFrame) -> None:
     table = capacity_by_category(frame[frame["region"] == "ZHUZHOU"])
     assert table.iloc[0]["category"] == "pumped_storage" and table.iloc[0]["power_mw"] == pytest.approx(3000)
     targets = pd.read_csv(ROOT / "layers" / "targets.csv", dtype=str, keep_default_na=False)
-    versus = targets_vs_catalogue(targets, frame, "ZHUZHOU")
-    assert "new_energy_capacity" in set(versus["indicator"])
+    versus = targets_vs_catalogue(targets, frame, "YUNCHENG")
     assert (versus["target_mw"] > 0).all()
+    solar = versus[(versus["indicator"] == "solar_capacity") & (versus["year"] == "2030")].iloc[0]
+    catalogued = frame[(frame["region"] == "YUNCHENG") & (frame["category"] == "solar")]["power_mw"]
+    assert solar["target_mw"] == 6000 and catalogued.sum() > 0
+    assert solar["catalogued_mw"] == pytest.approx(catalogued.sum())
+    assert solar["projects_with_capacity"] == catalogued.notna().sum()
+    assert targets_vs_catalogue(targets, frame, "KUNDULUN").empty  # no MW target in that plan
     assert power_range(frame)[1] >= 1800

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import folium
@@ -11,6 +12,7 @@ import pytest
 from geo.boundaries import boundaries_from_dir
 from geo.crs import offset_metres
 from geo.explore import Filters, filter_projects
+from geo.i18n import label
 from geo.layers import boundaries_frame, projects_from_layers
 from geo.mapview import (
     ASSETS_BASE,
@@ -112,7 +114,12 @@ def test_tianditu_only_with_a_key(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDa
 @pytest.mark.parametrize("colour_by", ["category", "status", "phase"])
 def test_colour_schemes_have_legends(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, colour_by: str) -> None:
     page = map_html(build_map(frame, boundaries, MapOptions(colour_by=colour_by, lang="en")))
-    assert "cpm-legend" in page
+    legend = page[page.index('class="cpm-legend"'):]
+    legend = legend[:legend.index("</details>")]
+    shown = re.findall(r"</span>([^<]+)</div>", legend)
+    expected = [html.escape(label(colour_by, v, "en")) for v in sorted(set(frame[colour_by]))]
+    assert set(expected) <= set(shown), (expected, shown)
+    assert len(shown) == len(expected) + 3  # plus the three precision symbols
 
 
 def test_view_fits_the_selected_region(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> None:
