@@ -365,11 +365,10 @@ def validate(settings: Settings, *, rules: Sequence[str] | None = None) -> Valid
         divisions = ()
         problems.extend(err.problems)
     places: tuple[Place, ...] = ()
-    gazetteer_report = None
     if settings.gazetteer_path.exists():
-        gazetteer_report = read_gazetteer(settings.gazetteer_path, display_name="data/gazetteer.csv")
-        places = gazetteer_report.places
-        problems.extend(gazetteer_report.problems)
+        gazetteer = read_gazetteer(settings.gazetteer_path, display_name="data/gazetteer.csv")
+        places = gazetteer.places
+        problems.extend(gazetteer.problems)
     ctx = Context(plans, divisions, retired_ids_from_dir(settings.projects_dir), places)
     if places:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from geo.errors import CatalogError
 from geo.settings import Settings
 from geo.validate import RULES, validate
 
-from .conftest import ROOT, RowEditor
+from .conftest import DATA, ROOT, RowEditor, edit_csv
 
 
 def problems_of(settings: Settings) -> list[str]:
@@ -75,6 +76,7 @@ BAD_ROWS = [
     pytest.param({"name_zh": "罗萍江抽水蓄能项目"}, "name_zh", "merge the two rows", id="entity-twice"),
     pytest.param({"notes": "two\nlines"}, "notes", "line break", id="line-break"),
     pytest.param({"name_zh": " 新马220千伏变电站"}, "name_zh", "leading or trailing spaces", id="stray-space"),
+    pytest.param({"place_id": "ZHUZHOU-P999"}, "place_id", "not in data/gazetteer.csv", id="unknown-place"),
 ]
 
 
@@ -179,6 +181,61 @@ def test_target_rules(settings: Settings, edit_targets: RowEditor, changes: dict
     hits = [p for p in validate(settings).problems if p.field == field and words in p.message]
     assert hits, problems_of(settings)
     assert hits[0].file == "data/projects/targets.csv" and hits[0].row == 1
+
+
+@pytest.fixture
+def with_gazetteer(project_root: Path) -> Path:
+    """The fixture gazetteer in the project root; returns its path."""
+    path = project_root / "data" / "gazetteer.csv"
+    shutil.copy(DATA / "gazetteer.csv", path)
+    return path
+
+
+def test_fixture_gazetteer_is_valid(settings: Settings, with_gazetteer: Path) -> None:
+    assert validate(settings).ok, problems_of(settings)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        pytest.param({"place_id": "JIAXING-P001"}, "place_id", "is a place of JIAXING, not ZHUZHOU",
+                     id="place-of-other-region"),
+        pytest.param({"place_id": "ZHUZHOU-P001", "county_adcode": "430223", "county_source": "plan"}, "place_id",
+                     "lies in county 430225, the row declares 430223", id="place-in-other-county"),
+    ],
+)
+def test_place_links_are_checked(settings: Settings, with_gazetteer: Path, edit_catalog: RowEditor,
+                                 changes: dict[str, str], field: str, words: str) -> None:
+    edit_catalog(2, **changes)
+    hits = [p for p in validate(settings).problems if p.field == field and words in p.message]
+    assert hits and hits[0].row == 2, problems_of(settings)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        pytest.param({"lon": "113.77222"}, "lon", "m from the source coordinate", id="lonlat-not-from-source"),
+        pytest.param({"source_datum": "GCJ-02"}, "lon", "converted from GCJ-02", id="datum-not-converted"),
+        pytest.param({"lon": "109.0", "source_lon": "109.0"}, "lon", "outside the ZHUZHOU polygon",
+                     id="place-outside-region"),
+        pytest.param({"county_adcode": "430223"}, "county_adcode", "lies in 430225, not in 430223",
+                     id="place-outside-county"),
+        pytest.param({"county_adcode": "330483"}, "county_adcode", "not a county of ZHUZHOU",
+                     id="county-of-other-region"),
+        pytest.param({"kind": "castle"}, "kind", "is not one of", id="unknown-kind"),
+        pytest.param({"precision": "county"}, "precision", "not one of exact, site, town", id="coarse-precision"),
+        pytest.param({"source": ""}, "source", "empty but required", id="no-source"),
+        pytest.param({"lat": "113.76222", "lon": "26.21083"}, "lon", "not a longitude in China",
+                     id="lon-lat-swapped"),
+    ],
+)
+def test_gazetteer_rules(settings: Settings, with_gazetteer: Path, changes: dict[str, str], field: str,
+                         words: str) -> None:
+    edit_csv(with_gazetteer, 1, **changes)
+    report = validate(settings)
+    hits = [p for p in report.problems if p.field == field and words in p.message]
+    assert hits, [str(p) for p in report.problems]
+    assert hits[0].file == "data/gazetteer.csv" and hits[0].row == 1 and hits[0].record_id == "ZHUZHOU-P001"
 
 
 def test_every_rule_is_exercised_by_a_bad_row() -> None:
