@@ -157,6 +157,15 @@ class Session:
             self.page.wait_for_timeout(300)
         raise AssertionError(f"expected {expected} markers on the map, found {count}")
 
+    def choose_region(self, option: str, count: int) -> None:
+        """Pick a region in the sidebar; wait until the counter and the map show its projects."""
+        box = self.page.get_by_test_id("stSidebar").locator("[data-testid='stMultiSelect']").first
+        box.click()
+        self.page.get_by_role("option", name=option).click()
+        self.page.keyboard.press("Escape")
+        self.page.get_by_text(f"{count} / 441").wait_for(timeout=30_000)
+        self.wait_markers(count)
+
     def shot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
@@ -184,12 +193,7 @@ def test_map_draws_markers_and_boundaries_offline(session: Session) -> None:
 
 def test_filter_updates_map_and_counts(session: Session) -> None:
     session.wait_markers(441)
-    box = session.page.get_by_test_id("stSidebar").locator("[data-testid='stMultiSelect']").first
-    box.click()
-    session.page.get_by_role("option", name="株洲市 (140)").click()
-    session.page.keyboard.press("Escape")
-    session.page.get_by_text("140 / 441").wait_for(timeout=30_000)
-    session.wait_markers(140)
+    session.choose_region("株洲市 (140)", 140)
     session.shot("02-filtered")
 
 
@@ -259,12 +263,7 @@ def test_english_interface_region_and_detail(session: Session) -> None:
     session.wait_markers(441)
     session.page.get_by_text("English", exact=True).click()
     session.page.get_by_role("heading", name="Carbon-Peak Project Map").wait_for(timeout=30_000)
-    box = session.page.get_by_test_id("stSidebar").locator("[data-testid='stMultiSelect']").first
-    box.click()
-    session.page.get_by_role("option", name="Zhuzhou (140)").click()
-    session.page.keyboard.press("Escape")
-    session.page.get_by_text("140 / 441").wait_for(timeout=30_000)
-    session.wait_markers(140)
+    session.choose_region("Zhuzhou (140)", 140)
     x, y = _hover_project(session, "ZHUZHOU-002", "Gantian Taihu Wind Power Project")
     session.page.mouse.click(x, y)
     session.page.get_by_text(re.compile(r"ZHUZHOU-002 · ")).first.wait_for(timeout=30_000)
