@@ -46,7 +46,9 @@ HEADS: dict[str, str] = {
     "大桥": "transport",
     # energy plants and fuels
     "垃圾焚烧发电厂": "biomass_waste", "焚烧发电项目": "biomass_waste", "生物质发电项目": "biomass_waste",
-    "热电项目": "biomass_waste", "电厂": "coal_power", "热电": "coal_power", "发电公司": "coal_power",
+    "热电项目": "biomass_waste", "热电联产项目": "coal_power", "热电联产工程": "coal_power",
+    "热电联产": "coal_power", "水电站": "hydro", "水力发电站": "hydro", "电厂": "coal_power",
+    "热电": "coal_power", "发电公司": "coal_power",
     "煤业": "coal_power", "核电站": "nuclear", "加氢站": "hydrogen", "氢能产业园": "hydrogen",
     "储气站": "gas_oil", "加油站": "gas_oil", "支干线": "gas_oil", "LNG接收站": "gas_oil", "储运站": "gas_oil",
     "地热能供热": "geothermal", "能源站": "district_energy", "分布式能源中心": "district_energy",
@@ -104,8 +106,14 @@ GENERIC = (
     "有关", "各", "本地", "新建", "扩建", "改建", "一期", "二期", "三期", "首批", "第二批", "十大",
     "公园", "配电站", "开关站", "台架变", "个", "处", "座", "家", "条", "类", "种", "服务区", "场站",
     "自治区", "国家和自治区", "省和市", "场景", "应用", "车辆", "新能源汽车", "能源", "多元", "所有", "全部",
-    "市辖区", "县城区", "中心城区", "城区",
+    "市辖区", "县城区", "中心城区", "城区", "存量", "开发利用",
+    "背压式", "抽凝式", "非公用", "公用", "超临界", "超超临界", "亚临界", "大容量",
 )
+#: modifiers of a head shared by a list ("柘溪等现有大型水电站") that belong to no member's name
+SHARED_ONLY = ("现有", "已建", "在建", "大型", "中小型", "小型", "大中型", "重点", "一批", "各类", "相关", "主要",
+               "其他", "骨干")
+#: words after 等 that close a list of places, not part of the head ("乐安镇、田庄乡等地光伏发电项目")
+LIST_CLOSERS = ("县市区", "县区", "地区", "区域", "乡镇", "地")
 # Clause openers: a name never contains them; the name starts after the last one.
 VERBS = (
     "加快推进", "加快推动", "加快建设", "积极推进", "积极推动", "积极争取", "大力推进", "大力发展", "有序推进",
@@ -120,25 +128,31 @@ VERBS = (
     "全面", "着力", "持续", "继续", "做强", "做大", "引进", "承接", "吸引", "带头", "率先", "稳步", "深入",
     "以及", "其中", "包括", "包含", "涵盖", "重点在", "主要在", "配合", "协调", "贯通", "联通", "恢复", "维持",
     "增强", "增加", "强化", "健全", "防止", "严格控制", "修复", "保护", "治理", "制定", "占用", "晋升", "成功",
-    "成为", "列入", "纳入", "被评为", "获评",
+    "成为", "列入", "纳入", "被评为", "获评", "进行",
 )
 LIST_SEPARATORS = ("、", "和", "及", "与", "以及")
 #: verbs that also occur inside names ("一体化发展", "绿色发展"): stripped only at the very front
 WEAK_VERBS = ("发展", "提升", "提高", "优化", "完善", "融合", "形成", "实现", "促进", "利用", "保护", "治理",
               "修复", "恢复", "改造", "升级", "建设", "开发")
 
-# Status words found near a mention, mapped to the GEM-style status vocabulary (longest first).
-STATUS_WORDS: dict[str, str] = {
+# Status words found near a mention, mapped to the GEM-style status vocabulary. Words that
+# state a stage (前期, 在建, 投运 ...) outrank the plain verbs of action (加快推进, 推进 ...).
+STAGE_WORDS: dict[str, str] = {
     "建设进度": "construction", "开工建设": "construction", "在建": "construction", "续建": "construction",
-    "加快推进": "construction", "加快建设": "construction", "加快": "construction",
     "前期工作": "pre-construction", "前期研究": "pre-construction", "尽早实施": "pre-construction",
+    "项目前期": "pre-construction", "前期": "pre-construction",
     "谋划": "pre-construction", "争取": "pre-construction", "规划建设": "pre-construction",
     "建成通车": "operating", "已建成": "operating", "投运": "operating", "投产": "operating",
     "关停": "retired", "淘汰": "retired",
     "保护修复": "protection", "保护与修复": "protection", "生态治理": "protection", "湿地保护": "protection",
+}
+ACTION_WORDS: dict[str, str] = {
+    "加快推进": "construction", "加快建设": "construction", "加快": "construction",
     "推进": "announced", "推动": "announced", "建设": "announced", "打造": "announced", "实施": "announced",
 }
-STATUS_LIST: tuple[str, ...] = tuple(sorted(STATUS_WORDS, key=len, reverse=True))
+STATUS_WORDS: dict[str, str] = {**STAGE_WORDS, **ACTION_WORDS}
+STATUS_LIST: tuple[str, ...] = (*sorted(STAGE_WORDS, key=len, reverse=True),
+                                 *sorted(ACTION_WORDS, key=len, reverse=True))
 
 # Vocabulary of SEO spam that defacers inject into Chinese government pages.
 SPAM = ("体育投注", "博彩", "彩票", "娱乐城", "真人娱乐", "棋牌", "百家乐", "赌场", "下注", "老虎机", "澳门赌",

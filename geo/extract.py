@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
@@ -129,6 +129,9 @@ _GENERIC_WORDS: tuple[str, ...] = tuple(sorted((set(lx.GENERIC) | set(lx.HEAD_LI
 _ENUMERATOR = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]+[）)、.．]|[（(]?\d+[）).．、]|[0-9]+\s)\s*")
 _RESPONSIBLE = re.compile(r"[（(][^（）()]{0,240}?(?:负责|牵头)[）)]")
 _PHASE = re.compile(r"[一二三四五]期")
+_PHASE_BRACKETED = re.compile(r"[（(][一二三四五]期[）)]|[一二三四五]期")
+#: a phase and 项目/工程 after a head: "生物质热电联产二期项目"
+_PHASE_AFTER_HEAD = re.compile(r"[一二三四五]期(?:项目|工程)?")
 
 
 _GENERIC_RE = re.compile("(?:" + "|".join(re.escape(w) for w in _GENERIC_WORDS) + ")+")
@@ -251,6 +254,26 @@ def _water_ok(text: str, head: str, h_end: int, clause: str) -> bool:
 
 
 _COUNT_TAIL = re.compile(r"^\d+\s*[个处座家条]")
+
+
+def _drop_list_closer(words: str) -> str:
+    """Words after 等 without a closing place word: "地光伏发电项目" → "光伏发电项目"."""
+    for closer in lx.LIST_CLOSERS:
+        if words.startswith(closer) and not any(words.startswith(h) for h in lx.HEAD_LIST):
+            return words[len(closer):]
+    return words
+
+
+def _shared_tail(tail: str) -> str:
+    """A head shared by a list, without the modifiers that describe the list rather than each
+    member: "现有大型水电站" after "柘溪等" → "水电站"."""
+    changed = True
+    while changed:
+        changed = False
+        for word in lx.SHARED_ONLY:
+            if tail.startswith(word) and len(tail) > len(word):
+                tail, changed = tail[len(word):], True
+    return tail
 _DESIGNATION = re.compile(r"[（(][A-Z][型类][）)]")
 _COMPLETE_WATER = ("段", "干流")
 
@@ -275,9 +298,10 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
         if not _water_name(proper, listed=listed):
             return []
         return [Mention(name, "wetland", h_end - len(name), h_end, c_start, c_end)]
-    if "等" in body and (_is_generic(body[body.rfind("等") + 1:]) or _COUNT_TAIL.match(body[body.rfind("等") + 1:])):
+    after_deng = _drop_list_closer(body[body.rfind("等") + 1:]) if "等" in body else ""
+    if "等" in body and (not after_deng or _is_generic(after_deng) or _COUNT_TAIL.match(after_deng)):
         cut = body.rfind("等")
-        list_part, tail = span[:cut], span[cut + 1:]
+        list_part, tail = span[:cut], _shared_tail(_drop_list_closer(span[cut + 1:]))
         if _COUNT_TAIL.match(tail):  # "白荡漾等7个湿地": the members are whole names
             tail = ""
     else:
@@ -405,6 +429,10 @@ def mentions(text: str, *, start: int = 0) -> list[Mention]:
             span_start = max(_left_span(text, h_start, c_start), max((b for a, b in skip if b <= h_start),
                                                                      default=c_start))
             got = _span_mentions(text, span_start, h_end, m.group(), c_start, c_end)
+            phase = _PHASE_AFTER_HEAD.match(text, h_end)
+            if phase and len(got) == 1 and got[0].end == h_end:
+                # "安化某厂生物质热电联产二期项目": the phase and 项目 after the head are part of the name
+                got = [replace(got[0], name=got[0].name + phase.group(), end=phase.end())]
             designation = _DESIGNATION.match(text, h_end)
             if designation and not got:
                 # "保税物流中心(B型)": a typed facility is specific even without a proper name
@@ -453,6 +481,8 @@ def _programme_headings(text: str, c_start: int, c_end: int) -> list[Mention]:
 
 def _category(name: str, head: str) -> str:
     category = lx.HEADS[head]
+    if category == "coal_power" and re.search(r"生物质|垃圾|秸秆|农林废弃物|沼气", name):
+        return "biomass_waste"
     if re.search(r"港[一二三四五]期", name):
         return "port_waterway"
     if category in ("industrial_park", "other", "transport") and "物流" in name:
@@ -602,11 +632,46 @@ def _quote(text: str, mention: Mention, index: list[int]) -> tuple[str, int]:
     return quote, text.find(quote, max(start, line_start))
 
 
-def _status(clause: str) -> tuple[str, str]:
-    for word in lx.STATUS_LIST:
-        if word in clause:
-            return lx.STATUS_WORDS[word], word
+_SEGMENT_END = re.compile(r"[，,：:]")
+
+
+def _segment(text: str, mention: Mention) -> tuple[int, int]:
+    """The comma-delimited part of the mention's clause that holds it."""
+    cut = max(text.rfind(c, mention.clause_start, mention.start) for c in "，,：:")
+    start = cut + 1 if cut >= 0 else mention.clause_start
+    end_match = _SEGMENT_END.search(text, mention.end, mention.clause_end)
+    return start, end_match.start() if end_match else mention.clause_end
+
+
+def _status(text: str, mention: Mention) -> tuple[str, str]:
+    """Status of a mention: the words of its own comma-delimited segment first ("重点推进A建设,
+    加快推进B项目前期": A is announced, B pre-construction), then those of the whole clause.
+    A word that names a stage (前期, 在建, 投运) outranks a verb of action (加快推进). A segment
+    that opens with a verb of its own ("加大柘溪等水电站扩机力度") does not borrow the clause's words."""
+    seg_start, seg_end = _segment(text, mention)
+    segment = _ENUMERATOR.sub("", text[seg_start:seg_end])
+    parts = [segment]
+    if not segment.startswith(_ALL_VERBS):  # a segment with a verb of its own is its own predicate
+        parts.append(text[mention.clause_start:mention.clause_end])
+    for part in parts:
+        for word in lx.STATUS_LIST:
+            if word in part:
+                return lx.STATUS_WORDS[word], word
     return Status.ANNOUNCED.value, ""
+
+
+_CAPACITY_CUE = re.compile(r"(?:总装机|装机容量|装机规模|装机|规模|容量)(?:容量)?(?:约|达|达到|为|共|合计)?")
+
+
+def _capacity_after(text: str, mention: Mention, next_start: int) -> str:
+    """A power or storage capacity stated after the name in the same clause, before the next
+    mention: "完成某县光伏发电项目建设,总装机33.2万千瓦" → "33.2万千瓦"."""
+    end = min(mention.clause_end, next_start)
+    for cue in _CAPACITY_CUE.finditer(text, mention.end, end):
+        q = next(iter(quantities_from_text(text[cue.end():end])), None)
+        if q is not None and q.start == 0 and q.dimension in ("power", "energy"):
+            return q.text
+    return ""
 
 
 def candidates_from_text(text: str, region: str) -> list[Project]:
@@ -624,14 +689,20 @@ def candidates_from_text(text: str, region: str) -> list[Project]:
     out: list[Project] = []
     groups: dict[str, str] = {}
     joined, index = soft_joined(text)
-    for i, m in enumerate(mentions(joined, start=body_start(joined)), start=1):
+    found = mentions(joined, start=body_start(joined))
+    for i, m in enumerate(found, start=1):
         quote, offset = _quote(text, m, index)
         phase_match = _PHASE.search(m.name)
         phase = phase_match.group(0) if phase_match else ""
-        name = m.name.replace(phase, "", 1) if phase else m.name
+        name = _PHASE_BRACKETED.sub("", m.name, count=1) if phase else m.name
         group = groups.setdefault(name, f"{region}-G{len(groups) + 1:02d}") if phase else ""
         clause = joined[m.clause_start:m.clause_end]
         capacity = next((q.text for q in quantities_from_text(m.name)), "")
+        if not capacity:
+            later = [o.start for o in found if o.start >= m.end and o.clause_start == m.clause_start]
+            capacity = _capacity_after(joined, m, min(later, default=m.clause_end))
+            if capacity and capacity not in quote:
+                capacity = ""  # the capacity must be verbatim text of the quoted line
         normalised = capacity_from_text(capacity)
         interval = interval_from_text(clause)
         timeline = ""
@@ -640,7 +711,7 @@ def candidates_from_text(text: str, region: str) -> list[Project]:
                               clause)
             timeline = years.group(0) if years else ""
             interval = interval_from_text(timeline) if timeline else None
-        status, status_text = _status(clause)
+        status, status_text = _status(joined, m)
         place = next((a.group(0) for a in _ADMIN.finditer(m.name)), "")
         out.append(Project(
             id=f"{region}-{i:03d}", region=region, name_zh=name, category=Category(m.category),

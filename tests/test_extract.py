@@ -164,3 +164,48 @@ def test_cli_extract_and_compare(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "geo", "extract", "--compare", "--limit", "3"], cwd=ROOT,
                          capture_output=True, text=True, timeout=300, check=False)
     assert run.returncode == 0 and "pumped_storage *" in run.stdout
+
+
+@pytest.fixture(scope="module")
+def list_forms() -> dict[str, object]:
+    text = read_plan_text(DATA / "extract" / "list_forms.txt")
+    return {c.name_zh: c for c in candidates_from_text(text, "TEST")}
+
+
+def test_list_closed_by_a_place_word(list_forms: dict[str, object]) -> None:
+    # "石岭镇、桃溪乡等地光伏发电项目": 等地 closes a list of places; 地 belongs to no name
+    assert {"石岭镇光伏发电项目", "桃溪乡光伏发电项目"} <= set(list_forms)
+    assert not any(name.endswith("地光伏发电项目") for name in list_forms)
+
+
+def test_shared_modifiers_stay_with_the_list(list_forms: dict[str, object]) -> None:
+    # "白沙等现有大型水电站": 现有大型 describes the list, the station is 白沙水电站
+    assert list_forms["白沙水电站"].category.value == "hydro"  # type: ignore[attr-defined]
+    assert not any("现有" in name for name in list_forms)
+
+
+def test_phases_after_the_head_or_in_brackets(list_forms: dict[str, object]) -> None:
+    chp = list_forms["青禾纸业生物质热电联产项目"]
+    assert (chp.phase, chp.category.value) == ("二期", "biomass_waste")  # type: ignore[attr-defined]
+    wind = list_forms["马鞍山风电项目"]  # "马鞍山（二期）等风电项目": no empty brackets left
+    assert wind.phase == "二期" and wind.project_group  # type: ignore[attr-defined]
+    assert "金鸡岭风电项目" in list_forms
+
+
+def test_generic_types_and_sector_phrases_are_no_names(list_forms: dict[str, object]) -> None:
+    assert not any(name.startswith(("背压式", "风电开发利用", "大型")) for name in list_forms)
+
+
+def test_status_comes_from_the_mentions_own_segment(list_forms: dict[str, object]) -> None:
+    # one sentence, three predicates: each mention takes the words of its own comma segment
+    status = {name: (c.status.value, c.status_text) for name, c in list_forms.items()}  # type: ignore[attr-defined]
+    assert status["云台抽水蓄能电站"] == ("announced", "推进")
+    assert status["鹰嘴岩抽水蓄能项目"] == ("pre-construction", "项目前期")  # a stage outranks 加快推进
+    assert status["白沙水电站"][0] == "announced"  # 加大…力度 borrows no stage from its neighbour
+
+
+def test_capacity_stated_after_the_name(list_forms: dict[str, object]) -> None:
+    solar = list_forms["某县光伏发电项目"]
+    assert (solar.capacity_text, solar.power_mw) == ("12.5万千瓦", 125.0)  # type: ignore[attr-defined]
+    assert (solar.year_start, solar.year_end) == (None, 2025)  # type: ignore[attr-defined]
+    assert list_forms["云台抽水蓄能电站"].power_mw is None  # type: ignore[attr-defined]
