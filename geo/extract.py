@@ -346,8 +346,8 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
 
 
 _ADMIN_LIST = re.compile(
-    r"((?:[\u3400-\u9fff]{1,5}?(?:自治县|县|区|市|旗)、)+[\u3400-\u9fff]{1,5}?(?:自治县|县|区|市|旗))"
-    r"(?:等(?:区域|地区|县市区|县区)?)?[^，,。；;、]{0,16}?((?:集中式|分散式|分布式)?(?:陆上)?(?:风电|光伏))")
+    r"((?:[\u3400-\u9fff]{1,5}?(?:自治县|县|区|市|旗)(?:、|和|及))+[\u3400-\u9fff]{1,5}?(?:自治县|县|区|市|旗))"
+    r"(?:等(?:区域|地区|县市区|县区)?)?[^，,。；;、]{0,16}?((?:集中式|分散式|分布式)?(?:陆上)?(?:风电|光伏)|地热能?)")
 
 
 _CENTRED = re.compile(r"以([^，,。；;以、]{2,20}?)为(?:主|重点|核心)的(湿地系统|湿地|流域)")
@@ -369,15 +369,21 @@ def _wetland_constructions(text: str, c_start: int, c_end: int) -> list[Mention]
 
 
 def _admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
-    """County-scoped sector entries: "在攸县、茶陵县、炎陵县等区域探索分散式风电" → one per county."""
+    """County-scoped sector entries: "在攸县、茶陵县、炎陵县等区域探索分散式风电" → one per county
+    (wind, solar, geothermal)."""
     out = []
     for m in _ADMIN_LIST.finditer(text, c_start, c_end):
         head = m.group(2)
-        category = "wind" if "风电" in head else "solar"
-        pos = m.start(1)
-        for raw in m.group(1).split("、"):
-            admin = _strip_openers(raw) if len(raw) > 3 else raw
-            out.append(Mention(admin + head, category, pos + len(raw) - len(admin), pos + len(raw), c_start, c_end))
+        category = "wind" if "风电" in head else "geothermal" if "地热" in head else "solar"
+        # the first member may start before the match: "利用好运城市区和新绛县、…" → 运城市区
+        seg_start = max((text.rfind(c, c_start, m.start(1)) + 1 for c in "，,。；;：:"), default=c_start)
+        pos = max(seg_start, c_start)
+        members = re.split(r"、|和|及", text[pos:m.end(1)])
+        for i, raw in enumerate(members):
+            admin = _strip_openers(raw) if len(raw) > 3 or i == 0 else raw
+            if admin and _ADMIN.fullmatch(admin):
+                out.append(Mention(admin + head, category, pos + len(raw) - len(admin), pos + len(raw), c_start,
+                                   c_end))
             pos += len(raw) + 1
     return out
 

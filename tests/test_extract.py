@@ -209,3 +209,9 @@ def test_capacity_stated_after_the_name(list_forms: dict[str, object]) -> None:
     assert (solar.capacity_text, solar.power_mw) == ("12.5万千瓦", 125.0)  # type: ignore[attr-defined]
     assert (solar.year_start, solar.year_end) == (None, 2025)  # type: ignore[attr-defined]
     assert list_forms["云台抽水蓄能电站"].power_mw is None  # type: ignore[attr-defined]
+
+
+def test_county_scoped_geothermal(list_forms: dict[str, object]) -> None:
+    # "城北区、东岭县较丰富的地热能资源": one geothermal entry per named county
+    kinds = {name: c.category.value for name, c in list_forms.items()}  # type: ignore[attr-defined]
+    assert kinds.get("城北区地热能") == "geothermal" and kinds.get("东岭县地热能") == "geothermal"
