@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,24 @@ from geo.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def catalogue_counts() -> Counter[tuple[str, str]]:
+    """Rows of the committed catalogue by ``(region, category)``, counted straight from its CSV
+    files, so tests of the app follow the catalogue rather than a number written into them."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for path in sorted((ROOT / "data" / "projects").glob("*.csv")):
+        if path.name == "targets.csv":
+            continue
+        with path.open(encoding="utf-8", newline="") as fh:
+            counts.update((row["region"], row["category"]) for row in csv.DictReader(fh))
+    return counts
+
+
+COUNTS = catalogue_counts()
+TOTAL = sum(COUNTS.values())
+ZHUZHOU = sum(n for (region, _), n in COUNTS.items() if region == "ZHUZHOU")
+ZHUZHOU_PUMPED = COUNTS["ZHUZHOU", "pumped_storage"]
 
 
 @pytest.fixture(scope="session")

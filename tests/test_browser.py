@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, TOTAL, ZHUZHOU
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -163,7 +163,7 @@ class Session:
         box.click()
         self.page.get_by_role("option", name=option).click()
         self.page.keyboard.press("Escape")
-        self.page.get_by_text(f"{count} / 441").wait_for(timeout=30_000)
+        self.page.get_by_text(f"{count} / {TOTAL}").wait_for(timeout=30_000)
         self.wait_markers(count)
 
     def shot(self, name: str) -> None:
@@ -181,7 +181,7 @@ def session(browser: Any, server: str) -> Iterator[Session]:
 
 
 def test_map_draws_markers_and_boundaries_offline(session: Session) -> None:
-    frame = session.wait_markers(441)
+    frame = session.wait_markers(TOTAL)
     polygons = frame.evaluate("Object.values(window.map._layers).filter(l => l instanceof L.Polygon).length")
     assert polygons >= 36  # 5 regions + 31 counties
     leaflet_src = frame.evaluate("Array.from(document.scripts).map(s => s.src).filter(s => s.includes('leaflet'))")
@@ -192,8 +192,8 @@ def test_map_draws_markers_and_boundaries_offline(session: Session) -> None:
 
 
 def test_filter_updates_map_and_counts(session: Session) -> None:
-    session.wait_markers(441)
-    session.choose_region("株洲市 (140)", 140)
+    session.wait_markers(TOTAL)
+    session.choose_region(f"株洲市 ({ZHUZHOU})", ZHUZHOU)
     session.shot("02-filtered")
 
 
@@ -228,7 +228,7 @@ def _hover_project(session: Session, project_id: str, name: str) -> tuple[float,
 
 
 def test_click_opens_the_detail_and_html_in_data_stays_text(session: Session) -> None:
-    session.wait_markers(441)
+    session.wait_markers(TOTAL)
     x, y = _hover_project(session, XSS_ID, XSS)  # the tooltip shows the markup literally, as text
     frame = session.map_frame()
     assert frame.evaluate("document.querySelectorAll('.leaflet-tooltip img').length") == 0
@@ -243,14 +243,14 @@ def test_click_opens_the_detail_and_html_in_data_stays_text(session: Session) ->
 
 
 def test_download_yields_valid_geojson(session: Session, tmp_path: Path) -> None:
-    session.wait_markers(441)
+    session.wait_markers(TOTAL)
     session.page.get_by_role("tab", name="项目表").click()
     with session.page.expect_download(timeout=60_000) as info:
         session.page.get_by_role("button", name="GEOJSON").click()
     path = tmp_path / "download.geojson"
     info.value.save_as(path)
     doc = json.loads(path.read_text(encoding="utf-8"))
-    assert doc["type"] == "FeatureCollection" and len(doc["features"]) == 441
+    assert doc["type"] == "FeatureCollection" and len(doc["features"]) == TOTAL
     assert "crs" not in doc
     session.shot("04-table")
 
@@ -260,16 +260,16 @@ def test_english_interface_region_and_detail(session: Session) -> None:
 
     Its screenshot (``05-english``) is the one the README shows (copied to ``docs/screenshot.png``).
     """
-    session.wait_markers(441)
+    session.wait_markers(TOTAL)
     session.page.get_by_text("English", exact=True).click()
     session.page.get_by_role("heading", name="Carbon-Peak Project Map").wait_for(timeout=30_000)
-    session.choose_region("Zhuzhou (140)", 140)
+    session.choose_region(f"Zhuzhou ({ZHUZHOU})", ZHUZHOU)
     x, y = _hover_project(session, "ZHUZHOU-002", "Gantian Taihu Wind Power Project")
     session.page.mouse.click(x, y)
     session.page.get_by_text(re.compile(r"ZHUZHOU-002 · ")).first.wait_for(timeout=30_000)
     body = session.page.inner_text("body")
     assert "Project detail" in body and "项目详情" not in body and "Gantian Taihu Wind Power Project\n" in body
-    frame = session.wait_markers(140)
+    frame = session.wait_markers(ZHUZHOU)
     frame.evaluate("() => { window.map.fitBounds(L.featureGroup(Object.values(window.map._layers).filter("
                    "l => l instanceof L.CircleMarker)).getBounds(), {animate: false, padding: [20, 20]}); }")
     session.page.wait_for_timeout(700)
