@@ -32,7 +32,8 @@ from .vocabulary import Category, Status
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    import pandas as pd
+import numpy as np
+import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -301,7 +302,7 @@ def shapefile_frame(frame: gpd.GeoDataFrame, encoding: str) -> tuple[gpd.GeoData
                 items, changed = _compatible(out["id"].astype(str).tolist(), items, f.name, codec, encoding)
                 notes = (f"{changed} value(s): characters {encoding} lacks written as their compatibility "
                          "equivalents (NFKC, e.g. ³ → 3); the exact text is in the GeoJSON / GeoPackage")
-            fitted, cut = _fit_all(items, codec)
+            fitted, cut = _fit_all(items, codec, values.str.len().to_numpy(dtype="int64", na_value=0))
             if cut:
                 cut_note = (f"{cut} value(s) cut to {SHP_MAX_BYTES} bytes (Shapefile limit); "
                             "the full text is in the GeoJSON / GeoPackage")
@@ -348,14 +349,17 @@ def _compatible(ids: list[str], items: list[str], field_name: str, codec: str,
     return fixed, sum(a is not b for a, b in zip(fixed, items, strict=True))
 
 
-def _fit_all(items: list[str], codec: str) -> tuple[list[str], int]:
-    """Fit every value into the Shapefile's text limit; return the values and how many were cut."""
+def _fit_all(items: list[str], codec: str, lengths: np.ndarray) -> tuple[list[str], int]:
+    """Fit every value into the Shapefile's text limit; return the values and how many were cut.
+
+    ``lengths`` are the values' lengths in characters (computed column-wise): only a value longer
+    than the limit divided by the widest character of ``codec`` can overflow, so only those are encoded.
+    """
     fitted = items
     cut = 0
-    widest = 2 if codec == "gbk" else 4  # bytes a character can take: only longer values can overflow
-    for i, value in enumerate(items):
-        if len(value) * widest <= SHP_MAX_BYTES:
-            continue
+    widest = 2 if codec == "gbk" else 4  # bytes a character can take
+    for i in np.flatnonzero(lengths * widest > SHP_MAX_BYTES).tolist():
+        value = items[i]
         short = _fit(value, codec)
         if short is not value:
             if fitted is items:
