@@ -276,6 +276,7 @@ def _shared_tail(tail: str) -> str:
     return tail
 _DESIGNATION = re.compile(r"[（(][A-Z][型类][）)]")
 _COMPLETE_WATER = ("段", "干流")
+_OWNER_ENDINGS = ("厂", "公司", "集团")
 
 
 def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: int, c_end: int) -> list[Mention]:
@@ -314,8 +315,10 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
         list_part = "、".join([*parts[:-1], proper])
     items: list[str] = []
     for raw in reversed(_items(list_part)):
-        if _ends_with_head(raw) or raw.endswith(_COMPLETE_WATER):
-            break  # earlier members belong to an earlier head
+        owner = not items and raw.endswith(_OWNER_ENDINGS) and not any(raw.endswith(h) for h in lx.HEAD_LIST)
+        if not owner and (_ends_with_head(raw) or raw.endswith(_COMPLETE_WATER)):
+            break  # earlier members belong to an earlier head; a company right before the head owns
+            # the project ("安化乳酸厂 生物质热电联产二期项目"), though 厂 ends a name of its own
         items.insert(0, raw)
     if len(items) > 1 and "等" not in body and (_is_generic(items[-1]) or not items[-1]):
         items = items[-1:]  # "矿区、工业企业和物流园区": no shared head when the last member is no name

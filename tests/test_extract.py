@@ -190,6 +190,8 @@ def test_phases_after_the_head_or_in_brackets(list_forms: dict[str, object]) -> 
     wind = list_forms["马鞍山风电项目"]  # "马鞍山（二期）等风电项目": no empty brackets left
     assert wind.phase == "二期" and wind.project_group  # type: ignore[attr-defined]
     assert "金鸡岭风电项目" in list_forms
+    # a plant right before the head owns the project, though 厂 ends a name of its own
+    assert list_forms["红星造纸厂生物质热电联产项目"].category.value == "biomass_waste"  # type: ignore[attr-defined]
 
 
 def test_generic_types_and_sector_phrases_are_no_names(list_forms: dict[str, object]) -> None:
