@@ -15,12 +15,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .errors import GeoError
 from .plans import plans_from_dir
-from .settings import load_settings
+from .settings import DEFAULT_ROOT, load_settings
+
+#: set in the environment of a re-run, so that a project environment that lacks a package too is not re-run again
+_RERUN = "CPM_GEO_RERUN"
 
 SETUP_HINT = ("set up the project's environment once with `make test` (or `make run`) and run the command "
               "with it: `.venv/bin/python -m geo ...`, or `make validate`; or install the project into this "
@@ -240,9 +245,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ModuleNotFoundError as err:
         if not err.name or err.name.split(".")[0] == "geo":
             raise  # our own module missing is a bug, not a set-up problem
+        python = project_python()
+        if python is not None:
+            # started from a Python without the project's packages (e.g. a bare `python -m geo validate`
+            # in the checkout): run the command again in the environment `make` set up
+            print(f"note: {sys.executable} lacks the package {err.name!r}; running `python -m geo "
+                  f"{args.command}` with the project's environment {python}", file=sys.stderr)
+            sys.stderr.flush()
+            sys.stdout.flush()
+            again = list(sys.argv[1:] if argv is None else argv)
+            os.execve(python, [str(python), "-m", "geo", *again], {**os.environ, _RERUN: "1"})
         print(f"error: `python -m geo {args.command}` needs the package {err.name!r}, which {sys.executable} "
               f"lacks; {SETUP_HINT}", file=sys.stderr)
         return 2
+
+
+def project_python() -> Path | None:
+    """The interpreter of the project's environment (``.venv`` of the checkout, made by ``make``;
+    env ``CPM_VENV`` names another), when it exists and is not the running one."""
+    venv = Path(os.environ.get("CPM_VENV") or DEFAULT_ROOT / ".venv")
+    if os.environ.get(_RERUN) or Path(sys.prefix).resolve() == venv.resolve():
+        return None
+    for python in (venv / "bin" / "python", venv / "Scripts" / "python.exe"):
+        if python.is_file():
+            return python
+    return None
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import subprocess
 import sys
@@ -275,12 +276,17 @@ def test_cli_validate_passes_on_the_real_catalogue() -> None:
         assert region in result.stdout
 
 
-def _geo_without(module: str, *argv: str) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m geo ARGV`` in a Python where importing ``module`` fails, as where it is not installed."""
+def _geo_without(module: str, *argv: str, venv: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m geo ARGV`` in a Python where importing ``module`` fails, as where it is not installed.
+
+    ``venv`` stands for the project's environment; by default there is none to fall back to.
+    """
     code = (f"import runpy, sys; sys.modules[{module!r}] = None; sys.argv = ['geo', *{list(argv)!r}]; "
             "runpy.run_module('geo', run_name='__main__', alter_sys=True)")
+    env = {**os.environ, "CPM_VENV": str(venv or ROOT / "no-such-venv")}
+    env.pop("CPM_GEO_RERUN", None)
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          check=False)
+                          check=False, env=env)
 
 
 def test_cli_validate_needs_no_gcj_library() -> None:
@@ -295,6 +301,34 @@ def test_cli_names_a_missing_dependency_and_the_set_up_command() -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "needs the package 'shapely'" in result.stderr and "make test" in result.stderr
+
+
+def test_cli_reruns_itself_in_the_project_environment(tmp_path: Path) -> None:
+    """A bare ``python -m geo validate`` from a Python without the packages runs in the project's ``.venv``."""
+    marker = tmp_path / "ran"
+    python = tmp_path / "venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f'#!/bin/sh\ntouch "{marker}"\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
+    python.chmod(0o755)
+    result = _geo_without("shapely", "validate", venv=tmp_path / "venv")
+    assert result.returncode == 0, result.stderr
+    assert marker.exists()  # it ran in the project's environment
+    assert "lacks the package 'shapely'" in result.stderr and str(python) in result.stderr
+    assert "catalogue valid" in result.stdout
+
+
+def test_cli_does_not_rerun_an_environment_that_lacks_the_package_too(tmp_path: Path) -> None:
+    python = tmp_path / "venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    code = ("import runpy, sys; sys.modules['shapely'] = None; "
+            "runpy.run_module('geo', run_name='__main__', alter_sys=True)")
+    python.write_text(f'#!/bin/sh\nshift 2\nexec "{sys.executable}" -c "{code}" "$@"\n', encoding="utf-8")
+    python.chmod(0o755)  # drops "-m geo" and runs geo where shapely is missing as well
+    result = _geo_without("shapely", "validate", venv=tmp_path / "venv")
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["note", "error"]  # one re-run, then the set-up hint
+    assert "needs the package 'shapely'" in lines[1] and "make test" in lines[1]
 
 
 def test_cli_validate_fails_and_names_the_row(project_root: Path, edit_catalog: RowEditor) -> None:
