@@ -155,37 +155,39 @@ def _gcj_in_domain(lon: float, lat: float) -> bool:
     return _roughly_china(lon, lat) and in_gcj_domain(*gcj02_to_wgs84_unchecked(lon, lat))
 
 
-def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
-    """GCJ-02 → BD-09 for one point (unchanged outside mainland China)."""
-    if not _gcj_in_domain(lon, lat):
-        return lon, lat
+def _gcj_bd(lon: float, lat: float) -> tuple[float, float]:
     out = _prcoords().gcj_bd((lat, lon))
     return out.lon, out.lat
+
+
+def _bd_gcj(lon: float, lat: float) -> tuple[float, float]:
+    out = _prcoords().bd_gcj_bored((lat, lon), False)
+    return out.lon, out.lat
+
+
+def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
+    """GCJ-02 → BD-09 for one point (unchanged outside mainland China)."""
+    return _gcj_bd(lon, lat) if _gcj_in_domain(lon, lat) else (lon, lat)
 
 
 def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
     """BD-09 → GCJ-02 for one point, iterative inverse."""
     if not _roughly_china(lon, lat):
         return lon, lat
-    out = _prcoords().bd_gcj_bored((lat, lon), False)
-    return (out.lon, out.lat) if _gcj_in_domain(out.lon, out.lat) else (lon, lat)
+    glon, glat = _bd_gcj(lon, lat)
+    return (glon, glat) if _gcj_in_domain(glon, glat) else (lon, lat)
 
 
 def wgs84_to_bd09(lon: float, lat: float) -> tuple[float, float]:
     """WGS-84 → BD-09 for one point (unchanged outside mainland China)."""
-    if not in_gcj_domain(lon, lat):
-        return lon, lat
-    glon, glat = wgs84_to_gcj02(lon, lat)
-    out = _prcoords().gcj_bd((glat, glon))
-    return out.lon, out.lat
+    return _gcj_bd(*wgs84_to_gcj02(lon, lat)) if in_gcj_domain(lon, lat) else (lon, lat)
 
 
 def bd09_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
     """BD-09 → WGS-84 for one point."""
     if not _roughly_china(lon, lat):
         return lon, lat
-    g = _prcoords().bd_gcj_bored((lat, lon), False)
-    wlon, wlat = gcj02_to_wgs84_unchecked(g.lon, g.lat)
+    wlon, wlat = gcj02_to_wgs84_unchecked(*_bd_gcj(lon, lat))
     return (wlon, wlat) if in_gcj_domain(wlon, wlat) else (lon, lat)
 
 
