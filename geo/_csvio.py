@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from .errors import Problem
+from .timeline import YEAR_MAX, YEAR_MIN
+
+E = TypeVar("E", bound=StrEnum)
 
 
 def format_number(value: float | int | None) -> str:
@@ -92,3 +98,83 @@ def rows_to_csv(rows: Iterable[Mapping[str, str]], columns: Sequence[str]) -> st
     for row in rows:
         writer.writerow([row.get(c, "") for c in columns])
     return buf.getvalue()
+
+
+_BOOL = {"true": True, "false": False}
+_DECIMAL = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)  # no units, no separators, no full-width digits
+_WHOLE = re.compile(r"-?\d+", re.ASCII)
+
+
+class RowParser:
+    """Turns one CSV row (as :func:`read_rows` gives it) into typed values, recording a problem
+    per bad field; shared by the catalogue and the targets table."""
+
+    def __init__(self, file: str, row: Mapping[str, str]) -> None:
+        self.file = file
+        self.row = row
+        self.row_no = int(row["__row__"])
+        self.record_id = row.get("id", "").strip() or None
+        self.problems: list[Problem] = []
+
+    def problem(self, field_name: str, message: str) -> None:
+        self.problems.append(Problem(self.file, self.row_no, field_name, message, self.record_id))
+
+    def text(self, name: str, *, required: bool = False) -> str:
+        value = self.row.get(name, "")
+        if "\n" in value or "\r" in value:
+            self.problem(name, "contains a line break; keep each row on one line")
+        if value != value.strip():
+            self.problem(name, f"{value!r} has leading or trailing spaces")
+        if required and not value.strip():
+            self.problem(name, "is empty but required")
+        return value.strip()
+
+    def number(self, name: str, *, minimum: float | None = 0.0, required: bool = False) -> float | None:
+        raw = self.text(name, required=required)
+        if not raw:
+            return None
+        if not _DECIMAL.fullmatch(raw):
+            self.problem(name, f"{raw!r} is not a number (use digits and a decimal point, no units)")
+            return None
+        value = float(raw)
+        if minimum is not None and value < minimum:
+            self.problem(name, f"{raw!r} is below {format_number(minimum)}")
+            return None
+        return value
+
+    def integer(self, name: str, *, required: bool = False) -> int | None:
+        raw = self.text(name, required=required)
+        if not raw:
+            return None
+        if not _WHOLE.fullmatch(raw):
+            self.problem(name, f"{raw!r} is not a whole number")
+            return None
+        return int(raw)
+
+    def year(self, name: str, *, required: bool = False) -> int | None:
+        """A year within the plausible range of the plans (:data:`geo.timeline.YEAR_MIN` … ``YEAR_MAX``)."""
+        value = self.integer(name, required=required)
+        if value is not None and not YEAR_MIN <= value <= YEAR_MAX:
+            self.problem(name, f"{value} is outside the plausible range {YEAR_MIN}–{YEAR_MAX}")
+            return None
+        return value
+
+    def choice(self, name: str, vocab: type[E], *, required: bool = True) -> E | None:
+        raw = self.text(name, required=required)
+        if not raw:
+            return None
+        try:
+            return vocab(raw)
+        except ValueError:
+            allowed = ", ".join(v.value for v in vocab)
+            self.problem(name, f"{raw!r} is not in the vocabulary; use one of: {allowed}")
+            return None
+
+    def boolean(self, name: str) -> bool | None:
+        raw = self.text(name, required=True)
+        if not raw:
+            return None
+        if raw not in _BOOL:
+            self.problem(name, f"{raw!r} is not a boolean; use true or false")
+            return None
+        return _BOOL[raw]

@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any, cast
 
 from ._atomic import atomic_write_text
-from ._csvio import format_number, read_rows, rows_to_csv
+from ._csvio import RowParser, format_number, read_rows, rows_to_csv
 from .errors import CatalogError, Problem
 from .quantities import CAPACITY_FIELDS
-from .timeline import YEAR_MAX, YEAR_MIN
 from .vocabulary import Action, Category, Precision, Status
 
 log = logging.getLogger(__name__)
@@ -114,7 +113,6 @@ REQUIRED: tuple[str, ...] = (
 )
 assert set(COLUMNS) == {f.name for f in fields(Project)} - {"source_file", "source_row"}
 
-_BOOL = {"true": True, "false": False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,79 +128,8 @@ class CatalogReport:
         return not self.problems
 
 
-class _RowParser:
-    """Turns one CSV row into typed values, recording a problem per bad field."""
-
-    def __init__(self, file: str, row: Mapping[str, str]) -> None:
-        self.file = file
-        self.row = row
-        self.row_no = int(row["__row__"])
-        self.record_id = row.get("id", "").strip() or None
-        self.problems: list[Problem] = []
-
-    def problem(self, field_name: str, message: str) -> None:
-        self.problems.append(Problem(self.file, self.row_no, field_name, message, self.record_id))
-
-    def text(self, name: str, *, required: bool = False) -> str:
-        value = self.row.get(name, "")
-        if "\n" in value or "\r" in value:
-            self.problem(name, "contains a line break; keep each row on one line")
-        if value != value.strip():
-            self.problem(name, f"{value!r} has leading or trailing spaces")
-        if required and not value.strip():
-            self.problem(name, "is empty but required")
-        return value.strip()
-
-    def number(self, name: str, *, minimum: float | None = 0.0) -> float | None:
-        raw = self.text(name)
-        if not raw:
-            return None
-        try:
-            value = float(raw)
-        except ValueError:
-            self.problem(name, f"{raw!r} is not a number (use digits and a decimal point, no units)")
-            return None
-        if value != value or value in (float("inf"), float("-inf")):
-            self.problem(name, f"{raw!r} is not a finite number")
-            return None
-        if minimum is not None and value < minimum:
-            self.problem(name, f"{raw!r} is below {format_number(minimum)}")
-            return None
-        return value
-
-    def integer(self, name: str, *, required: bool = False) -> int | None:
-        raw = self.text(name, required=required)
-        if not raw:
-            return None
-        if not re.fullmatch(r"-?\d+", raw):
-            self.problem(name, f"{raw!r} is not a whole number")
-            return None
-        return int(raw)
-
-    def choice(self, name: str, vocab: type[Category] | type[Status] | type[Action] | type[Precision],
-               *, required: bool = True) -> object | None:
-        raw = self.text(name, required=required)
-        if not raw:
-            return None
-        try:
-            return vocab(raw)
-        except ValueError:
-            allowed = ", ".join(v.value for v in vocab)
-            self.problem(name, f"{raw!r} is not in the vocabulary; use one of: {allowed}")
-            return None
-
-    def boolean(self, name: str) -> bool | None:
-        raw = self.text(name, required=True)
-        if not raw:
-            return None
-        if raw not in _BOOL:
-            self.problem(name, f"{raw!r} is not a boolean; use true or false")
-            return None
-        return _BOOL[raw]
-
-
 def _parse_project(file: str, row: Mapping[str, str]) -> tuple[Project | None, list[Problem]]:
-    p = _RowParser(file, row)
+    p = RowParser(file, row)
     rid = p.text("id", required=True)
     region = p.text("region", required=True)
     if rid:
@@ -219,11 +146,8 @@ def _parse_project(file: str, row: Mapping[str, str]) -> tuple[Project | None, l
     if offset is not None and offset < 0:
         p.problem("quote_offset", f"{offset} is negative")
     capacities = {name: p.number(name) for name in CAPACITY_FIELDS}
-    year_start = p.integer("year_start")
-    year_end = p.integer("year_end")
-    for name, year in (("year_start", year_start), ("year_end", year_end)):
-        if year is not None and not YEAR_MIN <= year <= YEAR_MAX:
-            p.problem(name, f"{year} is outside the plausible range {YEAR_MIN}–{YEAR_MAX}")
+    year_start = p.year("year_start")
+    year_end = p.year("year_end")
     if year_start is not None and year_end is not None and year_start > year_end:
         p.problem("year_start", f"{year_start} is after year_end {year_end}")
     adcode = p.text("county_adcode")
@@ -265,7 +189,7 @@ def _parse_project(file: str, row: Mapping[str, str]) -> tuple[Project | None, l
         category=category, status=status, action=action,  # type: ignore[arg-type]
         is_programme=bool(is_programme), quote_offset=int(offset or 0),
         year_start=year_start, year_end=year_end,
-        override_lon=lon, override_lat=lat, override_precision=precision,  # type: ignore[arg-type]
+        override_lon=lon, override_lat=lat, override_precision=precision,
         source_file=file, source_row=p.row_no, **cast("dict[str, Any]", capacities),
     )
     return project, []

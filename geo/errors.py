@@ -28,6 +28,9 @@ class Problem:
         What is wrong, showing the offending value and, where possible, the fix.
     record_id : str or None
         The ``id`` of the row, when it has one.
+    rule : str
+        The validation rule that found it (a key of ``geo.validate.RULES``, or ``targets`` /
+        ``gazetteer``); empty for problems found while reading a file against its schema.
     """
 
     file: str
@@ -35,6 +38,7 @@ class Problem:
     field: str | None
     message: str
     record_id: str | None = None
+    rule: str = ""
 
     def __str__(self) -> str:
         where = self.file

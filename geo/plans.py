@@ -11,6 +11,7 @@ import logging
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import PlanError, Problem
 
@@ -197,6 +198,26 @@ def plans_from_dir(plans_dir: Path, *, verify: bool = True) -> dict[str, Plan]:
     PlanError
         With every problem found across all plans.
     """
+    read = read_plans(plans_dir, verify=verify)
+    if read.problems:
+        raise PlanError(read.problems, "plan texts are broken")
+    return read.plans
+
+
+class PlansRead(NamedTuple):
+    """The outcome of :func:`read_plans`."""
+
+    plans: dict[str, Plan]
+    problems: list[Problem]
+    codes: frozenset[str]  # every registered code, those of broken texts included
+
+
+def read_plans(plans_dir: Path, *, verify: bool = True) -> PlansRead:
+    """Read every registered plan that is intact, and the problems of those that are not.
+
+    A broken text costs only its own plan: the validator goes on checking the quotes of the
+    others. Raises :class:`PlanError` only when the register itself cannot be read.
+    """
     sources = sources_from_dir(plans_dir)
     plans: dict[str, Plan] = {}
     problems: list[Problem] = []
@@ -205,7 +226,5 @@ def plans_from_dir(plans_dir: Path, *, verify: bool = True) -> dict[str, Plan]:
             plans[code] = plan_from_source(source, plans_dir, verify=verify)
         except PlanError as err:
             problems.extend(err.problems)
-    if problems:
-        raise PlanError(problems, "plan texts are broken")
     log.info("read %d plans (%d characters)", len(plans), sum(len(p.text) for p in plans.values()))
-    return plans
+    return PlansRead(plans, problems, frozenset(sources))

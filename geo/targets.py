@@ -10,10 +10,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._csvio import read_rows
+from ._csvio import RowParser, read_rows
 from .catalog import TARGETS_FILE
 from .errors import CatalogError, Problem
-from .timeline import YEAR_MAX, YEAR_MIN
 from .vocabulary import TARGET_INDICATORS, Comparator, TargetUnit
 
 log = logging.getLogger(__name__)
@@ -86,68 +85,39 @@ class TargetsReport:
 
 
 def _parse(name: str, row: dict[str, str]) -> tuple[Target | None, list[Problem]]:
-    row_no = int(row["__row__"])
-    rid = row.get("id", "").strip() or None
-    problems: list[Problem] = []
-
-    def bad(field_name: str, message: str) -> None:
-        problems.append(Problem(name, row_no, field_name, message, rid))
-
-    for col in REQUIRED:
-        if not row.get(col, "").strip():
-            bad(col, "is empty but required")
-    for col in COLUMNS:
-        if "\n" in row.get(col, ""):
-            bad(col, "contains a line break")
-    region = row.get("region", "").strip()
-    m = TARGET_ID.match(rid or "")
+    p = RowParser(name, row)
+    rid = p.text("id", required=True)
+    region = p.text("region", required=True)
+    m = TARGET_ID.match(rid)
     if rid and not m:
-        bad("id", f"{rid!r} does not look like REGION-Tnn (e.g. JINSHI-T01)")
+        p.problem("id", f"{rid!r} does not look like REGION-Tnn (e.g. JINSHI-T01)")
     elif m and region and m.group("region") != region:
-        bad("id", f"{rid!r} does not start with the row's region {region!r}")
-    indicator = row.get("indicator", "").strip()
+        p.problem("id", f"{rid!r} does not start with the row's region {region!r}")
+    indicator = p.text("indicator", required=True)
     if indicator and indicator not in TARGET_INDICATORS:
-        bad("indicator", f"{indicator!r} is not in the vocabulary; use one of: {', '.join(TARGET_INDICATORS)}")
-    unit = comparator = None
-    try:
-        unit = TargetUnit(row.get("unit", "").strip()) if row.get("unit", "").strip() else None
-    except ValueError:
-        bad("unit", f"{row['unit']!r} is not a known unit; use one of: {', '.join(u.value for u in TargetUnit)}")
-    try:
-        comparator = Comparator(row["comparator"].strip()) if row.get("comparator", "").strip() else None
-    except ValueError:
-        bad("comparator", f"{row['comparator']!r} is not one of: {', '.join(c.value for c in Comparator)}")
-    value = year = offset = baseline = None
-    raw = row.get("value", "").strip()
-    if raw:
-        try:
-            value = float(raw)
-        except ValueError:
-            bad("value", f"{raw!r} is not a number")
-    for col in ("year", "baseline_year", "quote_offset"):
-        raw = row.get(col, "").strip()
-        if not raw:
-            continue
-        if not re.fullmatch(r"\d+", raw):
-            bad(col, f"{raw!r} is not a whole number")
-            continue
-        num = int(raw)
-        if col != "quote_offset" and not YEAR_MIN <= num <= YEAR_MAX:
-            bad(col, f"{num} is outside the plausible range {YEAR_MIN}–{YEAR_MAX}")
-        if col == "year":
-            year = num
-        elif col == "baseline_year":
-            baseline = num
-        else:
-            offset = num
-    if problems or value is None or unit is None or comparator is None or offset is None:
-        return None, problems
+        p.problem("indicator", f"{indicator!r} is not in the vocabulary; use one of: {', '.join(TARGET_INDICATORS)}")
+    unit = p.choice("unit", TargetUnit)
+    comparator = p.choice("comparator", Comparator)
+    value = p.number("value", minimum=None, required=True)
+    year = p.year("year")
+    baseline = p.year("baseline_year")
+    offset = p.integer("quote_offset", required=True)
+    if offset is not None and offset < 0:
+        p.problem("quote_offset", f"{offset} is negative")
+    indicator_text = p.text("indicator_text", required=True)
+    value_text = p.text("value_text", required=True)
+    notes = p.text("notes")
+    quote = row.get("quote", "")
+    if not quote:
+        p.problem("quote", "is empty but required")
+    elif "\n" in quote or "\r" in quote:
+        p.problem("quote", "contains a line break; quote one sentence or clause")
+    if p.problems or value is None or unit is None or comparator is None or offset is None:
+        return None, p.problems
     return Target(
-        id=rid or "", region=region, indicator=indicator,
-        indicator_text=row["indicator_text"].strip(), value=value, unit=unit,
-        value_text=row["value_text"].strip(), comparator=comparator, year=year,
-        baseline_year=baseline, quote=row["quote"], quote_offset=offset,
-        notes=row.get("notes", "").strip(), source_file=name, source_row=row_no,
+        id=rid, region=region, indicator=indicator, indicator_text=indicator_text, value=value, unit=unit,
+        value_text=value_text, comparator=comparator, year=year, baseline_year=baseline, quote=quote,
+        quote_offset=offset, notes=notes, source_file=name, source_row=p.row_no,
     ), []
 
 

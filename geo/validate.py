@@ -11,14 +11,14 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .boundaries import Division, boundaries_from_dir, counties_by_region, divisions_from_dir
 from .catalog import Project, read_catalog, retired_ids_from_dir
 from .errors import BoundaryError, PlanError, Problem
 from .gazetteer import Place, read_gazetteer
 from .geocode import AdminAreas, admin_areas_from_frames
-from .plans import Plan, plans_from_dir
+from .plans import Plan, read_plans
 from .quantities import capacity_from_text, quantities_from_text, same_value
 from .settings import Settings
 from .targets import Target, read_targets
@@ -33,9 +33,16 @@ class Context:
     """What the rules check against."""
 
     plans: dict[str, Plan]
-    divisions: tuple[Division, ...]
+    divisions: tuple[Division, ...] | None
     retired_ids: frozenset[str] = frozenset()
     places: tuple[Place, ...] = ()
+    #: registered plan codes; ``None`` when the register is unreadable (then region checks are skipped).
+    #: A registered plan whose text is broken is in ``codes`` but not in ``plans``: only its quotes go unchecked.
+    codes: frozenset[str] | None = None
+
+    def region_known(self, region: str) -> bool:
+        """Whether ``region`` is a registered plan code (``True`` when the register is unreadable)."""
+        return self.codes is None or region in self.codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +86,9 @@ def rule_plan_known(projects: Sequence[Project], ctx: Context) -> list[Problem]:
     """``region`` and ``plan`` name a registered plan, and a row quotes its own region's plan."""
     out = []
     for p in projects:
-        if p.region not in ctx.plans:
-            out.append(_at(p, "region", f"{p.region!r} is not a registered plan code ({', '.join(ctx.plans)})"))
+        if not ctx.region_known(p.region):
+            out.append(_at(p, "region", f"{p.region!r} is not a registered plan code "
+                           f"({', '.join(sorted(ctx.codes or ()))})"))
         if p.plan != p.region:
             out.append(_at(p, "plan", f"{p.plan!r} differs from region {p.region!r}: a row quotes its region's plan"))
     return out
@@ -145,10 +153,9 @@ def rule_verbatim_fields(projects: Sequence[Project], ctx: Context) -> list[Prob
         plan = ctx.plans.get(p.plan)
         if plan is None:
             continue
-        body = plan.text[plan.body_start:]
         for name in VERBATIM_FIELDS:
             value = getattr(p, name)
-            if value and value not in body:
+            if value and plan.text.find(value, plan.body_start) < 0:
                 out.append(_at(p, name, f"{value!r} is not verbatim text of {plan.source.file}"))
     return out
 
@@ -203,6 +210,8 @@ def rule_no_noise(projects: Sequence[Project], ctx: Context) -> list[Problem]:
 
 def rule_county_in_region(projects: Sequence[Project], ctx: Context) -> list[Problem]:
     """``county_adcode`` is a county-level division of the row's region."""
+    if ctx.divisions is None:
+        return []  # the register of divisions is broken: reported once, not once per row
     counties = counties_by_region(ctx.divisions)
     out = []
     for p in projects:
@@ -291,13 +300,14 @@ def target_problems(targets: Sequence[Target], ctx: Context) -> list[Problem]:
         if t.id in seen:
             out.append(_at(t, "id", f"{t.id!r} is used twice"))
         seen.add(t.id)
-        plan = ctx.plans.get(t.region)
-        if plan is None:
+        if not ctx.region_known(t.region):
             out.append(_at(t, "region", f"{t.region!r} is not a registered plan code"))
-            continue
-        problem = _quote_problem(t, plan)
+        plan = ctx.plans.get(t.region)
+        problem = _quote_problem(t, plan) if plan is not None else None
         if problem:
             out.append(problem)
+        if t.indicator_text not in t.quote:
+            out.append(_at(t, "indicator_text", f"{t.indicator_text!r} is not part of the quote"))
         if t.value_text not in t.quote:
             out.append(_at(t, "value_text", f"{t.value_text!r} is not part of the quote"))
             continue
@@ -314,23 +324,22 @@ def target_problems(targets: Sequence[Target], ctx: Context) -> list[Problem]:
             numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", t.value_text)]
             if not any(same_value(n, t.value) for n in numbers):
                 out.append(_at(t, "value", f"{t.value:g} does not appear in value_text {t.value_text!r}"))
-        if t.indicator_text not in t.quote:
-            out.append(_at(t, "indicator_text", f"{t.indicator_text!r} is not part of the quote"))
     return out
 
 
 def gazetteer_problems(places: Sequence[Place], ctx: Context, areas: AdminAreas | None) -> list[Problem]:
     """Places belong to a registered region and lie inside its polygon and their county's."""
-    counties = counties_by_region(ctx.divisions)
+    counties = counties_by_region(ctx.divisions or ())
     out: list[Problem] = []
     for place in places:
         def bad(field_name: str, message: str, place: Place = place) -> None:
             out.append(Problem("data/gazetteer.csv", place.source_row, field_name, message, place.place_id))
 
-        if place.region not in ctx.plans:
+        if not ctx.region_known(place.region):
             bad("region", f"{place.region!r} is not a registered plan code")
             continue
-        if place.county_adcode and place.county_adcode not in counties.get(place.region, {}):
+        if ctx.divisions is not None and place.county_adcode and \
+                place.county_adcode not in counties.get(place.region, {}):
             bad("county_adcode", f"{place.county_adcode} is not a county of {place.region}")
             continue
         if areas is None:
@@ -354,22 +363,25 @@ def validate(settings: Settings, *, rules: Sequence[str] | None = None) -> Valid
     """
     root = settings.root
     problems: list[Problem] = []
+    codes: frozenset[str] | None
     try:
-        plans = plans_from_dir(settings.plans_dir)
-    except PlanError as err:
-        plans = {}
+        plans, plan_problems, codes = read_plans(settings.plans_dir)
+        problems.extend(plan_problems)
+    except PlanError as err:  # the register itself is unreadable
+        plans, codes = {}, None
         problems.extend(err.problems)
+    divisions: tuple[Division, ...] | None
     try:
         divisions = divisions_from_dir(settings.boundaries_dir)
     except BoundaryError as err:
-        divisions = ()
+        divisions = None
         problems.extend(err.problems)
     places: tuple[Place, ...] = ()
     if settings.gazetteer_path.exists():
         gazetteer = read_gazetteer(settings.gazetteer_path, display_name="data/gazetteer.csv")
         places = gazetteer.places
         problems.extend(gazetteer.problems)
-    ctx = Context(plans, divisions, retired_ids_from_dir(settings.projects_dir), places)
+    ctx = Context(plans, divisions, retired_ids_from_dir(settings.projects_dir), places, codes)
     if places:
         try:
             areas: AdminAreas | None = admin_areas_from_frames(
@@ -378,14 +390,17 @@ def validate(settings: Settings, *, rules: Sequence[str] | None = None) -> Valid
         except BoundaryError as err:
             areas = None
             problems.extend(err.problems)
-        problems.extend(gazetteer_problems(places, ctx, areas))
+        problems.extend(replace(p, rule="gazetteer") for p in gazetteer_problems(places, ctx, areas))
     catalog = read_catalog(settings.projects_dir, root=root)
     problems.extend(catalog.problems)
-    for name in rules or RULES:
-        problems.extend(RULES[name](catalog.projects, ctx))
+    unknown = [name for name in rules or () if name not in RULES]
+    if unknown:
+        raise ValueError(f"unknown rule(s) {', '.join(unknown)}; known: {', '.join(RULES)}")
+    for name in RULES if rules is None else rules:
+        problems.extend(replace(p, rule=name) for p in RULES[name](catalog.projects, ctx))
     targets = read_targets(settings.projects_dir, root=root)
     problems.extend(targets.problems)
-    problems.extend(target_problems(targets.targets, ctx))
+    problems.extend(replace(p, rule="targets") for p in target_problems(targets.targets, ctx))
     log.info("validated %d projects and %d targets: %d problems",
              len(catalog.projects), len(targets.targets), len(problems))
     return ValidationReport(catalog.projects, targets.targets, tuple(problems))

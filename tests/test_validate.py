@@ -39,55 +39,71 @@ def test_fixture_catalogue_is_valid(settings: Settings) -> None:
     assert len(report.targets) == 1
 
 
-# (cells to change on row 2, expected field, words expected in the message)
+# (cells to change on row 2, expected field, words expected in the message, the rule that must find it:
+#  a key of RULES, or "" for the schema check while reading the file)
 BAD_ROWS = [
-    pytest.param({"category": "windmill"}, "category", "not in the vocabulary", id="unknown-category"),
-    pytest.param({"status": "planned"}, "status", "not in the vocabulary", id="unknown-status"),
-    pytest.param({"action": "build"}, "action", "not in the vocabulary", id="unknown-action"),
-    pytest.param({"is_programme": "yes"}, "is_programme", "not a boolean", id="bad-boolean"),
-    pytest.param({"name_zh": ""}, "name_zh", "empty but required", id="missing-name"),
-    pytest.param({"voltage_kv": "220千伏"}, "voltage_kv", "not a number", id="unit-in-number"),
-    pytest.param({"voltage_kv": "-220"}, "voltage_kv", "below 0", id="negative-number"),
-    pytest.param({"id": "ZZ12"}, "id", "REGION-NNN", id="malformed-id"),
-    pytest.param({"id": "JINSHI-002"}, "id", "does not start with the row's region", id="id-of-other-region"),
-    pytest.param({"id": "ZHUZHOU-001"}, "id", "already used", id="duplicate-id"),
-    pytest.param({"plan": "JINSHI"}, "plan", "differs from region", id="plan-not-region"),
-    pytest.param({"quote_offset": "2575"}, "quote_offset", "is wrong: the quote occurs at 2574",
+    pytest.param({"category": "windmill"}, "category", "not in the vocabulary", "", id="unknown-category"),
+    pytest.param({"status": "planned"}, "status", "not in the vocabulary", "", id="unknown-status"),
+    pytest.param({"action": "build"}, "action", "not in the vocabulary", "", id="unknown-action"),
+    pytest.param({"is_programme": "yes"}, "is_programme", "not a boolean", "", id="bad-boolean"),
+    pytest.param({"name_zh": ""}, "name_zh", "empty but required", "", id="missing-name"),
+    pytest.param({"voltage_kv": "220千伏"}, "voltage_kv", "not a number", "", id="unit-in-number"),
+    pytest.param({"voltage_kv": "-220"}, "voltage_kv", "below 0", "", id="negative-number"),
+    pytest.param({"id": "ZZ12"}, "id", "REGION-NNN", "", id="malformed-id"),
+    pytest.param({"id": "JINSHI-002"}, "id", "does not start with the row's region", "", id="id-of-other-region"),
+    pytest.param({"id": "ZHUZHOU-001"}, "id", "already used", "unique_ids", id="duplicate-id"),
+    pytest.param({"plan": "JINSHI"}, "plan", "differs from region", "plan_known", id="plan-not-region"),
+    pytest.param({"quote_offset": "2575"}, "quote_offset", "is wrong: the quote occurs at 2574", "quote_in_plan",
                  id="offset-off-by-one"),
-    pytest.param({"quote": "重点建设新马变电站"}, "quote", "not a verbatim substring", id="quote-not-in-plan"),
-    pytest.param({"name_zh": "株洲西站"}, "quote", "shares no two consecutive characters", id="quote-of-other-project"),
-    pytest.param({"capacity_text": "500千伏"}, "voltage_kv", "gives 500", id="capacity-disagrees"),
-    pytest.param({"power_mw": "220"}, "power_mw", "states no such figure", id="voltage-as-power"),
-    pytest.param({"capacity_text": "220万千伏"}, "capacity_text", "not verbatim text", id="capacity-not-verbatim"),
-    pytest.param({"status_text": "马上建设"}, "status_text", "not verbatim text", id="status-not-verbatim"),
+    pytest.param({"quote": "重点建设新马变电站"}, "quote", "not a verbatim substring", "quote_in_plan",
+                 id="quote-not-in-plan"),
+    pytest.param({"name_zh": "株洲西站"}, "quote", "shares no two consecutive characters", "quote_names_project",
+                 id="quote-of-other-project"),
+    pytest.param({"capacity_text": "500千伏"}, "voltage_kv", "gives 500", "capacity_agrees", id="capacity-disagrees"),
+    pytest.param({"power_mw": "220"}, "power_mw", "states no such figure", "capacity_agrees", id="voltage-as-power"),
+    pytest.param({"capacity_text": "220万千伏"}, "capacity_text", "not verbatim text", "verbatim_fields",
+                 id="capacity-not-verbatim"),
+    pytest.param({"status_text": "马上建设"}, "status_text", "not verbatim text", "verbatim_fields",
+                 id="status-not-verbatim"),
     pytest.param({"year_start": "2026", "year_end": "2025", "timeline_text": "十四五"}, "year_start",
-                 "after year_end", id="years-reversed"),
-    pytest.param({"year_end": "2070", "timeline_text": ""}, "year_end", "plausible range", id="year-implausible"),
-    pytest.param({"year_end": "2030", "timeline_text": "到2025年"}, "year_start", "reads as None–2025",
+                 "after year_end", "", id="years-reversed"),
+    pytest.param({"year_end": "2070", "timeline_text": ""}, "year_end", "plausible range", "", id="year-implausible"),
+    pytest.param({"year_end": "2030", "timeline_text": "到2025年"},
+                 "year_start", "reads as None–2025", "timeline_agrees",
                  id="years-disagree-with-text"),
-    pytest.param({"year_end": "2025"}, "timeline_text", "years are set", id="years-without-words"),
-    pytest.param({"county_adcode": "430100", "county_source": "plan"}, "county_adcode", "not a county of ZHUZHOU",
+    pytest.param({"year_end": "2025"}, "timeline_text", "years are set", "timeline_agrees", id="years-without-words"),
+    pytest.param({"county_adcode": "430100", "county_source": "plan"},
+                 "county_adcode", "not a county of ZHUZHOU", "county_in_region",
                  id="county-outside-region"),
-    pytest.param({"county_adcode": "430223"}, "county_source", "where the county comes from",
+    pytest.param({"county_adcode": "430223"}, "county_source", "where the county comes from", "",
                  id="county-without-source"),
-    pytest.param({"county_adcode": "43022"}, "county_adcode", "six-digit", id="malformed-adcode"),
-    pytest.param({"override_lon": "113.1"}, "override_lon", "needs all of", id="partial-override"),
+    pytest.param({"county_adcode": "43022"}, "county_adcode", "six-digit", "", id="malformed-adcode"),
+    pytest.param({"override_lon": "113.1"}, "override_lon", "needs all of", "", id="partial-override"),
     pytest.param({"override_lon": "213.1", "override_lat": "27.1", "override_precision": "site",
-                  "override_source": "x"}, "override_lon", "not a longitude", id="override-not-lonlat"),
-    pytest.param({"name_zh": "罗萍江抽水蓄能项目"}, "name_zh", "merge the two rows", id="entity-twice"),
-    pytest.param({"notes": "two\nlines"}, "notes", "line break", id="line-break"),
-    pytest.param({"name_zh": " 新马220千伏变电站"}, "name_zh", "leading or trailing spaces", id="stray-space"),
-    pytest.param({"place_id": "ZHUZHOU-P999"}, "place_id", "not in data/gazetteer.csv", id="unknown-place"),
+                  "override_source": "x"}, "override_lon", "not a longitude", "", id="override-not-lonlat"),
+    pytest.param({"name_zh": "罗萍江抽水蓄能项目"}, "name_zh", "merge the two rows", "one_row_per_entity",
+                 id="entity-twice"),
+    pytest.param({"notes": "two\nlines"}, "notes", "line break", "", id="line-break"),
+    pytest.param({"name_zh": " 新马220千伏变电站"}, "name_zh", "leading or trailing spaces", "", id="stray-space"),
+    pytest.param({"place_id": "ZHUZHOU-P999"}, "place_id", "not in data/gazetteer.csv", "place_known",
+                 id="unknown-place"),
+    pytest.param({"timeline_text": "十九五"}, "timeline_text", "not verbatim text", "verbatim_fields",
+                 id="timeline-not-verbatim"),
+    pytest.param({"place_text": "火星基地"}, "place_text", "not verbatim text", "verbatim_fields",
+                 id="place-not-verbatim"),
+    pytest.param({"override_lon": "113.1", "override_lat": "127.1", "override_precision": "site",
+                  "override_source": "x"}, "override_lat", "not a latitude", "", id="override-lat-not-latitude"),
 ]
 
 
-@pytest.mark.parametrize(("changes", "field", "words"), BAD_ROWS)
+@pytest.mark.parametrize(("changes", "field", "words", "rule"), BAD_ROWS)
 def test_rule_catches_bad_row(settings: Settings, edit_catalog: RowEditor, changes: dict[str, str], field: str,
-                              words: str) -> None:
+                              words: str, rule: str) -> None:
     edit_catalog(2, **changes)
     report = validate(settings)
     hits = [p for p in report.problems if p.field == field and words in p.message]
     assert hits, [str(p) for p in report.problems]
+    assert hits[0].rule == rule  # found by the rule this case stands for
     assert hits[0].file == "data/projects/ZHUZHOU.csv"
     assert hits[0].row == 2
     # the other rows stay in the catalogue: nothing already good is lost
@@ -124,8 +140,16 @@ def test_noise_in_name_is_refused(settings: Settings, project_root: Path) -> Non
                   name_zh="365体育投注生态文明思想", category="other", is_programme="false", status="announced",
                   action="new", plan="YUNCHENG", quote=quote, quote_offset=str(offset))
     problems = [p for p in validate(settings).problems if p.record_id == "YUNCHENG-001"]
-    assert [p.field for p in problems] == ["name_zh"]
+    assert [(p.field, p.rule) for p in problems] == [("name_zh", "no_noise")]
     assert "365体育投注" in problems[0].message
+
+
+def test_unregistered_region_is_refused(settings: Settings, project_root: Path) -> None:
+    write_catalog(project_root / "data/projects/BEIJING.csv", id="BEIJING-001", region="BEIJING", plan="BEIJING",
+                  name_zh="某变电站", category="substation", is_programme="false", status="announced",
+                  action="new", quote="某变电站", quote_offset="0")
+    problems = [(p.field, p.rule) for p in validate(settings).problems if p.record_id == "BEIJING-001"]
+    assert ("region", "plan_known") in problems, problems
 
 
 def test_retired_id_is_refused(settings: Settings, project_root: Path) -> None:
@@ -161,18 +185,39 @@ def test_broken_plan_file_is_reported(settings: Settings, project_root: Path) ->
     path = project_root / "data/plans/ZHUZHOU.txt"
     path.write_bytes(path.read_bytes() + b" ")
     problems = validate(settings).problems
-    assert any(p.field == "sha256" and "ZHUZHOU.txt" in p.file for p in problems)
+    # one problem, the altered file; the rows quoting it are not flagged as of an unknown plan
+    assert [(p.field, "ZHUZHOU.txt" in p.file) for p in problems] == [("sha256", True)], problems
+
+
+def test_broken_plan_leaves_the_other_plans_checked(settings: Settings, project_root: Path,
+                                                      edit_catalog: RowEditor) -> None:
+    path = project_root / "data/plans/JINSHI.txt"
+    path.write_bytes(path.read_bytes() + b" ")
+    edit_catalog(2, quote_offset="2575")  # a ZHUZHOU row: its plan is intact and still checked
+    fields = [(p.field, p.rule) for p in validate(settings).problems]
+    assert fields == [("sha256", ""), ("quote_offset", "quote_in_plan")]
+
+
+def test_broken_division_register_is_one_problem(settings: Settings, project_root: Path) -> None:
+    (project_root / "data/boundaries/divisions.csv").write_text("adcode\n", encoding="utf-8")
+    problems = validate(settings).problems
+    assert problems and all(p.file.endswith("divisions.csv") for p in problems), problems
 
 
 @pytest.mark.parametrize(
     ("changes", "field", "words"),
     [
         pytest.param({"value": "60"}, "value", "gives 600", id="target-value-not-normalised"),
-        pytest.param({"unit": "GW"}, "unit", "not a known unit", id="target-unknown-unit"),
+        pytest.param({"unit": "GW"}, "unit", "not in the vocabulary", id="target-unknown-unit"),
         pytest.param({"indicator": "storage"}, "indicator", "not in the vocabulary", id="target-unknown-indicator"),
         pytest.param({"value_text": "95万千瓦"}, "value_text", "not part of the quote", id="target-value-elsewhere"),
         pytest.param({"quote_offset": "2865"}, "quote_offset", "occurs at 2866", id="target-offset"),
-        pytest.param({"comparator": "more"}, "comparator", "not one of", id="target-comparator"),
+        pytest.param({"comparator": "more"}, "comparator", "not in the vocabulary", id="target-comparator"),
+        pytest.param({"indicator_text": "光伏装机"}, "indicator_text", "not part of the quote",
+                     id="target-indicator-elsewhere"),
+        pytest.param({"unit": "%", "value": "7"}, "value", "does not appear in value_text", id="target-percent-value"),
+        pytest.param({"value": "nan"}, "value", "not a number", id="target-value-nan"),
+        pytest.param({"value": "1,200"}, "value", "not a number", id="target-thousands-separator"),
         pytest.param({"year": "1900"}, "year", "plausible range", id="target-year"),
     ],
 )
@@ -182,6 +227,14 @@ def test_target_rules(settings: Settings, edit_targets: RowEditor, changes: dict
     hits = [p for p in validate(settings).problems if p.field == field and words in p.message]
     assert hits, problems_of(settings)
     assert hits[0].file == "data/projects/targets.csv" and hits[0].row == 1
+
+
+def test_duplicate_target_id(settings: Settings, project_root: Path) -> None:
+    path = project_root / "data/projects/targets.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    hits = [p for p in validate(settings).problems if p.field == "id" and "used twice" in p.message]
+    assert [(p.row, p.rule) for p in hits] == [(2, "targets")]
 
 
 @pytest.fixture
@@ -239,19 +292,22 @@ def test_gazetteer_rules(settings: Settings, with_gazetteer: Path, changes: dict
     assert hits[0].file == "data/gazetteer.csv" and hits[0].row == 1 and hits[0].record_id == "ZHUZHOU-P001"
 
 
+#: rules whose bad rows are built by a test of their own (each asserts the rule that found it)
+OWN_TESTS = {"no_noise": "test_noise_in_name_is_refused", "groups_consistent": "test_group_rows_share_category"}
+
+
 def test_every_rule_is_exercised_by_a_bad_row() -> None:
-    # the parametrised cases above cover each registered rule; keep the registry and tests in step
-    assert set(RULES) == {
-        "unique_ids", "plan_known", "quote_in_plan", "quote_names_project", "verbatim_fields",
-        "capacity_agrees", "timeline_agrees", "no_noise", "county_in_region", "place_known", "groups_consistent",
-        "one_row_per_entity",
-    }
+    # each case above asserts at run time which rule found its bad row; here every registered rule
+    # must be the expected finder of at least one case
+    covered = {param.values[3] for param in BAD_ROWS} | set(OWN_TESTS)
+    assert set(RULES) - covered == set()
+    assert all(name in globals() for name in OWN_TESTS.values())
 
 
 def test_group_rows_share_category(settings: Settings, edit_catalog: RowEditor) -> None:
     edit_catalog(1, project_group="ZHUZHOU-G01", phase="一期")
     edit_catalog(2, project_group="ZHUZHOU-G01", phase="一期")
-    problems = validate(settings).problems
+    problems = [p for p in validate(settings).problems if p.rule == "groups_consistent"]
     assert any(p.field == "project_group" and "mixes" in p.message for p in problems)
     assert any(p.field == "phase" and "appears twice" in p.message for p in problems)
 
