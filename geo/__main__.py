@@ -14,13 +14,14 @@ extract    propose catalogue candidates from a plan text; --compare scores the r
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import GeoError
+from .errors import GeoError, ProblemsError
 from .plans import plans_from_dir
 from .settings import DEFAULT_ROOT, load_settings
 
@@ -55,6 +56,9 @@ def _cmd_locate(args: argparse.Namespace) -> int:
         print(f"error: unknown region {args.region!r}; use one of {', '.join(plans)}", file=sys.stderr)
         return 2
     plan = plans[args.region]
+    if not args.text.strip():
+        print("error: give the text to find (it is empty)", file=sys.stderr)
+        return 2
     offsets = []
     at = plan.text.find(args.text)
     while at >= 0:
@@ -239,12 +243,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.func(args))
+    except ProblemsError as err:
+        print(f"error: {err.summary}", file=sys.stderr)
+        for problem in err.problems:  # every one, not a truncated list
+            print(f"  {problem}", file=sys.stderr)
+        return 2
     except GeoError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:  # a path that is a directory, a full disk, no permission …
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     except ModuleNotFoundError as err:
-        if not err.name or err.name.split(".")[0] == "geo":
-            raise  # our own module missing is a bug, not a set-up problem
+        package = (err.name or "").split(".")[0]
+        if not package or package == "geo" or importlib.util.find_spec(package) is not None:
+            raise  # our own module, or a submodule of an installed package: a bug, not a set-up problem
         python = project_python()
         if python is not None:
             # started from a Python without the project's packages (e.g. a bare `python -m geo validate`

@@ -7,14 +7,22 @@ import tempfile
 from pathlib import Path
 
 
+def _read_umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+#: read once at import (single-threaded), never again: changing the umask is process-wide
+_UMASK = _read_umask()
+
+
 def _file_mode(path: Path) -> int:
     """The existing file's mode, or 0o666 less the process umask (what ``open`` would give)."""
     try:
         return path.stat().st_mode & 0o777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_UMASK
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -31,8 +39,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        Path(tmp).chmod(_file_mode(path))
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), _file_mode(path))
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

@@ -61,6 +61,7 @@ class ProblemsError(GeoError):
     def __init__(self, problems: Sequence[Problem], summary: str | None = None) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         head = summary or f"{len(self.problems)} problem(s)"
+        self.summary = head
         lines = [head] + [f"  {p}" for p in self.problems[:50]]
         if len(self.problems) > 50:
             lines.append(f"  ... and {len(self.problems) - 50} more")

@@ -120,7 +120,11 @@ def sources_from_dir(plans_dir: Path) -> dict[str, PlanSource]:
         raise PlanError([Problem(str(path), None, None, f"not valid TOML: {err}")]) from err
     problems: list[Problem] = []
     out: dict[str, PlanSource] = {}
-    for i, entry in enumerate(raw.get("plan", []), start=1):
+    entries = raw.get("plan", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise PlanError([Problem(str(path), None, "plan", "must be an array of tables: write each entry as "
+                                 "[[plan]]")])
+    for i, entry in enumerate(entries, start=1):
         missing = [k for k in _REQUIRED if not isinstance(entry.get(k), str)]
         if missing:
             problems.append(Problem(str(path), i, ",".join(missing), "missing or not a string"))
@@ -129,6 +133,10 @@ def sources_from_dir(plans_dir: Path) -> dict[str, PlanSource]:
             problems.append(Problem(str(path), i, "code", f"duplicate plan code {entry['code']!r}"))
             continue
         noise = entry.get("noise", [])
+        if not isinstance(noise, list) or not all(isinstance(n, str) and n for n in noise):
+            problems.append(Problem(str(path), i, "noise", f"{noise!r} must be a list of strings, e.g. "
+                                    "noise = [\"365体育投注\"]"))
+            continue
         out[entry["code"]] = PlanSource(
             **{k: entry[k] for k in _REQUIRED}, noise=tuple(str(n) for n in noise)
         )

@@ -60,3 +60,33 @@ def test_altered_text_is_refused(tmp_path: Path) -> None:
 def test_missing_register_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PlanError, match="plan register not found"):
         sources_from_dir(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("register", "field", "words"),
+    [
+        pytest.param('[plan]\ncode = "X"\n', "plan", "array of tables", id="table-not-array"),
+        pytest.param("plan = 3\n", "plan", "array of tables", id="number"),
+        pytest.param(None, "noise", "list of strings", id="noise-is-a-string"),
+    ],
+)
+def test_malformed_register_is_refused(tmp_path: Path, register: str | None, field: str, words: str) -> None:
+    path = tmp_path / "sources.toml"
+    if register is None:  # the real register with one noise list written as a bare string
+        text = (ROOT / "data" / "plans" / "sources.toml").read_text(encoding="utf-8")
+        start = text.index("noise = [")
+        end = text.index("]", start) + 1
+        register = text[:start] + 'noise = "365体育投注"' + text[end:]
+    path.write_text(register, encoding="utf-8")
+    with pytest.raises(PlanError) as info:
+        sources_from_dir(tmp_path)
+    assert any(p.field == field and words in p.message for p in info.value.problems), info.value.problems
+
+
+def test_duplicate_plan_code_is_refused(tmp_path: Path) -> None:
+    text = (ROOT / "data" / "plans" / "sources.toml").read_text(encoding="utf-8")
+    first = text[text.index("[[plan]]"):text.index("[[plan]]", text.index("[[plan]]") + 1)]
+    (tmp_path / "sources.toml").write_text(text + "\n" + first, encoding="utf-8")
+    with pytest.raises(PlanError) as info:
+        sources_from_dir(tmp_path)
+    assert any(p.field == "code" and "duplicate" in p.message for p in info.value.problems)
