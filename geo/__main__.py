@@ -25,6 +25,9 @@ from .errors import GeoError, ProblemsError
 from .plans import plans_from_dir
 from .settings import DEFAULT_ROOT, load_settings
 
+#: where ``geocode --online`` writes its results, beside data/geocoded.csv
+ONLINE_REVIEW_FILE = "geocoded_online.csv"
+
 #: set in the environment of a re-run, so that a project environment that lacks a package too is not re-run again
 _RERUN = "CPM_GEO_RERUN"
 
@@ -116,7 +119,10 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
                   flush=True)
 
     rows = points_from_catalog(projects, providers, areas, progress=progress)
-    geocoded_to_csv(rows, settings.geocoded_path)
+    # online answers are for review, never published as they are: they go to a file of their own
+    # (git-ignored); a confirmed answer becomes a gazetteer place or an override with its citation
+    out = settings.geocoded_path.with_name(ONLINE_REVIEW_FILE) if args.online else settings.geocoded_path
+    geocoded_to_csv(rows, out)
     print(precision_table(rows))
     names = {p.id: p.name_zh for p in projects}
     ambiguous = [r for r in rows if r.status == "ambiguous"]
@@ -129,7 +135,8 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     print(f"\n{len(fallback)} unresolved below county/region level (shown at their county or region point):")
     for r in fallback:
         print(f"  {r.id} {names[r.id]} → {r.result.precision.value}")
-    print(f"\nwrote {len(rows)} points to {settings.geocoded_path}")
+    review = " (for review; the layers read data/geocoded.csv)" if args.online else ""
+    print(f"\nwrote {len(rows)} points to {out}{review}")
     return 0
 
 

@@ -29,14 +29,41 @@ from .vocabulary import Precision
 
 log = logging.getLogger(__name__)
 
+#: seconds between two Nominatim requests, at least (its usage policy)
+NOMINATIM_MIN_DELAY = 1.0
+
 #: service name -> (datum of its coordinates, human name)
 SERVICES: dict[str, tuple[TargetCRS, str]] = {
     "nominatim": (TargetCRS.WGS84, "OpenStreetMap Nominatim"),
     "arcgis": (TargetCRS.WGS84, "Esri ArcGIS World Geocoding"),
     "baidu": (TargetCRS.BD09, "Baidu Maps geocoding v3"),
 }
-_TOWN_TYPES = {"town", "village", "hamlet", "suburb", "city", "county", "administrative", "locality",
-               "Locality", "城镇", "乡镇", "村庄", "区县", "城市"}
+#: answer types, per service, that name a town or village: the answer is a town point
+_TOWN_TYPES = {
+    "nominatim": {"town", "village", "hamlet", "suburb", "quarter", "neighbourhood", "municipality"},
+    "arcgis": {"Locality", "Neighborhood"},
+    "baidu": {"乡镇", "村庄"},
+}
+#: answer types no finer than the county or region point the admin fallback already gives: refused
+_COARSE_TYPES = {
+    "nominatim": {"city", "county", "state", "state_district", "province", "region", "country", "administrative",
+                  "city_district", "district"},
+    "arcgis": {"Subregion", "Region", "Country", "Postal", "PostalExt", "Zone"},
+    "baidu": {"省", "城市", "区县", "国家", "UNKNOWN", "NoClass", "商圈"},
+}
+#: bump when the cached record changes shape or meaning, so old entries are not read as new ones
+CACHE_VERSION = 2
+
+
+def answer_precision(service: str, kind: str, exact: bool = True) -> Precision | None:
+    """The precision an answer of ``kind`` supports, or ``None`` when it is too coarse to use.
+
+    Every service must say what it found: an answer without a type is refused, and so is a
+    Baidu answer it marks as not precise (``precise = 0``: a guess from part of the address).
+    """
+    if not kind or kind in _COARSE_TYPES[service] or not exact:
+        return None
+    return Precision.TOWN if kind in _TOWN_TYPES[service] else Precision.SITE
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +74,7 @@ class Candidate:
     lat: float
     label: str
     kind: str
+    exact: bool = True
 
 
 class DiskCache:
@@ -76,46 +104,53 @@ def _candidates_from_locations(service: str, locations: list[Any] | None) -> lis
     out = []
     for loc in locations or []:
         raw = loc.raw if isinstance(loc.raw, dict) else {}
+        exact = True
         if service == "nominatim":
             kind = str(raw.get("addresstype") or raw.get("type") or "")
-        elif service == "arcgis":
-            kind = str((raw.get("attributes") or {}).get("Addr_Type") or raw.get("Addr_type") or "")
+        elif service == "arcgis":  # asked with out_fields=Addr_type
+            kind = str((raw.get("attributes") or {}).get("Addr_type") or "")
         else:
             kind = str(raw.get("level") or "")
+            exact = raw.get("precise") == 1
         out.append({"lon": float(loc.longitude), "lat": float(loc.latitude), "label": str(loc.address or ""),
-                    "kind": kind})
+                    "kind": kind, "exact": exact})
     return out
 
 
 class OnlineProvider:
     """A geopy geocoder made region-scoped, datum-aware, cached and rate-limited."""
 
-    def __init__(self, service: str, fetch: Callable[[str], list[Any] | None], cache: DiskCache,
-                 areas: AdminAreas) -> None:
+    def __init__(self, service: str, fetch: Callable[[str, tuple[float, float, float, float]], list[Any] | None],
+                 cache: DiskCache, areas: AdminAreas) -> None:
         self.name = service
         self.datum, self.label = SERVICES[service]
         self._fetch = fetch
         self.cache = cache
         self.areas = areas
 
-    def _candidates(self, query: str) -> list[Candidate]:
-        key = f"{self.name}|{query}"
+    def _candidates(self, query: str, region: str) -> list[Candidate]:
+        bounds = self.areas.bounds(region)
+        # the key holds everything the request depends on: a changed request is a new one
+        key = f"v{CACHE_VERSION}|{self.name}|{region}|{','.join(f'{b:.4f}' for b in bounds)}|{query}"
         cached = self.cache.get(key)
         if cached is None:
             from geopy.exc import GeopyError
 
             try:
-                locations = self._fetch(query)
+                locations = self._fetch(query, bounds)
             except GeopyError as err:
                 raise GeocoderUnavailable(f"{self.label} failed for {query!r}: {err}") from err
             cached = _candidates_from_locations(self.name, locations)
             self.cache.put(key, cached)
-        return [Candidate(c["lon"], c["lat"], c["label"], c["kind"]) for c in cached]
+        return [Candidate(c["lon"], c["lat"], c["label"], c["kind"], c["exact"]) for c in cached]
 
     def geocode(self, query: str, *, region: str, county: str | None = None) -> GeocodeResult:
-        """Ask the service; keep candidates inside the region (and county); answer if one remains."""
+        """Ask the service; keep candidates inside the region (and county) that are finer than a
+        county point; answer if exactly one place remains."""
         inside: list[tuple[float, float, Candidate]] = []
-        for cand in self._candidates(query):
+        for cand in self._candidates(query, region):
+            if answer_precision(self.name, cand.kind, cand.exact) is None:
+                continue
             x, y = point_to_wgs84(cand.lon, cand.lat, self.datum)
             lon, lat = round(x, 6), round(y, 6)
             if not self.areas.contains(region, lon, lat):
@@ -130,7 +165,7 @@ class OnlineProvider:
             labels = "; ".join(d[2].label for d in distinct[:5])
             raise GeocodeAmbiguous(f"{self.label}: {len(distinct)} candidates for {query!r} inside {region}: {labels}")
         lon, lat, cand = distinct[0]
-        precision = Precision.TOWN if cand.kind in _TOWN_TYPES else Precision.SITE
+        precision = answer_precision(self.name, cand.kind, cand.exact) or Precision.SITE
         conversion = "" if self.datum is TargetCRS.WGS84 else f", converted from {self.datum.value}"
         return GeocodeResult(lon, lat, precision, self.name, f"{self.label}: {cand.label}{conversion}", query)
 
@@ -142,6 +177,9 @@ def _geocoder(service: str, settings: Settings, adapter_factory: Any = None) -> 
     if adapter_factory is not None:
         kwargs["adapter_factory"] = adapter_factory
     if service == "nominatim":
+        if "example.invalid" in settings.user_agent:
+            raise GeocoderUnavailable("Nominatim's usage policy asks for a user agent that identifies you: set "
+                                      "CPM_USER_AGENT, e.g. 'carbon-peak-map/0.1 (you@example.org)'")
         return Nominatim(user_agent=settings.user_agent, **kwargs)
     if service == "arcgis":
         return ArcGIS(user_agent=settings.user_agent, **kwargs)
@@ -177,14 +215,20 @@ def online_provider(service: str, settings: Settings, areas: AdminAreas, *, adap
     from geopy.extra.rate_limiter import RateLimiter
 
     geocoder = _geocoder(service, settings, adapter_factory)
-    limited = RateLimiter(geocoder.geocode, min_delay_seconds=settings.min_delay_seconds, max_retries=2,
+    # Nominatim's policy: at most one request per second, whatever the settings say
+    delay = max(settings.min_delay_seconds, NOMINATIM_MIN_DELAY) if service == "nominatim" else \
+        settings.min_delay_seconds
+    limited = RateLimiter(geocoder.geocode, min_delay_seconds=delay, max_retries=2,
                           error_wait_seconds=error_wait_seconds, swallow_exceptions=False)
 
-    def fetch(query: str) -> list[Any] | None:
-        if service == "nominatim":
-            return limited(query, exactly_one=False, limit=10, country_codes="cn", addressdetails=False)  # type: ignore[no-any-return]
+    def fetch(query: str, bounds: tuple[float, float, float, float]) -> list[Any] | None:
+        west, south, east, north = bounds
+        if service == "nominatim":  # searched inside the region's box, not across China
+            return limited(query, exactly_one=False, limit=10, country_codes="cn", addressdetails=False,  # type: ignore[no-any-return]
+                           viewbox=[(south, west), (north, east)], bounded=True)
         if service == "arcgis":
-            return limited(query, exactly_one=False)  # type: ignore[no-any-return]
+            return limited(query, exactly_one=False, out_fields="Addr_type")  # type: ignore[no-any-return]
+        # Baidu's geocoder answers one place per query: it can confirm a place, never report an ambiguity
         result = limited(query, exactly_one=True)
         return [result] if result is not None else []
 

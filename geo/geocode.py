@@ -25,7 +25,6 @@ that nothing resolves falls back, honestly flagged, to its county or region.
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -131,6 +130,11 @@ class AdminAreas:
         """Whether the point lies in the county's polygon (boundary included)."""
         geom = self.counties.get(adcode)
         return geom is not None and bool(shapely.intersects_xy(geom, lon, lat))
+
+    def bounds(self, region: str) -> tuple[float, float, float, float]:
+        """``(west, south, east, north)`` of the region's polygon."""
+        west, south, east, north = shapely.bounds(self.regions[region])
+        return float(west), float(south), float(east), float(north)
 
     def county_of(self, region: str, lon: float, lat: float) -> str:
         """The adcode of the region's county containing the point ('' if none)."""
@@ -366,17 +370,23 @@ GEOCODED_COLUMNS = ("id", "region", "lon", "lat", "precision", "status", "provid
                     "query", "source", "note")
 
 
+#: consecutive service failures after which a run stops asking that provider
+MAX_FAILURES = 3
+
+
 def _queries(project: Project) -> list[str]:
-    out = [project.name_zh]
-    if project.place_text:
-        out.append(project.place_text)
-        out.extend(p for p in re.split(r"[、,，和及与]", project.place_text) if len(p) >= 2)
-    return list(dict.fromkeys(q.strip() for q in out if q.strip()))
+    """What a search provider is asked: the name, then the place words as the plan gives them
+    (never fragments of them: "学校、机关" would find some school somewhere in the region)."""
+    return list(dict.fromkeys(q.strip() for q in (project.name_zh, project.place_text) if q.strip()))
 
 
 def point_for_project(project: Project, providers: Sequence[Provider], fallback: AdminProvider,
-                      areas: AdminAreas) -> GeocodedRow:
+                      areas: AdminAreas, *, failures: Counter[str] | None = None) -> GeocodedRow:
     """Run the provider chain for one row and check the point against its polygons.
+
+    A provider whose service fails is noted on the row and skipped; ``failures`` counts them
+    across rows, and a provider that failed :data:`MAX_FAILURES` times is not asked again.
+    A named programme covers an area, so search providers are not asked for it at all.
 
     Raises
     ------
@@ -386,12 +396,15 @@ def point_for_project(project: Project, providers: Sequence[Provider], fallback:
     county = project.county_adcode or None
     notes: list[str] = []
     ambiguous = False
+    failures = Counter() if failures is None else failures
     for provider in providers:
         if isinstance(provider, OverrideProvider):
             queries = [project.id]
         elif isinstance(provider, GazetteerProvider):
             # the reviewed link, else the project's own name; place words are too ambiguous here
             queries = [project.place_id] if project.place_id else [project.name_zh]
+        elif project.is_programme or failures[provider.name] >= MAX_FAILURES:
+            continue
         else:
             queries = _queries(project)
         for query in queries:
@@ -403,6 +416,10 @@ def point_for_project(project: Project, providers: Sequence[Provider], fallback:
                 ambiguous = True
                 notes.append(f"{provider.name}: {err}")
                 continue
+            except GeocoderUnavailable as err:  # a failure is a status of the row, not the end of the run
+                failures[provider.name] += 1
+                notes.append(f"{provider.name} unavailable: {err}")
+                break
             _check_inside(project, result, areas)
             return GeocodedRow(project.id, project.region, result, "resolved",
                                areas.county_of(project.region, result.lon, result.lat), "; ".join(notes))
@@ -441,9 +458,10 @@ def points_from_catalog(projects: Sequence[Project], providers: Sequence[Provide
     fallback = AdminProvider(areas)
     rows: list[GeocodedRow] = []
     problems: list[Problem] = []
+    failures: Counter[str] = Counter()
     for i, project in enumerate(projects, start=1):
         try:
-            rows.append(point_for_project(project, providers, fallback, areas))
+            rows.append(point_for_project(project, providers, fallback, areas, failures=failures))
         except GeocodeOutsideRegion as err:
             problems.append(Problem(project.source_file, project.source_row, "geocode", str(err), project.id))
         if progress:

@@ -22,6 +22,7 @@ from geo.catalog import catalog_from_dir
 from geo.errors import GeocodeAmbiguous, GeocodeNotFound, GeocoderUnavailable, LayerError
 from geo.gazetteer import gazetteer_from_csv
 from geo.geocode import (
+    MAX_FAILURES,
     AdminAreas,
     AdminProvider,
     GazetteerProvider,
@@ -225,8 +226,10 @@ class RecordedAdapter(BaseSyncAdapter):
         params = {k: v[0] for k, v in parse_qs(parsed.query).items()}
         if "nominatim" in parsed.netloc:
             assert "carbon-peak" in headers.get("User-Agent", ""), "Nominatim needs an identifying user agent"
+            assert params.get("bounded") == "1" and params.get("viewbox"), "search scoped to the region's box"
             return RECORDED["nominatim"].get(params["q"], [])
         if "arcgis" in parsed.netloc:
+            assert params.get("outFields") == "Addr_type", "the answer type is asked for"
             return RECORDED["arcgis"].get(params["singleLine"], {"candidates": []})
         if "baidu" in parsed.netloc:
             return RECORDED["baidu"].get(params["address"], {"status": 0, "result": None})
@@ -236,11 +239,14 @@ class RecordedAdapter(BaseSyncAdapter):
         return json.dumps(self.get_json(url, timeout=timeout, headers=headers))
 
 
+TEST_AGENT = "carbon-peak-project-map/test (tests@example.org)"
+
+
 @pytest.fixture
 def online(tmp_path: Path) -> Settings:
     RecordedAdapter.calls = []
     return Settings(root=ROOT, online_geocoding=True, min_delay_seconds=0.0, cache_dir=tmp_path / "cache",
-                    baidu_key="test-key")
+                    baidu_key="test-key", user_agent=TEST_AGENT)
 
 
 @pytest.mark.parametrize("service", ["nominatim", "arcgis", "baidu"])
@@ -285,14 +291,16 @@ def test_rate_limiter_spaces_requests(tmp_path: Path, areas: AdminAreas) -> None
     import time
 
     RecordedAdapter.calls = []
-    settings = Settings(root=ROOT, online_geocoding=True, min_delay_seconds=0.3, cache_dir=tmp_path)
+    # a configured delay of 0 does not lift Nominatim's one request per second
+    settings = Settings(root=ROOT, online_geocoding=True, min_delay_seconds=0.0, cache_dir=tmp_path,
+                        user_agent=TEST_AGENT)
     provider = online_provider("nominatim", settings, areas, adapter_factory=RecordedAdapter)
     start = time.monotonic()
     for query in ("株洲电厂", "桐乡", "新马"):
         with contextlib.suppress(GeocodeNotFound, GeocodeAmbiguous):
             provider.geocode(query, region="ZHUZHOU")
     assert len(RecordedAdapter.calls) == 3
-    assert time.monotonic() - start >= 0.6  # two gaps of at least min_delay_seconds
+    assert time.monotonic() - start >= 2.0  # two gaps of at least a second
 
 
 def test_online_off_by_default_and_keys_required(areas: AdminAreas, tmp_path: Path) -> None:
@@ -315,6 +323,63 @@ def test_service_errors_become_geocoder_unavailable(online: Settings, areas: Adm
                                adapter_factory=Broken, error_wait_seconds=0.0)
     with pytest.raises(GeocoderUnavailable, match="503"):
         provider.geocode("株洲电厂", region="ZHUZHOU")
+
+
+def test_answers_coarser_than_a_county_point_are_refused(online: Settings, areas: AdminAreas) -> None:
+    nominatim = online_provider("nominatim", online, areas, adapter_factory=RecordedAdapter)
+    with pytest.raises(GeocodeNotFound):
+        nominatim.geocode("株洲市", region="ZHUZHOU")  # a city answer is no better than the admin fallback
+    baidu = online_provider("baidu", online, areas, adapter_factory=RecordedAdapter)
+    with pytest.raises(GeocodeNotFound):
+        baidu.geocode("攸县广寒坪", region="ZHUZHOU")  # a county-level guess
+    with pytest.raises(GeocodeNotFound):
+        baidu.geocode("株洲西站", region="ZHUZHOU")  # a site type, but Baidu marks it not precise
+
+
+@pytest.mark.parametrize(
+    ("service", "kind", "exact", "expected"),
+    [("nominatim", "power", True, Precision.SITE), ("nominatim", "village", True, Precision.TOWN),
+     ("nominatim", "county", True, None), ("nominatim", "", True, None), ("arcgis", "POI", True, Precision.SITE),
+     ("arcgis", "Subregion", True, None), ("baidu", "工厂", True, Precision.SITE),
+     ("baidu", "乡镇", True, Precision.TOWN), ("baidu", "工厂", False, None), ("baidu", "UNKNOWN", True, None)],
+)
+def test_answer_types_map_to_precision(service: str, kind: str, exact: bool, expected: Precision | None) -> None:
+    from geo._online import answer_precision
+
+    assert answer_precision(service, kind, exact) == expected
+
+
+def test_nominatim_needs_an_identifying_user_agent(areas: AdminAreas, tmp_path: Path) -> None:
+    placeholder = Settings(root=ROOT, online_geocoding=True, cache_dir=tmp_path)  # the default agent
+    with pytest.raises(GeocoderUnavailable, match="CPM_USER_AGENT"):
+        online_provider("nominatim", placeholder, areas)
+
+
+def test_a_failing_service_is_a_row_status_and_is_dropped_after_repeated_failures(
+        online: Settings, areas: AdminAreas, settings: Settings) -> None:
+    from geopy.exc import GeocoderServiceError
+
+    class Down(RecordedAdapter):
+        def get_json(self, url: str, *, timeout: float, headers: dict[str, str]) -> Any:
+            RecordedAdapter.calls.append(url)
+            raise GeocoderServiceError("HTTP 503")
+
+    projects = catalog_from_dir(settings.projects_dir, root=settings.root)
+    many = [replace(projects[0], id=f"ZHUZHOU-{900 + i}", is_programme=False) for i in range(5)]
+    provider = online_provider("arcgis", online, areas, adapter_factory=Down, error_wait_seconds=0.0)
+    rows = points_from_catalog(many, [provider], areas)
+    assert len(rows) == 5 and all(r.status == "fallback" for r in rows)  # every row still has its point
+    assert all("arcgis unavailable" in r.note and "503" in r.note for r in rows[:MAX_FAILURES])
+    assert rows[-1].note == ""  # no longer asked after MAX_FAILURES failures
+    assert len(RecordedAdapter.calls) == MAX_FAILURES * 3  # each failure: one request and two retries
+
+
+def test_programmes_are_not_searched_online(online: Settings, areas: AdminAreas, settings: Settings) -> None:
+    projects = catalog_from_dir(settings.projects_dir, root=settings.root)
+    programme = replace(projects[0], is_programme=True, name_zh="株洲电厂")
+    provider = online_provider("nominatim", online, areas, adapter_factory=RecordedAdapter)
+    (row,) = points_from_catalog([programme], [provider], areas)
+    assert row.status == "fallback" and RecordedAdapter.calls == []
 
 
 # --- one contract for every registered provider --------------------------------------------------
