@@ -7,6 +7,8 @@ and exports live in the library (``geo.layers``, ``geo.explore``, ``geo.mapview`
 
 from __future__ import annotations
 
+import hashlib
+from functools import partial
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,6 +18,7 @@ from streamlit_folium import st_folium
 
 from geo.boundaries import boundaries_from_dir
 from geo.explore import (
+    TIMELINE_PHASE,
     YEAR_MAX,
     YEAR_MIN,
     Filters,
@@ -37,7 +40,7 @@ st.set_page_config(page_title="Carbon-Peak Project Map / 碳达峰项目地图",
 SETTINGS = load_settings()
 REGIONS = ("JINSHI", "JIAXING", "ZHUZHOU", "YUNCHENG", "KUNDULUN")
 TABLE_COLUMNS = ["id", "name_zh", "name_en", "region", "category", "status", "power_mw", "voltage_kv", "area_ha",
-                 "year_start", "year_end", "phase", "precision", "place_text"]
+                 "year_start", "year_end", TIMELINE_PHASE, "phase", "precision", "place_text"]
 
 
 @st.cache_data(show_spinner=False)
@@ -109,11 +112,13 @@ def sidebar(frame: gpd.GeoDataFrame) -> tuple[Filters, MapOptions, str]:
     return filters, options, lang
 
 
-def detail_panel(frame: gpd.GeoDataFrame, project_id: str | None, lang: str) -> None:
+def detail_panel(frame: gpd.GeoDataFrame, project_id: str | None, shown: tuple[str, ...], lang: str) -> None:
     st.subheader(ui("detail", lang))
     if not project_id or project_id not in set(frame["id"]):
         st.caption(ui("detail_hint", lang))
         return
+    if project_id not in shown:
+        st.caption(ui("outside_filters", lang))
     row = frame[frame["id"] == project_id].iloc[0]
     st.markdown(f"**{ui('name', lang)}**")  # data goes through st.text: never rendered as markdown
     names = [row["name_zh"], row["name_en"] if isinstance(row["name_en"], str) else ""]
@@ -149,12 +154,19 @@ def summary_tab(frame: gpd.GeoDataFrame, targets: pd.DataFrame, regions: tuple[s
         st.dataframe(versus, hide_index=True, width="stretch")
 
 
-def remember_choice(source: str, project_id: str | None) -> None:
-    """The newest click wins, whether on the map or in the table."""
-    seen = f"_last_{source}_choice"
-    if project_id and project_id != st.session_state.get(seen):
+def choose_from_map() -> None:
+    """Callback of a click on a map marker: it selects that project (the newest click wins)."""
+    drawing = (st.session_state.get("map") or {}).get("last_active_drawing") or {}
+    project_id = (drawing.get("properties") or {}).get("id")
+    if project_id:
         st.session_state["selected_id"] = project_id
-    st.session_state[seen] = project_id
+
+
+def choose_from_table(table_key: str, shown_ids: tuple[str, ...]) -> None:
+    """Callback of a click on a table row: it selects the project of the row that was shown."""
+    rows = st.session_state[table_key].selection.rows
+    if rows and rows[0] < len(shown_ids):
+        st.session_state["selected_id"] = shown_ids[rows[0]]
 
 
 def main() -> None:
@@ -173,16 +185,14 @@ def main() -> None:
                 st.info(ui("nothing", lang))
             m = build_map(selection, load_boundaries(str(SETTINGS.boundaries_dir)), options,
                           fit_regions=filters.regions)
-            clicked = st_folium(m, key="map", height=620, use_container_width=True,
-                                returned_objects=["last_active_drawing"])
-            drawing = (clicked or {}).get("last_active_drawing") or {}
-            remember_choice("map", drawing.get("properties", {}).get("id"))
+            st_folium(m, key="map", height=620, use_container_width=True, returned_objects=["last_active_drawing"],
+                      on_change=choose_from_map)
         with table_tab:
             shown = selection[TABLE_COLUMNS].reset_index(drop=True)
-            event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun",
-                                 selection_mode="single-row", key="table")
-            rows = event.selection.rows if event is not None else []
-            remember_choice("table", shown.iloc[rows[0]]["id"] if rows else None)
+            # a new key for each selection: a row chosen in another selection never carries over to this one
+            table_key = f"table-{hashlib.sha1(' '.join(ids).encode()).hexdigest()[:12]}"
+            st.dataframe(shown, hide_index=True, width="stretch", selection_mode="single-row", key=table_key,
+                         on_select=partial(choose_from_table, table_key, ids))
             st.subheader(ui("downloads", lang))
             if ids:
                 for col, fmt in zip(st.columns(3), ("geojson", "gpkg", "csv"), strict=True):
@@ -191,7 +201,7 @@ def main() -> None:
         with summary:
             summary_tab(selection, load_targets(str(SETTINGS.layers_dir)), filters.regions, lang)
     with right:
-        detail_panel(frame, st.session_state.get("selected_id"), lang)
+        detail_panel(frame, st.session_state.get("selected_id"), ids, lang)
 
 
 main()

@@ -26,6 +26,10 @@ class Phase(StrEnum):
     NO_YEAR = "no_year"
 
 
+#: the column :func:`filter_projects` adds: the project's phase in the timeline year
+TIMELINE_PHASE = "timeline_phase"
+
+
 def phase_in_year(frame: pd.DataFrame, year: int) -> pd.Series:
     """The :class:`Phase` of each project in ``year``.
 
@@ -47,7 +51,7 @@ def phase_in_year(frame: pd.DataFrame, year: int) -> pd.Series:
     planned = ~due & ~under_way & (start.notna() | end.notna())
     values = np.select([due, under_way, planned], [Phase.DUE.value, Phase.UNDER_WAY.value, Phase.PLANNED.value],
                        default=Phase.NO_YEAR.value)
-    return pd.Series(values, index=frame.index, name="phase")
+    return pd.Series(values, index=frame.index, name=TIMELINE_PHASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +84,8 @@ class Filters:
 
 
 def filter_projects(frame: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
-    """The projects matching every filter, in the frame's order (a new frame with ``phase``)."""
+    """The projects matching every filter, in the frame's order (a new frame with a
+    ``timeline_phase`` column; the catalogue's own ``phase`` — 一期, 二期 — is kept as it is)."""
     import pandas as pd
 
     mask = pd.Series(True, index=frame.index)
@@ -104,7 +109,7 @@ def filter_projects(frame: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFra
         hay = (frame["name_zh"].fillna("") + " " + frame["name_en"].fillna("") + " " + frame["id"]).str.lower()
         mask &= hay.str.contains(text, regex=False)
     out = frame[mask].copy()
-    out["phase"] = phase[mask]
+    out[TIMELINE_PHASE] = phase[mask]
     return out
 
 

@@ -21,6 +21,7 @@ from folium.utilities import JsCode
 from jinja2 import Template
 
 from .crs import TargetCRS, frame_from_wgs84
+from .explore import TIMELINE_PHASE
 from .i18n import label, ui
 from .vocabulary import Category, Precision, Status
 
@@ -93,7 +94,7 @@ def colour_for(row: Any, colour_by: str) -> str:
     if colour_by == "status":
         return STATUS_COLOURS.get(row["status"], "#9e9e9e")
     if colour_by == "phase":
-        return PHASE_COLOURS.get(row.get("phase", "no_year"), "#9e9e9e")
+        return PHASE_COLOURS.get(row.get(TIMELINE_PHASE, "no_year"), "#9e9e9e")
     return CATEGORY_COLOURS.get(row["category"], "#9e9e9e")
 
 
@@ -212,7 +213,8 @@ def build_map(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, options: Ma
     Parameters
     ----------
     frame : GeoDataFrame
-        Projects in EPSG:4326 (a ``phase`` column is used when colouring by phase).
+        Projects in EPSG:4326 (colouring by phase uses the ``timeline_phase`` column that
+        :func:`geo.explore.filter_projects` adds).
     boundaries : GeoDataFrame
         Regions and counties (``level``), EPSG:4326.
     options : MapOptions
@@ -270,7 +272,7 @@ def _legend_items(frame: gpd.GeoDataFrame, options: MapOptions) -> list[tuple[st
         return [(label("status", s.value, lang), STATUS_COLOURS[s.value]) for s in Status
                 if s.value in set(frame["status"])]
     if options.colour_by == "phase":
-        present = set(frame["phase"]) if "phase" in frame.columns else set()
+        present = set(frame[TIMELINE_PHASE]) if TIMELINE_PHASE in frame.columns else set()
         return [(label("phase", p, lang), c) for p, c in PHASE_COLOURS.items() if p in present]
     return [(label("category", c.value, lang), CATEGORY_COLOURS[c.value]) for c in Category
             if c.value in set(frame["category"])]

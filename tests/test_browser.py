@@ -242,6 +242,29 @@ def test_click_opens_the_detail_and_html_in_data_stays_text(session: Session) ->
     session.shot("03-detail")
 
 
+def test_table_row_opens_the_detail_and_survives_a_narrower_filter(session: Session) -> None:
+    session.wait_markers(TOTAL)
+    ninth = json.loads((ROOT / "layers" / "projects.geojson").read_text(encoding="utf-8"))["features"][8]
+    project_id = ninth["properties"]["id"]
+    session.page.get_by_role("tab", name="项目表").click()
+    grid = session.page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for(timeout=30_000)
+    box = grid.bounding_box()
+    assert box is not None
+    session.page.mouse.click(box["x"] + 15, box["y"] + 35 + 35 * 8 + 17)  # the ninth row's check box
+    session.page.get_by_text(re.compile(rf"{project_id} · ")).first.wait_for(timeout=30_000)
+    search = session.page.locator(".st-key-search input")
+    search.fill("罗萍江")
+    search.press("Enter")
+    session.page.get_by_text(f"1 / {TOTAL}").wait_for(timeout=30_000)
+    session.page.wait_for_timeout(1000)
+    assert session.page.locator("[data-testid='stException']").count() == 0
+    # the chosen project stays chosen (said to be outside the filters); no other row takes its place
+    session.page.get_by_text(re.compile(rf"{project_id} · ")).first.wait_for(timeout=30_000)
+    assert "不在当前筛选结果中" in session.page.inner_text("body")
+    session.shot("06-table-choice")
+
+
 def test_download_yields_valid_geojson(session: Session, tmp_path: Path) -> None:
     session.wait_markers(TOTAL)
     session.page.get_by_role("tab", name="项目表").click()

@@ -62,7 +62,7 @@ def test_filters_narrow_and_counts_follow(frame: gpd.GeoDataFrame) -> None:
     assert (big["power_mw"] >= 1000).all() and len(big) > 0
     due = filter_projects(frame, Filters(year=2025, phases=("due",)))
     assert len(due) > 0 and (due["year_end"] <= 2025).all()
-    assert set(due["phase"]) == {"due"}
+    assert set(due["timeline_phase"]) == {"due"}
 
 
 def test_search_in_chinese_and_english(frame: gpd.GeoDataFrame) -> None:

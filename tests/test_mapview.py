@@ -117,9 +117,19 @@ def test_colour_schemes_have_legends(frame: gpd.GeoDataFrame, boundaries: gpd.Ge
     legend = page[page.index('class="cpm-legend"'):]
     legend = legend[:legend.index("</details>")]
     shown = re.findall(r"</span>([^<]+)</div>", legend)
-    expected = [html.escape(label(colour_by, v, "en")) for v in sorted(set(frame[colour_by]))]
+    column = "timeline_phase" if colour_by == "phase" else colour_by
+    expected = [html.escape(label(colour_by, v, "en")) for v in sorted(set(frame[column]))]
     assert set(expected) <= set(shown), (expected, shown)
     assert len(shown) == len(expected) + 3  # plus the three precision symbols
+
+
+def test_the_catalogue_phase_is_kept_beside_the_timeline_phase(frame: gpd.GeoDataFrame,
+                                                                boundaries: gpd.GeoDataFrame) -> None:
+    # 一期 / 二期 of the catalogue and due / under way of the timeline are two columns, not one
+    assert {"一期", "二期"} <= set(frame["phase"])
+    assert set(frame["timeline_phase"]) <= {"due", "under_way", "planned", "no_year"}
+    page = map_html(build_map(frame, boundaries, MapOptions(colour_by="phase")))
+    assert page.count("#9e9e9e") < len(frame)  # markers are coloured by their timeline phase, not all grey
 
 
 def test_view_fits_the_selected_region(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> None:
