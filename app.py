@@ -26,7 +26,9 @@ from geo.explore import (
     capacity_by_category,
     counts_by,
     filter_projects,
+    phase_in_year,
     power_range,
+    sharing_point,
     targets_vs_catalogue,
 )
 from geo.export import export_to_bytes, targets_table
@@ -92,8 +94,9 @@ def sidebar(frame: gpd.GeoDataFrame) -> tuple[Filters, MapOptions, str]:
                           key="power")
         no_capacity = st.checkbox(ui("include_no_capacity", lang), value=True, key="no_capacity")
         year = st.slider(ui("year", lang), YEAR_MIN, YEAR_MAX, 2025, key="year")
+        phase_counts = counts_by(phase_in_year(scoped, year).to_frame(), TIMELINE_PHASE)  # follow the slider
         phases = st.multiselect(ui("phases", lang), [p.value for p in Phase], key="phases", placeholder=everything,
-                                format_func=lambda p: label("phase", p, lang))
+                                format_func=lambda p: f"{label('phase', p, lang)} ({phase_counts.get(p, 0)})")
         search = st.text_input(ui("search", lang), key="search", help=ui("search_help", lang))
         colour_by = st.radio(ui("colour_by", lang), ["category", "status", "phase"], horizontal=True,
                              key="colour_by", format_func=lambda c: label("colour_by", c, lang))
@@ -119,6 +122,13 @@ def detail_panel(frame: gpd.GeoDataFrame, project_id: str | None, shown: tuple[s
         return
     if project_id not in shown:
         st.caption(ui("outside_filters", lang))
+    else:  # a stack of projects at one county or region point: only its top marker can be clicked
+        stack = sharing_point(frame[frame["id"].isin(shown)], project_id)
+        if len(stack) > 1:
+            names = dict(zip(frame["id"], frame["name_zh"], strict=True))
+            st.selectbox(f"{ui('same_point', lang)} ({len(stack)})", stack, index=stack.index(project_id),
+                         key=f"stack-{project_id}", format_func=lambda i: f"{i} {names[i]}",
+                         on_change=choose_from_stack, args=(f"stack-{project_id}",))
     row = frame[frame["id"] == project_id].iloc[0]
     st.markdown(f"**{ui('name', lang)}**")  # data goes through st.text: never rendered as markdown
     names = [row["name_zh"], row["name_en"] if isinstance(row["name_en"], str) else ""]
@@ -160,6 +170,11 @@ def choose_from_map() -> None:
     project_id = (drawing.get("properties") or {}).get("id")
     if project_id:
         st.session_state["selected_id"] = project_id
+
+
+def choose_from_stack(key: str) -> None:
+    """Callback of the list of projects that share the chosen one's point."""
+    st.session_state["selected_id"] = st.session_state[key]
 
 
 def choose_from_table(table_key: str, shown_ids: tuple[str, ...]) -> None:

@@ -113,6 +113,21 @@ def filter_projects(frame: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFra
     return out
 
 
+def sharing_point(frame: gpd.GeoDataFrame, project_id: str) -> list[str]:
+    """Ids of the projects of ``frame`` drawn at the same point as ``project_id`` (itself
+    included, in frame order); empty when ``project_id`` is not in ``frame``.
+
+    County and region representative points carry many projects each; on the map only the
+    top marker of such a stack can be clicked, so the app offers the others from here.
+    """
+    mine = frame[frame["id"] == project_id]
+    if mine.empty:
+        return []
+    point = mine.geometry.iloc[0]
+    same = (frame.geometry.x == point.x) & (frame.geometry.y == point.y)
+    return [str(i) for i in frame.loc[same, "id"]]
+
+
 def counts_by(frame: pd.DataFrame, column: str) -> dict[str, int]:
     """Number of projects per value of ``column``, largest first."""
     return {str(k): int(v) for k, v in frame[column].value_counts().items()}

@@ -33,6 +33,7 @@ _UI: dict[str, tuple[str, str]] = {
     "summary": ("地区概要", "Regional summary"),
     "detail": ("项目详情", "Project detail"),
     "outside_filters": ("该项目不在当前筛选结果中。", "This project is outside the current filters."),
+    "same_point": ("同一位置的项目", "Projects at this point"),
     "detail_hint": ("点击地图上的项目或表格中的一行查看详情。", "Click a project on the map or a row of the table to see its detail."),
     "quote": ("方案原文", "The plan's words"),
     "downloads": ("下载当前选择", "Download the current selection"),

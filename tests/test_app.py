@@ -13,7 +13,9 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from .conftest import ROOT, TOTAL, ZHUZHOU, ZHUZHOU_PUMPED
+from .conftest import COUNTS, ROOT, TOTAL, ZHUZHOU, ZHUZHOU_PUMPED
+
+KUNDULUN = sum(n for (region, _), n in COUNTS.items() if region == "KUNDULUN")
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -62,6 +64,17 @@ def test_filters_change_the_counts(app: AppTest) -> None:
     assert _shown(app) == f"1 / {TOTAL}"
 
 
+def test_phase_options_count_the_chosen_year(app: AppTest) -> None:
+    def counts() -> dict[str, int]:
+        return {o.split(" (")[0]: int(o.rsplit("(", 1)[1].rstrip(")")) for o in app.multiselect(key="phases").options}
+
+    app.slider(key="year").set_value(2021).run()
+    early = counts()
+    app.slider(key="year").set_value(2030).run()
+    late = counts()
+    assert early != late and sum(early.values()) == sum(late.values()) == TOTAL
+
+
 def test_timeline_year_and_phase(app: AppTest) -> None:
     app.slider(key="year").set_value(2024).run()
     app.multiselect(key="phases").set_value(["due"]).run()
@@ -92,6 +105,22 @@ def test_selection_shows_the_detail(app: AppTest) -> None:
     assert any("乡镇" in t and "Zhongcun" in t for t in texts)  # precision and geocoding source
 
 
+def test_projects_stacked_at_one_point_can_each_be_chosen(app: AppTest) -> None:
+    # ZHUZHOU-021 (攸县广寒坪) sits at the 攸县 county point with other 攸县 projects
+    points = gpd.read_file(ROOT / "layers" / "projects.geojson")
+    mine = points[points["id"] == "ZHUZHOU-021"].geometry.iloc[0]
+    stacked = points[(points.geometry.x == mine.x) & (points.geometry.y == mine.y)]
+    assert len(stacked) > 1
+    app.session_state["selected_id"] = "ZHUZHOU-021"
+    app.run()
+    box = app.selectbox(key="stack-ZHUZHOU-021")
+    assert sorted(box.options) == sorted(f"{i} {n}" for i, n in zip(stacked["id"], stacked["name_zh"], strict=True))
+    other = next(i for i in stacked["id"] if i != "ZHUZHOU-021")
+    box.select_index(list(stacked["id"]).index(other)).run()
+    assert app.session_state["selected_id"] == other
+    assert any(t.value.startswith(str(stacked.loc[stacked["id"] == other, "name_zh"].iloc[0])) for t in app.text)
+
+
 def test_downloads_produce_valid_files(captured: dict[str, bytes], tmp_path: Any) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
@@ -99,12 +128,13 @@ def test_downloads_produce_valid_files(captured: dict[str, bytes], tmp_path: Any
     buttons = {b.label for b in at.get("download_button")}
     assert buttons == {"GEOJSON", "GPKG", "CSV"}
     geojson = json.loads(captured["carbon_peak_projects.geojson"])
-    assert len(geojson["features"]) == 29 and {f["properties"]["region"] for f in geojson["features"]} == {"KUNDULUN"}
+    assert len(geojson["features"]) == KUNDULUN
+    assert {f["properties"]["region"] for f in geojson["features"]} == {"KUNDULUN"}
     (tmp_path / "d.gpkg").write_bytes(captured["carbon_peak_projects.gpkg"])
     gpkg = gpd.read_file(tmp_path / "d.gpkg", layer="projects")
-    assert len(gpkg) == 29
+    assert len(gpkg) == KUNDULUN
     csv = pd.read_csv(io.BytesIO(captured["carbon_peak_projects.csv"]), encoding="utf-8-sig")
-    assert len(csv) == 29 and {"lon", "lat", "wkt"} <= set(csv.columns)
+    assert len(csv) == KUNDULUN and {"lon", "lat", "wkt"} <= set(csv.columns)
 
 
 def test_summary_tab_sets_targets_against_catalogue(app: AppTest) -> None:
