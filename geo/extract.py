@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -152,6 +153,32 @@ _STRONG_VERBS = tuple(sorted((v for v in lx.VERBS if v not in lx.WEAK_VERBS and 
 _ALL_VERBS = tuple(sorted(lx.VERBS, key=len, reverse=True))
 
 
+@lru_cache(maxsize=65536)
+def _first_word(text: str) -> str:
+    """The first word of ``text`` by jieba's dictionary (no HMM guessing, no model download)."""
+    return next(iter(_jieba().cut(text, HMM=False)), "")
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> Any:
+    """jieba with its bundled dictionary loaded (once per process, about half a second), quietly."""
+    with warnings.catch_warnings():  # jieba 0.42 has old-style escapes and imports that newer Pythons warn of
+        warnings.simplefilter("ignore")
+        import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def _opens_with(name: str, verb: str) -> bool:
+    """Whether ``name`` opens with the verb or particle ``verb`` — not with a word that starts with
+    its character: 将 opens "将城北物流园…" but not 将军山风电场, 向 not 向阳湖, 和 not 和县."""
+    if not name.startswith(verb):
+        return False
+    return len(verb) > 1 or _first_word(name) == verb
+
+
 def _strip_openers(name: str, *, keep: int = 0) -> str:
     """Drop enumerators and clause-opening verbs and particles from the front of a name.
 
@@ -164,7 +191,7 @@ def _strip_openers(name: str, *, keep: int = 0) -> str:
         changed = False
         front = name[: len(name) - keep] if keep else name
         for verb in _ALL_VERBS:
-            if front.startswith(verb) and len(name) - len(verb) >= 2:
+            if _opens_with(front, verb) and len(name) - len(verb) >= 2:
                 name = name[len(verb):]
                 changed = True
                 break
@@ -176,7 +203,9 @@ def _strip_openers(name: str, *, keep: int = 0) -> str:
                 name = name[at + len(verb):]
                 changed = True
                 break
-    return name.lstrip("等和及与、")
+    while name and name[0] in "等和及与、" and (name[0] == "、" or _opens_with(name, name[0])):
+        name = name[1:]
+    return name
 
 
 def _left_span(text: str, head_start: int, clause_start: int) -> int:
@@ -233,8 +262,19 @@ def _water_name(proper: str, *, listed: bool = False) -> bool:
         not _is_generic(core) and "“" not in proper and not any(core.startswith(v) for v in _ALL_VERBS)
 
 
+_CONJUNCTION = re.compile(r"以及|、|和|及|与")
+
+
 def _items(list_part: str) -> list[str]:
-    parts = [p for p in re.split(r"以及|、|和|及|与", list_part) if p]
+    """The members of a list: split at 、 and at conjunctions that stand as words (和 in 和县 does not)."""
+    parts: list[str] = []
+    start = 0
+    for m in _CONJUNCTION.finditer(list_part):
+        if m.group() == "、" or _opens_with(list_part[m.start():], m.group()):
+            parts.append(list_part[start:m.start()])
+            start = m.end()
+    parts.append(list_part[start:])
+    parts = [p for p in parts if p]
     if len(parts) > 1 and all(p.endswith("型") for p in parts):
         return [list_part]  # "多式联运型和干支衔接型": kinds of one facility, not a list of names
     return parts
@@ -333,6 +373,8 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
         if not item or _is_generic(item) or not _specific_enough(item, head):
             continue
         if head in lx.BARE_HEADS and not _toponym(item):
+            continue
+        if head in lx.GRID_ONLY_HEADS and not any(w in item for w in lx.GRID_WORDS):
             continue
         if "并" in item:
             continue  # a verb phrase ("建设合并开发并形成"), not a name
@@ -683,6 +725,14 @@ def _capacity_after(text: str, mention: Mention, next_start: int) -> str:
     return ""
 
 
+def _is_programme(name: str) -> bool:
+    """A named programme (计划, 行动, 试点, 示范…, a 工程 that is no facility type) rather than one
+    facility: 输变电工程, 送出工程, 疏浚工程 are facilities."""
+    if re.search(r"计划|行动|试点|示范$|示范工程$", name):
+        return True
+    return name.endswith("工程") and not any(name.endswith(h) for h in lx.HEAD_LIST)
+
+
 def candidates_from_text(text: str, region: str) -> list[Project]:
     """Catalogue-format candidates of one plan text.
 
@@ -725,7 +775,7 @@ def candidates_from_text(text: str, region: str) -> list[Project]:
         out.append(Project(
             id=f"{region}-{i:03d}", region=region, name_zh=name, category=Category(m.category),
             phase=phase, project_group=group,
-            is_programme=bool(re.search(r"计划|行动|试点|工程$|示范$", m.name)),
+            is_programme=_is_programme(m.name),
             status=Status(status), action=Action.NEW, plan=region, quote=quote, quote_offset=offset,
             capacity_text=capacity, status_text=status_text,
             year_start=interval.start if interval else None, year_end=interval.end if interval else None,

@@ -12,6 +12,7 @@ from geo.catalog import projects_from_csv
 from geo.errors import ExtractError
 from geo.extract import candidates_from_text, candidates_to_csv, read_plan_text, soft_joined
 from geo.extract_compare import FOCUS, compare_plans, similarity
+from geo.vocabulary import Category
 
 from .conftest import DATA, ROOT
 
@@ -141,6 +142,48 @@ def test_similarity_compares_proper_names() -> None:
     assert similarity("新马220千伏变电站", "醴陵东220千伏变电站") == 0
     assert similarity("炎陵县罗萍江120万千瓦抽水蓄能项目", "炎陵县罗萍江抽水蓄能项目") == 1
     assert similarity("棉花仓储物流基地", "中储粮集团棉花仓储物流基地", containment=True) == 1
+
+
+def test_a_word_that_starts_with_a_particle_is_no_opener(list_forms: dict[str, object]) -> None:
+    # 将 / 含 / 和 / 向 open clauses, but 将军山, 含山县, 和县, 向阳湖 are names
+    assert {"将军山风电场", "含山县风电项目", "和县物流园区", "向阳湖湿地公园"} <= set(list_forms)
+    assert not {"军山风电场", "山县风电项目", "阳湖湿地公园"} & set(list_forms)
+
+
+def test_facilities_named_gongcheng_are_not_programmes(candidates: dict[str, object]) -> None:
+    assert candidates["金沙江220千伏输变电工程"].is_programme is False  # type: ignore[attr-defined]
+
+
+def test_no_head_of_the_lexicon_is_a_catalogue_name(repo_settings: object) -> None:
+    """The lexicon is written for the genre: none of its heads is one of the curated names, with or
+    without generic words in front (a head copied from the catalogue would inflate the scores)."""
+    from geo import _lexicon as lx
+    from geo.catalog import catalog_from_dir
+    from geo.extract import _normal, _split_tail
+
+    rows = catalog_from_dir(repo_settings.projects_dir, root=repo_settings.root)  # type: ignore[attr-defined]
+    names = {_normal(p.name_zh) for p in rows}
+    names |= {_split_tail(n)[1] for n in names if _split_tail(n)[0] == ""}  # a name that is all generic words
+    copied = sorted(h for h in lx.HEADS if h in names and len(h) > 4)
+    assert copied == [], copied
+
+
+def test_far_matches_need_the_same_capacities(repo_settings: object) -> None:
+    """One entity mentioned twice is matched far from its quote, but 110 kV is not 220 kV."""
+    from dataclasses import replace
+
+    from geo.catalog import catalog_from_dir
+    from geo.extract_compare import _proper, compare
+
+    assert _proper("盐湖") == "盐湖"  # a proper part is never cut to one character
+    rows = [p for p in catalog_from_dir(repo_settings.projects_dir, root=repo_settings.root)  # type: ignore[attr-defined]
+            if p.id == "ZHUZHOU-015"]
+    elsewhere = replace(rows[0], quote_offset=rows[0].quote_offset + 5000, quote="另一处")
+    assert len(compare([elsewhere], rows).pairs) == 1
+    other_voltage = replace(elsewhere, name_zh=rows[0].name_zh.replace("220", "110"))
+    assert compare([other_voltage], rows).pairs == []
+    other_category = replace(elsewhere, category=Category.WETLAND)
+    assert compare([other_category], rows).pairs == []
 
 
 def test_recall_and_precision_on_the_five_plans(repo_settings: object) -> None:
