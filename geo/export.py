@@ -302,7 +302,10 @@ def shapefile_frame(frame: gpd.GeoDataFrame, encoding: str) -> tuple[gpd.GeoData
                 items, changed = _compatible(out["id"].astype(str).tolist(), items, f.name, codec, encoding)
                 notes = (f"{changed} value(s): characters {encoding} lacks written as their compatibility "
                          "equivalents (NFKC, e.g. ³ → 3); the exact text is in the GeoJSON / GeoPackage")
-            fitted, cut = _fit_all(items, codec, values.str.len().to_numpy(dtype="int64", na_value=0))
+            lengths = values.str.len().to_numpy(dtype="int64", na_value=0)
+            if changed:  # a compatibility replacement can lengthen a value (㍿ → 株式会社)
+                lengths = np.fromiter((len(v) for v in items), dtype="int64", count=len(items))
+            fitted, cut = _fit_all(items, codec, lengths)
             if cut:
                 cut_note = (f"{cut} value(s) cut to {SHP_MAX_BYTES} bytes (Shapefile limit); "
                             "the full text is in the GeoJSON / GeoPackage")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._atomic import atomic_write_bytes, atomic_write_text
+from ._atomic import atomic_write_bytes
 from ._csvio import format_number, rows_to_csv
 from ._geojson import collection_to_bytes, geometry_to_mapping
 from .catalog import Project, id_sort_key
@@ -337,7 +337,8 @@ class BuildResult:
 
 def build_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets: Sequence[Target],
                  out_dir: Path) -> BuildResult:
-    """Write every layer into ``out_dir`` atomically.
+    """Write every layer into ``out_dir``: all are rendered before the first is written, and each
+    file is replaced atomically, so a bad input leaves the previous layers untouched.
 
     Parameters
     ----------
@@ -348,21 +349,22 @@ def build_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets:
     targets : sequence of Target
     out_dir : Path
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files: dict[str, int] = {}
-    atomic_write_bytes(out_dir / "projects.geojson", frame_to_geojson(frame, name="projects"))
-    files["projects.geojson"] = len(frame)
+    # render every file first: an input that fails to render stops the build before anything is written
+    rendered: dict[str, bytes] = {"projects.geojson": frame_to_geojson(frame, name="projects")}
+    files: dict[str, int] = {"projects.geojson": len(frame)}
     for category in Category:
         part = frame[frame["category"] == category.value]
-        atomic_write_bytes(out_dir / f"{category.value}.geojson", frame_to_geojson(part, name=category.value))
+        rendered[f"{category.value}.geojson"] = frame_to_geojson(part, name=category.value)
         files[f"{category.value}.geojson"] = len(part)
-    atomic_write_bytes(out_dir / "boundaries.geojson", frame_to_geojson(boundaries, name="boundaries"))
+    rendered["boundaries.geojson"] = frame_to_geojson(boundaries, name="boundaries")
     files["boundaries.geojson"] = len(boundaries)
-    atomic_write_text(out_dir / "targets.csv", targets_to_csv(targets))
+    rendered["targets.csv"] = targets_to_csv(targets).encode("utf-8")
     files["targets.csv"] = len(targets)
-    atomic_write_text(out_dir / "schema.json",
-                      json.dumps(schema_document(), ensure_ascii=False, indent=1) + "\n")
-    atomic_write_text(out_dir / "README.md", readme_text({"projects": len(frame)}))
+    rendered["schema.json"] = (json.dumps(schema_document(), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    rendered["README.md"] = readme_text({"projects": len(frame)}).encode("utf-8")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, data in rendered.items():  # each file atomically (the folder as a whole is not swapped)
+        atomic_write_bytes(out_dir / name, data)
     log.info("layers: %d projects in %d files written to %s", len(frame), len(files), out_dir)
     return BuildResult(files)
 

@@ -48,14 +48,30 @@ def _read(path: Path, **kwargs: object) -> gpd.GeoDataFrame:
     return gpd.read_file(path, engine="pyogrio", **kwargs)
 
 
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value == ""
+
+
 def _same_values(back: pd.DataFrame, original: gpd.GeoDataFrame, names: dict[str, str] | None = None) -> None:
+    """Every field of every project reads back with its value (a text cut to the Shapefile's 254 bytes
+    must be a prefix of the original, marked with '...')."""
     names = names or {}
     back = back.set_index(names.get("id", "id"))
+    assert set(back.index) == set(original["id"])
     for _, row in original.iterrows():
         got = back.loc[row["id"]]
-        assert got[names.get("name_zh", "name_zh")] == row["name_zh"]
-        if pd.notna(row["power_mw"]):
-            assert float(got[names.get("power_mw", "power_mw")]) == pytest.approx(row["power_mw"])
+        for f in FIELDS:
+            if f.name == "id":
+                continue
+            want, have = row[f.name], got[names.get(f.name, f.name)]
+            if _blank(want):
+                assert _blank(have), (row["id"], f.name, have)
+            elif f.type == "string":
+                text = str(have)
+                assert text == str(want) or (text.endswith("...") and str(want).startswith(text[:-3])), \
+                    (row["id"], f.name, have, want)
+            else:
+                assert float(have) == pytest.approx(float(want)), (row["id"], f.name, have, want)
 
 
 def test_geojson_round_trip(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
@@ -169,11 +185,16 @@ def test_gcj02_export_is_shifted_and_labelled(zhuzhou: gpd.GeoDataFrame, tmp_pat
 
 def test_filters(frame: gpd.GeoDataFrame) -> None:
     sel = select_projects(frame, Selection(categories=("pumped_storage",), statuses=("construction",)))
-    assert set(sel["category"]) == {"pumped_storage"} and set(sel["status"]) == {"construction"}
+    expected = frame[(frame["category"] == "pumped_storage") & (frame["status"] == "construction")]
+    assert list(sel["id"]) == list(expected["id"])
     due = select_projects(frame, Selection(due_by=2025))
-    assert (due["year_end"] <= 2025).all()
-    box = select_projects(frame, Selection(bbox=(112.9, 26.0, 114.2, 28.1)))
-    assert set(box["region"]) == {"ZHUZHOU"}
+    assert list(due["id"]) == list(frame.loc[frame["year_end"].notna() & (frame["year_end"] <= 2025), "id"])
+    west, south, east, north = 110.5, 34.6, 111.5, 35.5  # a box inside Yuncheng, cutting through it
+    box = select_projects(frame, Selection(bbox=(west, south, east, north)))
+    x, y = frame.geometry.x, frame.geometry.y
+    inside = frame[(x >= west) & (x <= east) & (y >= south) & (y <= north)]
+    assert 0 < len(box) < (frame["region"] == "YUNCHENG").sum()
+    assert list(box["id"]) == list(inside["id"])  # every point inside kept, none outside
 
 
 @pytest.mark.parametrize(
@@ -218,6 +239,37 @@ def test_gbk_writes_compatibility_equivalents_and_says_so(zhuzhou: gpd.GeoDataFr
     alias = next(a for a in aliases if a["name"] == "notes")
     assert "1 value(s)" in alias["notes"] and "NFKC" in alias["notes"]
     assert shapefile_frame(odd, "UTF-8")[0].loc[first, note_field] == "库容1200万m³，“保护”"
+
+
+@pytest.mark.parametrize(("crs", "epsg"), [("EPSG:4326", 4326), ("EPSG:4490", 4490)])
+def test_shapefile_carries_its_crs(zhuzhou: gpd.GeoDataFrame, tmp_path: Path, crs: str, epsg: int) -> None:
+    path = tmp_path / "z.shp"
+    export_to_path(zhuzhou, path, crs=crs)
+    back = _read(path)
+    assert back.crs.to_epsg() == epsg
+    moved = back.set_index("id").loc[zhuzhou["id"]].geometry.to_crs(4326)
+    assert max(offset_metres(a.x, a.y, b.x, b.y) for a, b in zip(moved, zhuzhou.geometry, strict=True)) < 1.0
+
+
+def test_csv_in_gcj02_holds_shifted_coordinates(zhuzhou: gpd.GeoDataFrame) -> None:
+    table = pd.read_csv(io.BytesIO(export_to_bytes(zhuzhou, "csv", crs="GCJ-02").data), encoding="utf-8-sig")
+    assert set(table["crs"]) == {"GCJ-02"}
+    table = table.set_index("id")
+    for _, row in zhuzhou.iterrows():
+        lon, lat = table.loc[row["id"], ["lon", "lat"]]
+        assert 300 < offset_metres(lon, lat, row.geometry.x, row.geometry.y) < 900  # shifted, as GCJ-02 is
+        assert offset_metres(*gcj02_to_wgs84(lon, lat), row.geometry.x, row.geometry.y) < 1.0
+        assert shapely.from_wkt(table.loc[row["id"], "wkt"]).equals_exact(shapely.Point(lon, lat), 1e-6)
+
+
+def test_gbk_text_that_grows_is_still_cut_and_flagged(zhuzhou: gpd.GeoDataFrame) -> None:
+    odd = zhuzhou.copy()
+    odd.loc[odd.index[0], "notes"] = "电" * 125 + "㍿"  # 252 GBK bytes; ㍿ → 株式会社 makes it 258
+    out, aliases = shapefile_frame(odd, "GBK")
+    note_field = next(f.shp for f in FIELDS if f.name == "notes")
+    value = out.loc[odd.index[0], note_field]
+    assert len(value.encode("gbk")) <= 254 and value.endswith("...")
+    assert "cut to 254 bytes" in next(a for a in aliases if a["name"] == "notes")["notes"]
 
 
 def test_failed_export_leaves_existing_file_untouched(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:

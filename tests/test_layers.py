@@ -133,3 +133,27 @@ def test_boundaries_layer_holds_regions_and_counties() -> None:
     layer = gpd.read_file(LAYERS / "boundaries.geojson")
     assert (layer["level"] == "region").sum() == 5
     assert (layer["level"] == "county").sum() == len(boundaries_from_dir(ROOT / "data/boundaries"))
+
+
+def test_polygons_are_written_counter_clockwise_with_clockwise_holes() -> None:
+    from geo._geojson import geometry_to_mapping
+
+    clockwise = shapely.Polygon([(0, 0), (0, 2), (2, 2), (2, 0)], holes=[[(0.5, 0.5), (1.5, 0.5), (1.5, 1.5)]])
+    assert not shapely.LinearRing(clockwise.exterior.coords).is_ccw
+    for geom in (clockwise, shapely.MultiPolygon([clockwise, shapely.box(3, 3, 4, 4, ccw=False)])):
+        mapping = geometry_to_mapping(geom)
+        for ring, exterior in _rings(mapping):
+            assert shapely.LinearRing(ring).is_ccw == exterior
+
+
+def test_a_build_that_fails_writes_nothing(repo_settings: Settings, tmp_path: Path) -> None:
+    from geo.layers import build_from_settings, build_layers, projects_from_layers
+
+    build_from_settings(repo_settings, out_dir=tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    frame = projects_from_layers(tmp_path)
+    folder = ROOT / "data" / "boundaries"
+    regions = boundaries_from_dir(folder, level="region").to_crs("EPSG:4490")  # a CRS GeoJSON cannot hold
+    with pytest.raises(LayerError):
+        build_layers(frame.iloc[:3], regions, [], tmp_path)  # projects.geojson would be rendered first
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
