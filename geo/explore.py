@@ -71,6 +71,8 @@ class Filters:
         :class:`Phase` values to keep (empty: all).
     search : str
         Case-insensitive text matched in Chinese and English names and the id.
+    bbox : tuple of 4 floats or None
+        ``(min lon, min lat, max lon, max lat)`` in WGS-84, edges included.
     """
 
     regions: tuple[str, ...] = ()
@@ -81,6 +83,7 @@ class Filters:
     year: int | None = None
     phases: tuple[str, ...] = ()
     search: str = ""
+    bbox: tuple[float, float, float, float] | None = None
 
 
 def filter_projects(frame: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
@@ -108,6 +111,9 @@ def filter_projects(frame: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFra
     if text:
         hay = (frame["name_zh"].fillna("") + " " + frame["name_en"].fillna("") + " " + frame["id"]).str.lower()
         mask &= hay.str.contains(text, regex=False)
+    if filters.bbox is not None:
+        west, south, east, north = filters.bbox
+        mask &= frame.geometry.x.between(west, east) & frame.geometry.y.between(south, north)
     out = frame[mask].copy()
     out[TIMELINE_PHASE] = phase[mask]
     return out

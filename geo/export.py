@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ._atomic import atomic_write_bytes
 from .crs import TargetCRS, crs_from_name, frame_from_wgs84
 from .errors import CRSError, ExportError
+from .explore import TIMELINE_PHASE, Filters, Phase, filter_projects
 from .layers import FIELDS, frame_to_geojson
 from .vocabulary import Category, Status
 
@@ -126,21 +127,16 @@ def select_projects(frame: gpd.GeoDataFrame, selection: Selection) -> gpd.GeoDat
     for value in selection.statuses:
         if value not in {s.value for s in Status}:
             raise ExportError(f"unknown status {value!r}; use one of: {', '.join(s.value for s in Status)}")
-    mask = frame["id"].notna()
-    if selection.regions:
-        mask &= frame["region"].isin(selection.regions)
-    if selection.categories:
-        mask &= frame["category"].isin(selection.categories)
-    if selection.statuses:
-        mask &= frame["status"].isin(selection.statuses)
-    if selection.due_by is not None:
-        mask &= frame["year_end"].notna() & (frame["year_end"] <= selection.due_by)
     if selection.bbox is not None:
         minx, miny, maxx, maxy = selection.bbox
         if not (minx < maxx and miny < maxy and minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90):
             raise ExportError(f"bad bounding box {selection.bbox}: give min lon, min lat, max lon, max lat (WGS-84)")
-        mask &= frame.geometry.x.between(minx, maxx) & frame.geometry.y.between(miny, maxy)
-    out = frame[mask.fillna(False).astype(bool)].copy()
+    # the planners' filter does the selecting: "due by Y" is the timeline phase "due" in year Y
+    due = selection.due_by is not None
+    out = filter_projects(frame, Filters(
+        regions=selection.regions, categories=selection.categories, statuses=selection.statuses,
+        year=selection.due_by, phases=(Phase.DUE.value,) if due else (), bbox=selection.bbox,
+    )).drop(columns=TIMELINE_PHASE)
     if out.empty:
         raise ExportError(f"the filters match no project ({describe(selection)}); nothing written")
     return out

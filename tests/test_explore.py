@@ -84,3 +84,11 @@ def test_summaries(frame: gpd.GeoDataFrame) -> None:
     assert solar["projects_with_capacity"] == catalogued.notna().sum()
     assert targets_vs_catalogue(targets, frame, "KUNDULUN").empty  # no MW target in that plan
     assert power_range(frame)[1] >= 1800
+
+
+def test_bounding_box_keeps_points_inside_edges_included() -> None:
+    toy = _toy()
+    toy = toy.set_geometry([shapely.Point(113, 27), shapely.Point(114, 28), shapely.Point(115, 27),
+                            shapely.Point(113.5, 29), shapely.Point(112.9, 27)], crs="EPSG:4326")
+    kept = filter_projects(toy, Filters(bbox=(113.0, 26.0, 114.0, 28.0)))
+    assert list(kept["id"]) == ["A-001", "A-002"]
