@@ -27,7 +27,6 @@ _UI: dict[str, tuple[str, str]] = {
     "colour_by": ("着色依据", "Colour by"),
     "basemap": ("底图", "Basemap"),
     "projects_shown": ("显示项目", "Projects shown"),
-    "of": ("共", "of"),
     "map": ("地图", "Map"),
     "table": ("项目表", "Table"),
     "summary": ("地区概要", "Regional summary"),
@@ -50,29 +49,21 @@ _UI: dict[str, tuple[str, str]] = {
     "source": ("坐标来源", "Coordinate source"),
     "plan_title": ("方案", "Plan"),
     "name": ("项目名称", "Project name"),
-    "boundaries": ("行政边界", "Boundaries"),
-    "targets_table": ("目标表", "Targets"),
 }
 
-_CATEGORY_ZH = {
-    Category.WIND: "风电", Category.SOLAR: "光伏", Category.HYDRO: "水电", Category.PUMPED_STORAGE: "抽水蓄能",
-    Category.ENERGY_STORAGE: "新型储能", Category.SUBSTATION: "变电站与电网", Category.WETLAND: "湿地",
-    Category.LOGISTICS: "物流", Category.PORT_WATERWAY: "港口航道", Category.TRANSPORT: "交通",
-    Category.HYDROGEN: "氢能", Category.BIOMASS_WASTE: "生物质与垃圾发电", Category.GEOTHERMAL: "地热",
-    Category.GAS_OIL: "油气", Category.COAL_POWER: "煤电", Category.NUCLEAR: "核电", Category.CCUS: "CCUS",
-    Category.INDUSTRIAL_PARK: "产业园区", Category.INDUSTRIAL_PLANT: "工业企业", Category.CIRCULAR_ECONOMY: "循环经济",
-    Category.FOREST_ECOLOGY: "林业生态", Category.EV_CHARGING: "充换电设施", Category.DISTRICT_ENERGY: "区域能源",
-    Category.OTHER: "其他",
-}
-_CATEGORY_EN = {
-    Category.WIND: "Wind", Category.SOLAR: "Solar", Category.HYDRO: "Hydro", Category.PUMPED_STORAGE: "Pumped storage",
-    Category.ENERGY_STORAGE: "Energy storage", Category.SUBSTATION: "Substations & grid", Category.WETLAND: "Wetlands",
-    Category.LOGISTICS: "Logistics", Category.PORT_WATERWAY: "Ports & waterways", Category.TRANSPORT: "Transport",
-    Category.HYDROGEN: "Hydrogen", Category.BIOMASS_WASTE: "Biomass & waste-to-energy", Category.GEOTHERMAL: "Geothermal",
-    Category.GAS_OIL: "Gas & oil", Category.COAL_POWER: "Coal power", Category.NUCLEAR: "Nuclear", Category.CCUS: "CCUS",
-    Category.INDUSTRIAL_PARK: "Industrial parks", Category.INDUSTRIAL_PLANT: "Industrial plants",
-    Category.CIRCULAR_ECONOMY: "Circular economy", Category.FOREST_ECOLOGY: "Forests & ecology",
-    Category.EV_CHARGING: "EV charging", Category.DISTRICT_ENERGY: "District energy", Category.OTHER: "Other",
+_CATEGORY = {
+    Category.WIND: ("风电", "Wind"), Category.SOLAR: ("光伏", "Solar"), Category.HYDRO: ("水电", "Hydro"),
+    Category.PUMPED_STORAGE: ("抽水蓄能", "Pumped storage"), Category.ENERGY_STORAGE: ("新型储能", "Energy storage"),
+    Category.SUBSTATION: ("变电站与电网", "Substations & grid"), Category.WETLAND: ("湿地", "Wetlands"),
+    Category.LOGISTICS: ("物流", "Logistics"), Category.PORT_WATERWAY: ("港口航道", "Ports & waterways"),
+    Category.TRANSPORT: ("交通", "Transport"), Category.HYDROGEN: ("氢能", "Hydrogen"),
+    Category.BIOMASS_WASTE: ("生物质与垃圾发电", "Biomass & waste-to-energy"),
+    Category.GEOTHERMAL: ("地热", "Geothermal"), Category.GAS_OIL: ("油气", "Gas & oil"),
+    Category.COAL_POWER: ("煤电", "Coal power"), Category.NUCLEAR: ("核电", "Nuclear"), Category.CCUS: ("CCUS", "CCUS"),
+    Category.INDUSTRIAL_PARK: ("产业园区", "Industrial parks"), Category.INDUSTRIAL_PLANT: ("工业企业", "Industrial plants"),
+    Category.CIRCULAR_ECONOMY: ("循环经济", "Circular economy"), Category.FOREST_ECOLOGY: ("林业生态", "Forests & ecology"),
+    Category.EV_CHARGING: ("充换电设施", "EV charging"), Category.DISTRICT_ENERGY: ("区域能源", "District energy"),
+    Category.OTHER: ("其他", "Other"),
 }
 _STATUS = {
     Status.ANNOUNCED: ("已提出", "Announced"), Status.PRE_CONSTRUCTION: ("前期", "Pre-construction"),
@@ -118,14 +109,15 @@ def ui(key: str, lang: str) -> str:
 def label(kind: str, value: str, lang: str) -> str:
     """The label of a vocabulary value (``kind``: category, status, precision, action, phase,
     region, colour_by, basemap); unknown values are shown as they are."""
-    if kind == "category":
-        table = _CATEGORY_ZH if lang == "zh" else _CATEGORY_EN
-        return table.get(Category(value), value) if value in Category._value2member_map_ else value
-    tables: dict[str, dict[str, tuple[str, str]]] = {
-        "status": {k.value: v for k, v in _STATUS.items()},
-        "precision": {k.value: v for k, v in _PRECISION.items()},
-        "action": {k.value: v for k, v in _ACTION.items()},
-        "phase": _PHASE, "region": _REGION, "colour_by": _COLOUR_BY, "basemap": _BASEMAP,
-    }
-    pair = tables[kind].get(value)
+    pair = _LABELS[kind].get(value)
     return _pick(pair, lang) if pair else value
+
+
+#: every vocabulary's labels, keyed by the plain value
+_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "category": {k.value: v for k, v in _CATEGORY.items()},
+    "status": {k.value: v for k, v in _STATUS.items()},
+    "precision": {k.value: v for k, v in _PRECISION.items()},
+    "action": {k.value: v for k, v in _ACTION.items()},
+    "phase": _PHASE, "region": _REGION, "colour_by": _COLOUR_BY, "basemap": _BASEMAP,
+}
