@@ -23,6 +23,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,12 +67,19 @@ def synthetic(real: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, n: int, seed: 
     return gpd.GeoDataFrame(rows, geometry=list(points), crs="EPSG:4326")
 
 
-def plain_build(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, out: Path) -> None:
-    frame.to_file(out / "projects.geojson", driver="GeoJSON", engine="pyogrio")
+#: layer options that make GDAL's GeoJSON what ours is: RFC 7946 (WGS-84, no crs member, right-hand
+#: rule) with coordinates to 6 decimals
+RFC7946 = {"RFC7946": "YES", "COORDINATE_PRECISION": 6}
+
+
+def plain_build(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets: pd.DataFrame, out: Path) -> None:
+    """The same files as our build, written by plain to_file / to_csv calls."""
+    frame.to_file(out / "projects.geojson", driver="GeoJSON", engine="pyogrio", **RFC7946)
     for category in Category:
         frame[frame["category"] == category.value].to_file(out / f"{category.value}.geojson", driver="GeoJSON",
-                                                            engine="pyogrio")
-    boundaries.to_file(out / "boundaries.geojson", driver="GeoJSON", engine="pyogrio")
+                                                            engine="pyogrio", **RFC7946)
+    boundaries.to_file(out / "boundaries.geojson", driver="GeoJSON", engine="pyogrio", **RFC7946)
+    targets.to_csv(out / "targets.csv", index=False)
 
 
 PLAIN = {
@@ -92,7 +100,7 @@ def measure(label: str, frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, t
         (base / "ours").mkdir()
         (base / "plain").mkdir()
         ours = best_of(repeat, lambda: build_layers(frame, boundaries, targets, base / "ours"))  # type: ignore[arg-type]
-        plain = best_of(repeat, lambda: plain_build(frame, boundaries, base / "plain"))
+        plain = best_of(repeat, lambda: plain_build(frame, boundaries, targets_df, base / "plain"))
         print(f"{'full build (all GeoJSON layers)':<34}{ours:>10.3f}{plain:>11.3f}{ours / plain:>8.2f}")
         for fmt, (driver, suffix) in PLAIN.items():
             target = base / f"ours{suffix}"
@@ -101,11 +109,14 @@ def measure(label: str, frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, t
                 shp, _ = shapefile_frame(frame, "UTF-8")
                 plain = best_of(repeat, lambda shp=shp, path=base / f"plain{suffix}", driver=driver: shp.to_file(
                     path, driver=driver, engine="pyogrio", encoding="UTF-8"))
-            elif fmt == "gpkg":
-                ours = best_of(repeat, lambda target=target: export_to_path(frame, target))
-                plain = best_of(repeat, lambda path=base / f"plain{suffix}": _plain_gpkg(frame, path))
+            elif fmt == "gpkg":  # both with the boundaries and the targets layers, as the CLI writes it
+                ours = best_of(repeat, lambda target=target: export_to_path(frame, target, boundaries=boundaries,
+                                                                            targets=targets_df))
+                plain = best_of(repeat, lambda path=base / f"plain{suffix}": _plain_gpkg(frame, boundaries, targets_df,
+                                                                                         path))
             else:
-                options = {"GEOMETRY": "AS_WKT"} if fmt == "csv" else {}
+                options: dict[str, object] = {"GEOMETRY": "AS_WKT"} if fmt == "csv" else \
+                    dict(RFC7946) if fmt == "geojson" else {}
                 ours = best_of(repeat, lambda: export_to_path(frame, target))  # noqa: B023
                 plain = best_of(repeat, lambda: _fresh(frame, base / f"plain{suffix}", driver=driver,  # noqa: B023
                                                        **options))  # noqa: B023
@@ -117,7 +128,6 @@ def measure(label: str, frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, t
         print(f"{'export shp (GBK)':<34}{ours:>10.3f}{plain:>11.3f}{ours / plain:>8.2f}")
         mem = best_of(repeat, lambda: export_to_bytes(frame, "geojson"))
         print(f"{'export geojson to bytes (app)':<34}{mem:>10.3f}")
-    del targets_df
 
 
 def _fresh(frame: gpd.GeoDataFrame, path: Path, **kwargs: object) -> None:
@@ -125,12 +135,14 @@ def _fresh(frame: gpd.GeoDataFrame, path: Path, **kwargs: object) -> None:
     frame.to_file(path, engine="pyogrio", **kwargs)
 
 
-def _plain_gpkg(frame: gpd.GeoDataFrame, path: Path) -> None:
-    """The same GeoPackage content as ours: projects plus one layer per category."""
+def _plain_gpkg(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets: pd.DataFrame, path: Path) -> None:
+    """The same GeoPackage content as ours: projects, one layer per category, boundaries, targets."""
     path.unlink(missing_ok=True)
     frame.to_file(path, layer="projects", driver="GPKG", engine="pyogrio")
     for category in sorted(set(frame["category"])):
         frame[frame["category"] == category].to_file(path, layer=category, driver="GPKG", engine="pyogrio")
+    boundaries.to_file(path, layer="boundaries", driver="GPKG", engine="pyogrio")
+    pyogrio.write_dataframe(targets, path, layer="targets", driver="GPKG")
 
 
 def main() -> None:
