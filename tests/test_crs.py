@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from geo.crs import (
     TargetCRS,
+    bd09_to_gcj02,
     bd09_to_wgs84,
     cgcs2000_to_wgs84,
     crs_from_name,
@@ -69,6 +70,13 @@ def test_second_published_wgs84_to_gcj02_pair() -> None:
 def test_gcj02_to_bd09_matches_aliyun() -> None:
     lon, lat = gcj02_to_bd09(*ALIYUN["gcj"])
     assert offset_metres(lon, lat, *ALIYUN["bd"]) < 0.2
+
+
+def test_bd09_to_wgs84_against_aliyun() -> None:
+    # independent of our forward conversions: the published BD-09 point back to the published WGS-84 one
+    # (within the ~1.5 m of Aliyun's one-step inverse, as below), and to the published GCJ-02 one
+    assert offset_metres(*bd09_to_wgs84(*ALIYUN["bd"]), *ALIYUN["wgs"]) < 2.0
+    assert offset_metres(*bd09_to_gcj02(*ALIYUN["bd"]), *ALIYUN["gcj"]) < 0.2
 
 
 def test_gcj02_to_wgs84_against_aliyun() -> None:

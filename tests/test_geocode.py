@@ -415,8 +415,17 @@ def test_cli_geocode_prints_the_precision_table(project_root: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "geo", "geocode"], cwd=ROOT, capture_output=True, text=True,
                             timeout=300, check=False, env=env)
     assert result.returncode == 0, result.stderr
-    assert "region" in result.stdout and "county" in result.stdout and "ZHUZHOU" in result.stdout
-    assert (project_root / "data" / "geocoded.csv").exists()
+    written = {r.id: r for r in geocoded_from_csv(project_root / "data" / "geocoded.csv")}
+    table = result.stdout.splitlines()
+    header = next(line.split() for line in table if line.split()[:2] == ["region", "exact"])
+    zhuzhou = next(line.split() for line in table if line.startswith("ZHUZHOU"))
+    counts = dict(zip(header[1:], zhuzhou[1:], strict=True))
+    # the printed table is the table of what was written
+    for precision in ("exact", "site", "town", "county", "region"):
+        assert int(counts[precision]) == sum(r.result.precision.value == precision for r in written.values())
+    assert int(counts["total"]) == len(written)
+    listed = [line.split()[0] for line in table if line.startswith("  ZHUZHOU-")]
+    assert set(listed) == {rid for rid, r in written.items() if r.status == "fallback"}  # the unresolved rows
 
 
 def test_unknown_provider_name_is_refused(areas: AdminAreas) -> None:
