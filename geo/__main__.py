@@ -25,9 +25,6 @@ from .errors import GeoError, ProblemsError
 from .plans import plans_from_dir
 from .settings import DEFAULT_ROOT, load_settings
 
-#: where ``geocode --online`` writes its results, beside data/geocoded.csv
-ONLINE_REVIEW_FILE = "geocoded_online.csv"
-
 #: set in the environment of a re-run, so that a project environment that lacks a package too is not re-run again
 _RERUN = "CPM_GEO_RERUN"
 
@@ -89,54 +86,19 @@ def _cmd_boundaries(args: argparse.Namespace) -> int:
 
 
 def _cmd_geocode(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-    from .boundaries import boundaries_from_dir
-    from .catalog import catalog_from_dir
-    from .gazetteer import gazetteer_from_csv
-    from .geocode import (
-        ProviderContext,
-        admin_areas_from_frames,
-        geocoded_to_csv,
-        points_from_catalog,
-        precision_table,
-        providers_from_settings,
-    )
+    from ._report import geocode_summary
+    from .geocode import geocode_from_settings
 
     settings = load_settings()
-    if args.online:
-        settings = replace(settings, online_geocoding=True)
-    projects = catalog_from_dir(settings.projects_dir, root=settings.root)
-    places = gazetteer_from_csv(settings.gazetteer_path) if settings.gazetteer_path.exists() else ()
-    areas = admin_areas_from_frames(boundaries_from_dir(settings.boundaries_dir, level="region"),
-                                    boundaries_from_dir(settings.boundaries_dir, level="county"))
-    context = ProviderContext(settings, areas, tuple(places), tuple(projects))
-    providers = providers_from_settings(context)
+    online = args.online or settings.online_geocoding
 
     def progress(done: int, total: int, rid: str) -> None:
-        if settings.online_geocoding and (done % 10 == 0 or done == total):
+        if online and (done % 10 == 0 or done == total):
             print(f"\r  geocoding {done}/{total} ({rid})", end="" if done < total else "\n", file=sys.stderr,
                   flush=True)
 
-    rows = points_from_catalog(projects, providers, areas, progress=progress)
-    # online answers are for review, never published as they are: they go to a file of their own
-    # (git-ignored); a confirmed answer becomes a gazetteer place or an override with its citation
-    out = settings.geocoded_path.with_name(ONLINE_REVIEW_FILE) if args.online else settings.geocoded_path
-    geocoded_to_csv(rows, out)
-    print(precision_table(rows))
-    names = {p.id: p.name_zh for p in projects}
-    ambiguous = [r for r in rows if r.status == "ambiguous"]
-    fallback = [r for r in rows if r.status == "fallback"]
-    if ambiguous:
-        fallbacks = ", ".join(sorted({r.result.precision for r in ambiguous}))
-        print(f"\n{len(ambiguous)} ambiguous (fell back to {fallbacks}):")
-        for r in ambiguous:
-            print(f"  {r.id} {names[r.id]}: {r.note}")
-    print(f"\n{len(fallback)} unresolved below county/region level (shown at their county or region point):")
-    for r in fallback:
-        print(f"  {r.id} {names[r.id]} → {r.result.precision.value}")
-    review = " (for review; the layers read data/geocoded.csv)" if args.online else ""
-    print(f"\nwrote {len(rows)} points to {out}{review}")
+    run = geocode_from_settings(settings, online=args.online, progress=progress)
+    print(geocode_summary(run))
     return 0
 
 
@@ -243,11 +205,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class OneLineFormatter(logging.Formatter):
+    """One line per record: the message with its whitespace folded, never a traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """``LEVEL logger: message`` on one line."""
+        message = " ".join(record.getMessage().split())
+        return f"{record.levelname.lower()}: {record.name}: {message}"
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The command line's handler (one per process, replaced when ``main`` runs again)."""
+
+
+def _configure_logging(verbose: bool) -> None:
+    """Log to stderr, one line per problem (INFO lines too with ``-v``)."""
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(old)
+    handler = _StderrHandler(sys.stderr)
+    handler.setFormatter(OneLineFormatter())
+    root.addHandler(handler)
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    _configure_logging(args.verbose)
     try:
         return int(args.func(args))
     except ProblemsError as err:

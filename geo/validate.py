@@ -13,11 +13,17 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from .boundaries import Division, boundaries_from_dir, counties_by_region, divisions_from_dir
+from .boundaries import (
+    AdminAreas,
+    Division,
+    admin_areas_from_frames,
+    boundaries_from_dir,
+    counties_by_region,
+    divisions_from_dir,
+)
 from .catalog import Project, read_catalog, retired_ids_from_dir
 from .errors import BoundaryError, PlanError, Problem
 from .gazetteer import Place, read_gazetteer
-from .geocode import AdminAreas, admin_areas_from_frames
 from .plans import Plan, read_plans
 from .quantities import capacity_from_text, quantities_from_text, same_value
 from .settings import Settings

@@ -1,0 +1,47 @@
+"""Text the command line prints: tables and summaries of what a stage did.
+
+The stages compute; this module only formats their results for a terminal.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .vocabulary import Precision
+
+if TYPE_CHECKING:
+    from .geocode import GeocodedRow, GeocodeRun
+
+
+def precision_table(rows: Sequence[GeocodedRow]) -> str:
+    """Counts by region (rows) × precision (columns), with totals."""
+    regions = list(dict.fromkeys(r.region for r in rows))
+    counts = Counter((r.region, r.result.precision) for r in rows)
+    head = f"{'region':<10}" + "".join(f"{p.value:>8}" for p in Precision) + f"{'total':>8}"
+    lines = [head]
+    for region in regions:
+        cells = "".join(f"{counts.get((region, p), 0):>8}" for p in Precision)
+        lines.append(f"{region:<10}{cells}{sum(counts.get((region, p), 0) for p in Precision):>8}")
+    totals = "".join(f"{sum(counts.get((r, p), 0) for r in regions):>8}" for p in Precision)
+    lines.append(f"{'total':<10}{totals}{len(rows):>8}")
+    return "\n".join(lines)
+
+
+def geocode_summary(run: GeocodeRun) -> str:
+    """The precision table, the ambiguous and the unresolved rows, and where the results went."""
+    names = {p.id: p.name_zh for p in run.projects}
+    rows = run.rows
+    ambiguous = [r for r in rows if r.status == "ambiguous"]
+    fallback = [r for r in rows if r.status == "fallback"]
+    lines = [precision_table(rows)]
+    if ambiguous:
+        fallbacks = ", ".join(sorted({r.result.precision for r in ambiguous}))
+        lines.append(f"\n{len(ambiguous)} ambiguous (fell back to {fallbacks}):")
+        lines.extend(f"  {r.id} {names[r.id]}: {r.note}" for r in ambiguous)
+    lines.append(f"\n{len(fallback)} unresolved below county/region level (shown at their county or region point):")
+    lines.extend(f"  {r.id} {names[r.id]} → {r.result.precision.value}" for r in fallback)
+    review = " (for review; the layers read data/geocoded.csv)" if run.online else ""
+    lines.append(f"\nwrote {len(rows)} points to {run.path}{review}")
+    return "\n".join(lines)

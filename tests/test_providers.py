@@ -1,0 +1,198 @@
+"""Geocoding providers: the offline ones, and one contract every provider of the table passes."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from geo.boundaries import AdminAreas, admin_areas_from_dir
+from geo.catalog import Project, catalog_from_dir
+from geo.errors import GeocodeAmbiguous, GeocodeNotFound
+from geo.gazetteer import gazetteer_from_csv
+from geo.geocode import PROVIDERS
+from geo.providers import (
+    AdminProvider,
+    GazetteerProvider,
+    GeocodeResult,
+    OverrideProvider,
+    Provider,
+    ProviderContext,
+)
+from geo.settings import Settings
+from geo.vocabulary import Precision
+
+from .conftest import DATA, ROOT, RowEditor
+from .online_fakes import TEST_AGENT, FakeTime, RecordedAdapter
+
+
+@pytest.fixture(scope="module")
+def areas() -> AdminAreas:
+    return admin_areas_from_dir(ROOT / "data" / "boundaries")
+
+
+@pytest.fixture
+def places() -> tuple[Any, ...]:
+    return gazetteer_from_csv(DATA / "gazetteer.csv")
+
+
+# --- offline providers ---------------------------------------------------------------------
+
+
+def test_same_name_is_scoped_to_the_region(places: tuple[Any, ...]) -> None:
+    gaz = GazetteerProvider(places)
+    yun = gaz.geocode("桐乡", region="YUNCHENG")
+    jia = gaz.geocode("桐乡", region="JIAXING")
+    assert yun.place_id == "YUNCHENG-P001" and jia.place_id == "JIAXING-P001"
+    with pytest.raises(GeocodeNotFound):
+        gaz.geocode("桐乡", region="ZHUZHOU")
+
+
+def test_names_match_whole_not_as_substrings(places: tuple[Any, ...]) -> None:
+    # 盐湖 the lake must not answer for 盐湖区 projects; likewise 桐乡 for a longer name
+    gaz = GazetteerProvider(places)
+    with pytest.raises(GeocodeNotFound):
+        gaz.geocode("桐乡市农业园区", region="JIAXING")
+
+
+def test_several_places_with_one_name_are_ambiguous(places: tuple[Any, ...]) -> None:
+    with pytest.raises(GeocodeAmbiguous, match="ZHUZHOU-P003 白关甲, ZHUZHOU-P004 白关乙"):
+        GazetteerProvider(places).geocode("白关", region="ZHUZHOU")
+
+
+def test_place_id_query_and_region_check(places: tuple[Any, ...]) -> None:
+    gaz = GazetteerProvider(places)
+    assert gaz.geocode("ZHUZHOU-P002", region="ZHUZHOU").precision is Precision.EXACT
+    with pytest.raises(GeocodeNotFound, match="belongs to ZHUZHOU"):
+        gaz.geocode("ZHUZHOU-P002", region="JIAXING")
+
+
+def test_converted_source_says_so(places: tuple[Any, ...]) -> None:
+    result = GazetteerProvider(places).geocode("桐乡", region="YUNCHENG")
+    assert "converted from GCJ-02" in result.source
+
+
+def test_admin_points_lie_inside_their_polygons(areas: AdminAreas) -> None:
+    admin = AdminProvider(areas)
+    for adcode, region in areas.county_region.items():
+        r = admin.geocode("x", region=region, county=adcode)
+        assert r.precision is Precision.COUNTY and areas.county_contains(adcode, r.lon, r.lat)
+    for region in ("JIAXING", "ZHUZHOU", "YUNCHENG"):
+        r = admin.geocode("x", region=region)
+        assert r.precision is Precision.REGION and areas.contains(region, r.lon, r.lat)
+    # a county-level region is its own county
+    assert admin.geocode("x", region="JINSHI").precision is Precision.COUNTY
+    with pytest.raises(GeocodeNotFound):
+        admin.geocode("x", region="JINSHI", county="430223")
+
+
+def test_a_failure_is_never_a_zero_point() -> None:
+    with pytest.raises(ValueError, match="not a usable"):
+        GeocodeResult(0.0, 0.0, Precision.SITE, "x", "s", "q")
+
+
+def test_override_provider_ignores_rows_without_review(settings: Settings) -> None:
+    projects = catalog_from_dir(settings.projects_dir, root=settings.root)
+    with pytest.raises(GeocodeNotFound):
+        OverrideProvider(projects).geocode("ZHUZHOU-001", region="ZHUZHOU")
+
+
+def test_each_provider_says_which_queries_it_answers(settings: Settings, places: tuple[Any, ...],
+                                                     areas: AdminAreas, tmp_path: Path) -> None:
+    projects = catalog_from_dir(settings.projects_dir, root=settings.root)
+    row = replace(projects[0], place_id="", place_text="炎陵县罗萍江")
+    online = Settings(root=ROOT, online_geocoding=True, cache_dir=tmp_path, user_agent=TEST_AGENT,
+                      baidu_key="test-key")
+    ctx = ProviderContext(online, areas, places, tuple(projects))
+    built = {name: cls.from_context(ctx) for name, cls in PROVIDERS.items()}
+    assert built["override"].queries(row) == (row.id,)
+    assert built["gazetteer"].queries(row) == (row.name_zh,)  # the project's own name, never place words
+    assert built["gazetteer"].queries(replace(row, place_id="ZHUZHOU-P002")) == ("ZHUZHOU-P002",)
+    assert built["nominatim"].queries(row) == (row.name_zh, "炎陵县罗萍江")  # the name, then the place words
+    assert built["nominatim"].queries(replace(row, is_programme=True)) == ()  # a programme covers an area
+
+
+# --- the table and the import graph ----------------------------------------------------------------
+
+
+def test_the_table_names_each_class_by_its_own_name() -> None:
+    assert {name: cls.name for name, cls in PROVIDERS.items()} == {name: name for name in PROVIDERS}
+    assert {name for name, cls in PROVIDERS.items() if cls.online} == {"nominatim", "arcgis", "baidu"}
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            out.add("." * node.level + (node.module or ""))
+        elif isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names)
+    return out
+
+
+@pytest.mark.parametrize("module", ["providers.py", "_online.py", "_http.py"])
+def test_provider_modules_never_import_the_stage(module: str) -> None:
+    imported = _imported_modules(ROOT / "geo" / module)
+    assert not {m for m in imported if m in (".geocode", "geo.geocode", "._report")}, imported
+
+
+# --- one contract for every provider of the table --------------------------------------------------
+
+Case = Callable[[ProviderContext, Project], tuple[Provider, Project]]
+
+
+def _offline(name: str, **changes: Any) -> Case:
+    def build(ctx: ProviderContext, row: Project) -> tuple[Provider, Project]:
+        return PROVIDERS[name].from_context(ctx), replace(row, **changes)
+
+    return build
+
+
+def _online(name: str) -> Case:
+    def build(ctx: ProviderContext, row: Project) -> tuple[Provider, Project]:
+        fake = FakeTime()
+        provider = PROVIDERS[name](ctx.settings, ctx.areas, adapter_factory=RecordedAdapter,  # type: ignore[operator]
+                                   clock=fake.clock, sleep=fake.sleep)
+        return provider, replace(row, name_zh="株洲电厂", place_text="")
+
+    return build
+
+
+#: how each provider of the table is shown a row it answers; a new provider adds its case here
+CASES: dict[str, Case] = {
+    "override": _offline("override"),
+    "gazetteer": _offline("gazetteer", place_id="ZHUZHOU-P002", county_adcode=""),
+    "admin": _offline("admin"),
+    "nominatim": _online("nominatim"),
+    "arcgis": _online("arcgis"),
+    "baidu": _online("baidu"),
+}
+
+
+def test_every_provider_of_the_table_has_a_contract_case() -> None:
+    assert set(CASES) == set(PROVIDERS)
+
+
+@pytest.mark.parametrize("name", list(PROVIDERS))
+def test_every_provider_honours_the_protocol(name: str, areas: AdminAreas, places: tuple[Any, ...],
+                                            settings: Settings, edit_catalog: RowEditor, tmp_path: Path) -> None:
+    edit_catalog(1, override_lon="113.76", override_lat="26.21", override_precision="town", override_source="r")
+    projects = tuple(catalog_from_dir(settings.projects_dir, root=settings.root))
+    online = Settings(root=ROOT, online_geocoding=True, min_delay_seconds=0.0, cache_dir=tmp_path / "cache",
+                      baidu_key="test-key", user_agent=TEST_AGENT)
+    ctx = ProviderContext(online, areas, places, projects)
+    provider, row = CASES[name](ctx, projects[0])
+    assert isinstance(provider, Provider) and provider.name == name
+    queries = provider.queries(row)
+    assert queries and all(isinstance(q, str) and q for q in queries)
+    result = provider.geocode(queries[0], region="ZHUZHOU")
+    assert isinstance(result.precision, Precision)
+    assert areas.contains("ZHUZHOU", result.lon, result.lat), name
+    assert result.provider == name and result.source and result.query == queries[0]
+    with pytest.raises(GeocodeNotFound):  # never an answer outside the region asked about
+        provider.geocode(queries[0], region="KUNDULUN" if name != "admin" else "NOWHERE")
