@@ -139,19 +139,26 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_extract(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .extract import candidates_from_text, candidates_to_csv, read_plan_text
+    from ._atomic import atomic_write_text
+    from .extract import candidates_from_text, candidates_to_csv
     from .extract_compare import compare_plans, report
+    from .reader import text_from_path
 
     settings = load_settings()
     if args.compare:
         print(report(compare_plans(settings), list_limit=args.limit))
         return 0
     if not args.plan or not args.region or not args.out:
-        print("error: give PLAN.txt, --region CODE and --out CANDIDATES.csv (or --compare)", file=sys.stderr)
+        print("error: give PLAN.pdf (or .txt), --region CODE and --out CANDIDATES.csv (or --compare)", file=sys.stderr)
         return 2
-    text = read_plan_text(Path(args.plan))
-    candidates = candidates_from_text(text, args.region)
+    if args.text_out and Path(args.text_out).is_dir():
+        print(f"error: --text-out {args.text_out} is a directory; give a file name", file=sys.stderr)
+        return 2
+    plan = text_from_path(Path(args.plan))
+    candidates = candidates_from_text(plan.text, args.region)
     candidates_to_csv(candidates, Path(args.out), projects_dir=settings.projects_dir)
+    if args.text_out:
+        atomic_write_text(Path(args.text_out), plan.text)
     print(f"{len(candidates)} candidates written to {args.out} (review them before merging into the catalogue)")
     return 0
 
@@ -195,9 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="propose catalogue candidates from a plan text",
                        description="Rule-based plan reader. It never writes into data/projects: review the "
                                    "candidates and merge them by hand.")
-    p.add_argument("plan", nargs="?", help="plan text (UTF-8 or GBK)")
+    p.add_argument("plan", nargs="?", help="the plan: a PDF with a text layer, or a text file (UTF-8 or GBK)")
     p.add_argument("--region", help="region code written into the rows, e.g. ZHUZHOU")
     p.add_argument("--out", help="candidates CSV (catalogue format)")
+    p.add_argument("--text-out", dest="text_out",
+                   help="also write the plan's text as read (the candidates' quote_offset counts in it)")
     p.add_argument("--compare", action="store_true",
                    help="score the reader against the curated catalogue on the five plans")
     p.add_argument("--limit", type=int, default=400, help="with --compare: how many misses and extras to list")
