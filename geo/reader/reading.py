@@ -275,7 +275,7 @@ def _chrome(pages: Sequence[PageLayout]) -> dict[tuple[int, int], str]:
     when its text, digits replaced, occurs at the same edge of other pages: a bare page
     number (``— 12 —``, ``第 3 页``) on two pages at least, counting up with the pages
     (its number minus the page's is the same); other text on :data:`CHROME_MIN_PAGES` and
-    :data:`CHROME_MIN_SHARE` of the pages.
+    :data:`CHROME_MIN_SHARE` of the pages, at one height.
     """
     seen: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     for p in pages:
@@ -295,7 +295,12 @@ def _chrome(pages: Sequence[PageLayout]) -> dict[tuple[int, int], str]:
             counting = max(by_offset.values(), key=len)
             if len({page for page, _ in counting}) >= 2:
                 dropped.update({w: f"page number ({edge})" for w in counting})
-        elif len({page for page, _ in where}) >= max(CHROME_MIN_PAGES, CHROME_MIN_SHARE * len(pages)):
+            continue
+        # a running head sits at one height on every page: a title lower down that repeats it stays
+        tops = [pages[page - 1].lines[i].top for page, i in where]
+        middle = statistics.median(tops)
+        where = [w for w, top in zip(where, tops, strict=True) if abs(top - middle) <= pages[w[0] - 1].lines[w[1]].size]
+        if len({page for page, _ in where}) >= max(CHROME_MIN_PAGES, CHROME_MIN_SHARE * len(pages)):
             dropped.update({w: f"running {'head' if edge == 'top' else 'foot'}" for w in where})
     return dropped
 
