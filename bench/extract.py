@@ -2,12 +2,16 @@
 
 Prints the comparison with the curated catalogue (per region, per category, misses and
 extras) and the reading speed in characters per second (best of ``--repeat`` runs over
-all five plans). Run: ``python bench/extract.py [--limit 50]``.
+all five plans). Then, apart from extraction, the speed of reading PDFs (text layer to
+:class:`geo.reader.PlanText`) on the development PDFs of ../shared/devplans (or
+$CPM_DEVPLANS), in pages/s and MB/s, best of ``--repeat`` runs per PDF; skipped when the
+PDFs are not there. Run: ``python bench/extract.py [--limit 50] [--pdf-only]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,7 +29,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=50, help="misses and extras to list")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pdf-only", action="store_true", help="only measure reading the development PDFs")
     args = parser.parse_args()
+    if args.pdf_only:
+        pdf_reading(args.repeat)
+        return
     settings = load_settings()
     from geo import extract
 
@@ -46,6 +54,37 @@ def main() -> None:
         best = min(best, time.perf_counter() - start)
     print(f"\njieba dictionary loaded in {loaded:.2f} s (once per process, not timed below)")
     print(f"throughput: {chars:,} characters in {best:.2f} s = {chars / best:,.0f} characters/s (cold caches)")
+    pdf_reading(args.repeat)
+
+
+def pdf_reading(repeat: int) -> None:
+    """Reading speed of the development PDFs, apart from extraction: pages/s and MB/s."""
+    from geo.reader import text_from_pdf
+
+    candidates = [Path(os.environ["CPM_DEVPLANS"])] if os.environ.get("CPM_DEVPLANS") else []
+    candidates += [ROOT.parent / "shared" / "devplans", ROOT.parent.parent / "shared" / "devplans"]
+    folder = next((c for c in candidates if c.is_dir()), None)
+    if folder is None:
+        print("\nPDF reading: the development PDFs are not here (../shared/devplans or $CPM_DEVPLANS); not measured")
+        return
+    print(f"\nPDF reading (text layer to lines; best of {repeat} runs; wall and CPU time):")
+    print("| PDF | pages | MB | characters out | wall s | CPU s | pages/s | MB/s |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    totals = [0, 0.0, 0, 0.0, 0.0]
+    for path in sorted(folder.glob("*.pdf")):
+        wall = cpu = float("inf")
+        for _ in range(repeat):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            plan = text_from_pdf(path)
+            wall, cpu = min(wall, time.perf_counter() - start), min(cpu, time.process_time() - start_cpu)
+        mb = path.stat().st_size / 1e6
+        print(f"| {path.name} | {plan.pages} | {mb:.2f} | {len(plan.text):,} | {wall:.2f} | {cpu:.2f} "
+              f"| {plan.pages / wall:.1f} | {mb / wall:.2f} |")
+        for i, value in enumerate((plan.pages, mb, len(plan.text), wall, cpu)):
+            totals[i] += value
+    pages, mb, chars, wall, cpu = totals
+    print(f"| **all** | {pages:.0f} | {mb:.2f} | {chars:,.0f} | {wall:.2f} | {cpu:.2f} | {pages / wall:.1f} "
+          f"| {mb / wall:.2f} |")
 
 
 if __name__ == "__main__":

@@ -277,3 +277,21 @@ def test_cli_refuses_a_broken_pdf_and_writes_nothing(tmp_path: Path) -> None:
                          check=False)
     assert run.returncode == 2 and "bad.pdf" in run.stderr and "Traceback" not in run.stderr
     assert not out.exists() and not text_out.exists()
+
+
+def test_glyphs_normalise_radicals_and_count_unmapped() -> None:
+    from geo.reader._layout import _glyphs
+    base = {"x0": 0.0, "x1": 10.0, "top": 0.0, "bottom": 10.0, "size": 10.0, "upright": True}
+    glyphs, unmapped = _glyphs([{**base, "text": "⽅"}, {**base, "text": " "}, {**base, "text": "(cid:12)"},
+                                {**base, "text": "\ue001"}, {**base, "text": "案", "upright": False}])
+    assert [g.text for g in glyphs] == ["方"]  # KANGXI RADICAL SQUARE → 方; rotated text left out
+    assert unmapped == 2
+
+
+def test_a_text_layer_without_unicode_is_refused(tmp_path: Path) -> None:
+    from geo.reader._layout import PageLayout
+    from geo.reader.reading import _check_layer
+    pages = [PageLayout(1, 595.0, 842.0, (), glyphs=900, unmapped=800, images=0)]
+    with pytest.raises(ExtractError, match="800 of 900 characters have no Unicode text"):
+        _check_layer(tmp_path / "x.pdf", pages)
+    _check_layer(tmp_path / "x.pdf", [PageLayout(1, 595.0, 842.0, (), glyphs=900, unmapped=10, images=0)])

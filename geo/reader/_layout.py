@@ -99,7 +99,7 @@ class PageLayout:
     height: float
     lines: tuple[VisualLine, ...]
     glyphs: int  #: printable glyphs drawn
-    unmapped: int  #: glyphs whose font gives no Unicode text
+    unmapped: int  #: of those, glyphs whose font gives no Unicode text
     images: int
     clipped: int = 0  #: glyphs drawn outside the page, left out
 

@@ -258,9 +258,9 @@ def _check_layer(path: Path, pages: Sequence[PageLayout]) -> None:
         what = f"{scanned} of {len(pages)} pages are images without text" if scanned else "it holds no text"
         raise ExtractError(f"{path}: the PDF has no text layer ({glyphs} characters; {what}); "
                            "run OCR on it first (e.g. ocrmypdf --language chi_sim)")
-    unmapped = sum(p.unmapped for p in pages)
-    if unmapped > 0.05 * (glyphs + unmapped):
-        raise ExtractError(f"{path}: {unmapped} of {glyphs + unmapped} characters have no Unicode text "
+    unmapped = sum(p.unmapped for p in pages)  # counted among the glyphs
+    if unmapped > 0.05 * glyphs:
+        raise ExtractError(f"{path}: {unmapped} of {glyphs} characters have no Unicode text "
                            "(fonts without a ToUnicode map); run OCR on it first")
 
 
