@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/app.py
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/pdf_libraries.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -295,3 +295,14 @@ def test_a_text_layer_without_unicode_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ExtractError, match="800 of 900 characters have no Unicode text"):
         _check_layer(tmp_path / "x.pdf", pages)
     _check_layer(tmp_path / "x.pdf", [PageLayout(1, 595.0, 842.0, (), glyphs=900, unmapped=10, images=0)])
+
+
+def test_a_bug_of_the_reader_is_not_reported_as_a_damaged_pdf(plan_pdf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from geo.reader import reading
+
+    def broken(page: object, number: int) -> None:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(reading, "page_layout", broken)
+    with pytest.raises(KeyError):
+        text_from_pdf(plan_pdf)

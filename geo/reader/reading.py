@@ -217,6 +217,24 @@ def text_from_txt(path: Path) -> PlanText:
 
 # --- PDF ------------------------------------------------------------------------------------
 
+def _raised_by_parser(err: BaseException) -> bool:
+    """Whether pdfminer.six or pdfplumber raised ``err`` (a builtin error on a damaged file):
+    of the frames of the traceback that are the parsers' or this package's, the innermost is
+    the parsers' (a standard-library call below it does not count)."""
+    package = str(Path(__file__).resolve().parent.parent)
+    owner = ""
+    tb = err.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        parts = Path(name).parts
+        if "pdfminer" in parts or "pdfplumber" in parts:
+            owner = "parser"
+        elif name.startswith(package):
+            owner = "geo"
+        tb = tb.tb_next
+    return owner == "parser"
+
+
 def _layouts(path: Path) -> list[PageLayout]:
     """Every page's layout, third-party errors translated."""
     try:
@@ -240,8 +258,11 @@ def _layouts(path: Path) -> list[PageLayout]:
             raise ExtractError(f"{path}: the PDF is encrypted (a password protects it); save an "
                                "unprotected copy first") from err
         raise ExtractError(f"{path}: not a readable PDF ({type(cause).__name__}: {cause})") from err
-    except (MalformedPDFException, PDFSyntaxError, PSException, KeyError, TypeError, ValueError,
-            AttributeError) as err:  # what pdfminer raises on a damaged file
+    except (MalformedPDFException, PDFSyntaxError, PSException) as err:
+        raise ExtractError(f"{path}: the PDF is damaged ({type(err).__name__}: {err})") from err
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as err:
+        if not _raised_by_parser(err):
+            raise  # a bug of the reader, not a damaged file
         raise ExtractError(f"{path}: the PDF is damaged ({type(err).__name__}: {err})") from err
     except OSError as err:
         raise ExtractError(f"{path}: cannot read ({err.strerror or err})") from err
