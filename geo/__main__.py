@@ -216,13 +216,13 @@ def _cmd_towns(args: argparse.Namespace) -> int:
 
         sources = Path(args.sources or os.environ.get("CPM_SOURCES") or settings.root.parent / "shared" / "sources")
         build = build_towns(sources, data)
-        print(f"{'county':<16}{'towns':>7}{'w/ pt':>7}{'villages':>10}{'w/ pt':>7}{'renamed':>9}{'merged':>8}"
-              f"{'not in 2023':>13}")
+        print(f"{'adcode':<8}{'towns':>6}{'w/ pt':>6}{'villages':>9}{'w/ pt':>6}{'renamed':>8}{'merged':>7}"
+              f"{'not in 2023':>12}  county")
         for (adcode, name), c in build.counts().items():
             changed = sum(c[f"{lv}/renamed"] for lv in ("town", "village"))
-            print(f"{adcode} {name:<9}{c['town']:>7}{c['town/inside']:>7}{c['village']:>10}{c['village/inside']:>7}"
-                  f"{changed:>9}{c['town/merged'] + c['village/merged']:>8}"
-                  f"{c['town/not_found'] + c['village/not_found']:>13}")
+            print(f"{adcode:<8}{c['town']:>6}{c['town/inside']:>6}{c['village']:>9}{c['village/inside']:>6}"
+                  f"{changed:>8}{c['town/merged'] + c['village/merged']:>7}"
+                  f"{c['town/not_found'] + c['village/not_found']:>12}  {name}")
         for old, new in sorted(build.county_changes.items()):
             print(f"2016 county {old} → today's {new}")
         outside = build.outside

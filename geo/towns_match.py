@@ -127,12 +127,11 @@ class TownIndex:
         found = self._candidates(words, region, scope) or (self._candidates(rest, region, scope) if rest else [])
         division = self._division_reading(words, region)
         if division is not None:
-            if found:
-                return TownMatch(words, region, MatchStatus.AMBIGUOUS, candidates=tuple(found), county=scope,
-                                 reason=f"{words!r} is the name of {division} and also of {_names(found)}; "
-                                        "not guessed")
-            return TownMatch(words, region, MatchStatus.NOT_FOUND, county=scope,
-                             reason=f"{words!r} is the name of {division}, not of a town or village")
+            # the words are a division's own name: 桐乡 is 桐乡市, 南湖 is 南湖区, even though 南湖街道
+            # shortens to 南湖 too (a plan names a town with its unit word when it means the town)
+            also = f"; it is also {_names(found)} without the unit word (name it in full to mean it)" if found else ""
+            return TownMatch(words, region, MatchStatus.NOT_FOUND, candidates=tuple(found), county=scope,
+                             reason=f"{words!r} is the name of {division}, not of a town or village{also}")
         if not found:
             return self._compound(words, rest, region, scope)
         return self._decide(words, region, scope, found)
@@ -176,11 +175,15 @@ class TownIndex:
         return None
 
     def _candidates(self, words: str, region: str, county: str) -> list[Town]:
+        """Units named ``words``: by their full name; else by the name without the unit word, which
+        for a village needs a county scope (village names such as 黄河, 湘江, 新桥 are also rivers
+        and common words; 淦田, 沔渡, 白关 name towns region-wide)."""
         key = place_name(words)
         hits = self._exact.get((region, words), []) or self._exact.get((region, key), [])
         if not hits:
             base = base_name(key)
             hits = self._base.get((region, base), []) if len(base) >= 2 else []
+            hits = [t for t in hits if t.level is TownLevel.TOWN or county]
         return [t for t in dict.fromkeys(hits) if not county or t.county_adcode == county]
 
     def _within(self, town: Town, village: Town) -> bool:
@@ -203,6 +206,11 @@ class TownIndex:
                 if near:
                     covered = (f"; also the name of {_names(near)}, within the town's "
                                f"{towns[0].uncertainty_m} m uncertainty radius")
+        parents = {t.town_source_code for t in found if t.level is TownLevel.VILLAGE}
+        if not towns and len(parents) == 1 and len(found) > 1 and (common := self.by_source.get(parents.pop())):
+            # 海宁尖山: 尖山社区 and 尖山村 are both villages of one town, which holds every reading
+            return self._located(words, region, county, common,
+                                 f"{words!r} names {_names(found)}, all villages of {_label(common)}")
         if len(found) > 1:
             return TownMatch(words, region, MatchStatus.AMBIGUOUS, candidates=tuple(found), county=county,
                              reason=f"{words!r} names {len(found)} units of {where}: {_names(found)}; "

@@ -295,14 +295,18 @@ def test_tongxiang_is_a_county_in_jiaxing_and_never_found_from_yuncheng(index: T
         index.point("桐乡", region="YUNCHENG", county=None)
 
 
-def test_nanhu_the_district_and_the_subdistrict_are_ambiguous(index: TownIndex) -> None:
+def test_nanhu_is_the_district_and_its_subdistrict_only_by_its_full_name(index: TownIndex) -> None:
     for county in (None, "330402"):
         match = index.locate("南湖", region="JIAXING", county=county)
-        assert match.status is MatchStatus.AMBIGUOUS and "南湖区" in match.reason
-        assert "南湖街道" in {t.name for t in match.candidates}
-        with pytest.raises(GeocodeAmbiguous):
+        assert match.status is MatchStatus.NOT_FOUND and match.town is None and match.point is None
+        assert "南湖区" in match.reason and "南湖街道" in match.reason   # the homonym is named, not taken
+        with pytest.raises(GeocodeNotFound):
             index.point("南湖", region="JIAXING", county=county)
-    assert index.locate("南湖街道", region="JIAXING").status is MatchStatus.FOUND
+    subdistrict = index.locate("南湖街道", region="JIAXING")
+    assert subdistrict.status is MatchStatus.FOUND and subdistrict.town is not None
+    assert (subdistrict.town.county_adcode, subdistrict.town.level) == ("330402", TownLevel.TOWN)
+    # a county's full name is the county even where a statistical unit is named after it (闻喜县社区)
+    assert index.locate("闻喜县", region="YUNCHENG").status is MatchStatus.NOT_FOUND
 
 
 def test_yanhu_is_the_county_and_the_lake_never_a_town(index: TownIndex) -> None:
@@ -312,12 +316,15 @@ def test_yanhu_is_the_county_and_the_lake_never_a_town(index: TownIndex) -> None
 
 
 def test_taihu_is_a_village_of_lukou_and_nothing_in_jiaxing(index: TownIndex) -> None:
-    zhuzhou = index.locate("太湖", region="ZHUZHOU")
-    assert zhuzhou.status is MatchStatus.FOUND and zhuzhou.town is not None
-    assert (zhuzhou.town.name, zhuzhou.town.county_adcode, zhuzhou.town.level) == ("太湖村", "430212",
-                                                                                     TownLevel.VILLAGE)
-    assert zhuzhou.point is not None and zhuzhou.point.uncertainty_m == VILLAGE_UNCERTAINTY_M
+    for words, county in (("太湖", "430212"), ("太湖村", None), ("渌口太湖", None)):
+        match = index.locate(words, region="ZHUZHOU", county=county)
+        assert match.status is MatchStatus.FOUND and match.town is not None, words
+        assert (match.town.name, match.town.county_adcode, match.town.level) == ("太湖村", "430212", TownLevel.VILLAGE)
+        assert match.point is not None and match.point.uncertainty_m == VILLAGE_UNCERTAINTY_M
+    # a village by its name without 村 needs its county: unscoped, 太湖 could be the lake
+    assert index.locate("太湖", region="ZHUZHOU").status is MatchStatus.NOT_FOUND
     assert index.locate("太湖", region="JIAXING").status is MatchStatus.NOT_FOUND
+    assert index.locate("太湖村", region="JIAXING").status is MatchStatus.NOT_FOUND
     # 淦田太湖: 太湖村 lies in 龙门镇, not in 淦田镇, so the words do not nest and nothing is guessed
     compound = index.locate("淦田太湖", region="ZHUZHOU", county="430212")
     assert compound.status is MatchStatus.AMBIGUOUS and "do not nest" in compound.reason
@@ -330,14 +337,24 @@ def test_huli_the_marsh_is_no_town(index: TownIndex) -> None:
 
 
 def test_homonymous_villages_need_their_county(index: TownIndex) -> None:
-    both = index.locate("龙溪", region="ZHUZHOU")
+    both = index.locate("龙溪村", region="ZHUZHOU")
     assert both.status is MatchStatus.AMBIGUOUS
     assert {t.county_adcode for t in both.candidates} == {"430224", "430225"}
+    with pytest.raises(GeocodeAmbiguous, match="龙溪村"):
+        index.point("龙溪村", region="ZHUZHOU")
+    assert index.locate("龙溪", region="ZHUZHOU").status is MatchStatus.NOT_FOUND
     yanling = index.locate("炎陵龙溪", region="ZHUZHOU", county="430225")
     # 龙溪村 of 炎陵县 has no centre point: it is located at its town, with the town's radius
     assert yanling.status is MatchStatus.FOUND and yanling.town is not None and yanling.point is not None
     assert yanling.town.name == "龙溪村" and yanling.point.source_code == yanling.town.town_source_code
     assert yanling.point.uncertainty_m == TOWN_UNCERTAINTY_M
+    assert index.locate("黄河", region="YUNCHENG").status is MatchStatus.NOT_FOUND   # the river, not 黄河社区
+
+
+def test_villages_of_one_town_are_located_at_it(index: TownIndex) -> None:
+    match = index.locate("海宁尖山", region="JIAXING")   # 尖山社区 and 尖山村, both of 黄湾镇
+    assert match.status is MatchStatus.FOUND and match.point is not None and match.point is match.town
+    assert (match.point.name, match.point.level, match.point.county_adcode) == ("黄湾镇", TownLevel.TOWN, "330481")
 
 
 def test_several_places_and_other_words_are_not_a_town(index: TownIndex) -> None:
