@@ -231,6 +231,8 @@ def _cmd_towns(args: argparse.Namespace) -> int:
             where = t.point_county or "no county of the regions"
             print(f"  {t.source_code} {t.name} ({t.county_name}) lies in {where}")
         print(f"{len(build.dropped_virtual)} statistical virtual unit(s) dropped (not places)")
+        print(f"{len(build.new_towns)} town(s) of the 2023 list with no 2016 row (not in the gazetteer): "
+              + ", ".join(f"{u.name} ({u.code[:9]})" for u in build.new_towns))
         print(f"wrote {len(build.towns)} towns and villages to {data / TOWNS_FILE}")
         plants, skipped = build_plants(sources, data)
         inside = sum(p.inside_region for p in plants)

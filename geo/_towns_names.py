@@ -1,6 +1,7 @@
 """2016 town and village names checked against the statistics bureau's 2023 list.
 
-Towns (乡/镇/街道), in this order, within today's county and then the rest of the region:
+Towns (乡/镇/街道), in this order, within today's county (a town that moved to another county
+would come out ``not_found``; none of the five regions' towns did between 2016 and 2023):
 
 1. the same place name (``中城街道办事处`` = ``中城街道``): **current**;
 2. the same name without the unit word (``角杯乡`` → ``角杯镇``): **renamed**;
@@ -61,7 +62,7 @@ class NameMatch:
 
 
 def match_towns(towns: Sequence[SourceUnit], villages: Sequence[SourceUnit], current: Sequence[CurrentUnit],
-                county_map: Mapping[str, str], region_of: Mapping[str, str]) -> dict[str, NameMatch]:
+                county_map: Mapping[str, str]) -> dict[str, NameMatch]:
     """``{2016 code: NameMatch}`` for every 2016 town."""
     cur_towns = [c for c in current if c.level is TownLevel.TOWN]
     by_code = {c.code: c for c in cur_towns}
@@ -69,21 +70,15 @@ def match_towns(towns: Sequence[SourceUnit], villages: Sequence[SourceUnit], cur
     out: dict[str, NameMatch] = {}
     for u in sorted(towns, key=lambda u: u.code):
         county = county_map[u.county]
-        region = region_of[county]
-        same = [c for c in cur_towns if c.county_adcode == county]
-        others = [c for c in cur_towns if c.county_adcode != county and region_of.get(c.county_adcode) == region]
-        for pool, moved in ((same, False), (others, True)):
-            hit = _one([c for c in pool if place_name(c.name) == place_name(u.name) and c.code not in claimed]) or \
-                _one([c for c in pool if base_name(c.name) == base_name(u.name) and c.code not in claimed])
-            if hit is None:
-                continue
-            status = NameStatus.CURRENT if place_name(hit.name) == place_name(u.name) else NameStatus.RENAMED
-            notes = [f"2016 name {u.name}"] if status is NameStatus.RENAMED else []
-            if moved:
-                notes.append(f"now in county {hit.county_adcode}")
-            out[u.code] = NameMatch(status, place_name(hit.name), hit.code, hit.county_adcode, "; ".join(notes))
-            claimed[hit.code] = u.code
-            break
+        pool = [c for c in cur_towns if c.county_adcode == county and c.code not in claimed]
+        hit = _one([c for c in pool if place_name(c.name) == place_name(u.name)]) or \
+            _one([c for c in pool if base_name(c.name) == base_name(u.name)])
+        if hit is None:
+            continue
+        status = NameStatus.CURRENT if place_name(hit.name) == place_name(u.name) else NameStatus.RENAMED
+        note = f"2016 name {u.name}" if status is NameStatus.RENAMED else ""
+        out[u.code] = NameMatch(status, place_name(hit.name), hit.code, county, note)
+        claimed[hit.code] = u.code
     vote_pool = [c for c in current if c.level is TownLevel.VILLAGE]
     for u in sorted(towns, key=lambda u: u.code):
         if u.code in out:

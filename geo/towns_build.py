@@ -94,11 +94,15 @@ class TownsBuild:
         Statistical units that are not places (``dummy`` flag of the source).
     county_changes : dict
         ``{2016 adcode: today's adcode}`` applied.
+    new_towns : tuple of CurrentUnit
+        Towns of the 2023 list that no 2016 town continues (set up since, or outside the 2016
+        source files): they are not in the gazetteer, having no 2016 row and no point.
     """
 
     towns: tuple[Town, ...]
     dropped_virtual: tuple[SourceUnit, ...] = ()
     county_changes: dict[str, str] = field(default_factory=dict)
+    new_towns: tuple[CurrentUnit, ...] = ()
 
     def counts(self) -> dict[tuple[str, str], Counter[str]]:
         """``{(county adcode, county name): Counter(level, level/point status, level/name status)}``."""
@@ -284,8 +288,7 @@ def towns_from_sources(sources_dir: Path, current: Sequence[CurrentUnit], bounda
     virtual = tuple(u for u in units if u.virtual)
     places = [u for u in units if not u.virtual and u.level != "county"]
     town_units = [u for u in places if u.level == "town"]
-    town_matches = match_towns(town_units, [u for u in places if u.level == "village"], current, county_map,
-                               {a: d.region for a, d in counties.items()})
+    town_matches = match_towns(town_units, [u for u in places if u.level == "village"], current, county_map)
     village_matches = match_villages([u for u in places if u.level == "village"], town_matches, current, county_map)
     towns_by_code = {u.code: u for u in town_units}
     out: list[Town] = []
@@ -297,7 +300,9 @@ def towns_from_sources(sources_dir: Path, current: Sequence[CurrentUnit], bounda
             parent_name = m.town_name or (town_matches[parent.code].name if parent else "")
         out.append(_town_record(u, m, counties[m.county], parent_name, polygons))
     out.sort(key=lambda t: t.source_code)
-    build = TownsBuild(tuple(out), virtual, {o: n for o, n in county_map.items() if o != n})
+    continued = {m.code for m in town_matches.values()}
+    unmatched = tuple(c for c in current if c.level is TownLevel.TOWN and c.code not in continued)
+    build = TownsBuild(tuple(out), virtual, {o: n for o, n in county_map.items() if o != n}, unmatched)
     log.info("towns build: %d units, %d with a point inside their county, %d outside, %d without; %d virtual "
              "units dropped", len(out), sum(t.point_status is PointStatus.INSIDE for t in out), len(build.outside),
              sum(t.point_status is PointStatus.NONE for t in out), len(virtual))

@@ -96,7 +96,7 @@ class TownIndex:
             for form in forms:
                 self._scopes.setdefault(d.region, []).append((form, d.adcode if d.level == "county" else ""))
         for scopes in self._scopes.values():
-            scopes.sort(key=lambda s: (-len(s[0]), s[0], s[1]))
+            scopes.sort(key=lambda s: (-len(s[0]), s[0], not s[1], s[1]))   # 津市市 the county before the region
 
     # the one method the geocoding chain needs ----------------------------------------------
     def locate(self, words: str, *, region: str, county: str | None = None) -> TownMatch:

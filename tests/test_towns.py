@@ -113,6 +113,9 @@ def test_2016_county_codes_are_brought_to_today(zhuzhou_data: Path) -> None:
     assert (gantian.source_county, gantian.county_adcode, gantian.county_name) == ("430221", "430212", "渌口区")
     assert gantian.code == "430212107000" and gantian.name == "淦田镇"
     assert build.county_changes == {"430221": "430212"}
+    # 2023 towns that no 2016 town continues are reported, not invented into the gazetteer
+    assert {"云田镇", "龙头铺街道", "长庆街道"} <= {u.name for u in build.new_towns}
+    assert not {u.code for u in build.new_towns} & {t.code for t in build.towns}
     assert all(t.county_adcode != "430221" for t in build.towns)
 
 
