@@ -71,8 +71,6 @@ class TownIndex:
         names scope the search and are never taken for a town.
     """
 
-    name = "towns"
-
     def __init__(self, towns: Iterable[Town], divisions: Sequence[Division]) -> None:
         self.towns = tuple(towns)
         self.by_source = {t.source_code: t for t in self.towns}
@@ -249,8 +247,12 @@ class TownIndex:
         text = rest or words
         for cut in range(len(text) - 2, 1, -1):
             head = [t for t in self._candidates(text[:cut], region, county) if t.level is TownLevel.TOWN]
-            tail = self._candidates(text[cut:], region, county)
-            if not head or not tail:
+            if not head:
+                continue
+            # the town named first scopes the rest to its county (太湖 after 淦田 may be a village)
+            counties = {h.county_adcode for h in head}
+            tail = self._candidates(text[cut:], region, county or (counties.pop() if len(counties) == 1 else ""))
+            if not tail:
                 continue
             nested = [t for t in tail if any(self._within(h, t) for h in head)]
             if len(nested) == 1:

@@ -329,8 +329,15 @@ def test_taihu_is_a_village_of_lukou_and_nothing_in_jiaxing(index: TownIndex) ->
     assert index.locate("太湖", region="JIAXING").status is MatchStatus.NOT_FOUND
     assert index.locate("太湖村", region="JIAXING").status is MatchStatus.NOT_FOUND
     # 淦田太湖: 太湖村 lies in 龙门镇, not in 淦田镇, so the words do not nest and nothing is guessed
-    compound = index.locate("淦田太湖", region="ZHUZHOU", county="430212")
-    assert compound.status is MatchStatus.AMBIGUOUS and "do not nest" in compound.reason
+    for county in ("430212", None):
+        compound = index.locate("淦田太湖", region="ZHUZHOU", county=county)
+        assert compound.status is MatchStatus.AMBIGUOUS and "do not nest" in compound.reason
+
+
+def test_a_town_and_a_village_inside_it_give_the_village(index: TownIndex) -> None:
+    match = index.locate("丫江桥盆上", region="ZHUZHOU")
+    assert match.status is MatchStatus.FOUND and match.town is not None and match.point is match.town
+    assert (match.town.name, match.town.town_name, match.town.county_adcode) == ("盆上村", "丫江桥镇", "430223")
 
 
 def test_huli_the_marsh_is_no_town(index: TownIndex) -> None:
