@@ -197,8 +197,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 def _cmd_towns(args: argparse.Namespace) -> int:
     from .boundaries import divisions_from_dir
-    from .towns import towns_from_csv
-    from .towns_match import TownIndex
+    from .towns_match import town_index_from_dir
 
     settings = load_settings()
     data = settings.data_dir
@@ -248,7 +247,7 @@ def _cmd_towns(args: argparse.Namespace) -> int:
                 print(f"{m.project_id:<14}{m.status.value:<11}{m.plant.gppd_idnr if m.plant else '':<12}"
                       f"{m.evidence:<7}{m.reason}")
         return 0
-    index = TownIndex(towns_from_csv(data / "towns.csv"), divisions_from_dir(settings.boundaries_dir))
+    index = town_index_from_dir(data)
     match = index.locate(args.words, region=args.region, county=args.county)
     print(f"{match.status.value}: {match.reason}")
     if match.point is not None:

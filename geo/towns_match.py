@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 from .boundaries import Division
 from .errors import GeocodeAmbiguous, GeocodeNotFound
@@ -263,6 +264,23 @@ class TownIndex:
                              reason=f"{text[:cut]!r} names {_names(head)} and {text[cut:]!r} names {_names(tail)}, "
                                     "which do not nest; not guessed")
         return self._decide(words, region, county, [])
+
+
+def town_index_from_dir(data_dir: Path, *, check_conversion: bool = True) -> TownIndex:
+    """The index of ``<data_dir>/towns.csv``, scoped by the register in ``<data_dir>/boundaries``.
+
+    Raises
+    ------
+    GazetteerError
+        The town file is missing or malformed.
+    BoundaryError
+        The register of divisions is.
+    """
+    from .boundaries import divisions_from_dir
+    from .towns import towns_from_csv
+
+    return TownIndex(towns_from_csv(data_dir / "towns.csv", check_conversion=check_conversion),
+                     divisions_from_dir(data_dir / "boundaries"))
 
 
 def _label(t: Town) -> str:

@@ -31,7 +31,7 @@ from geo.towns import (
     towns_to_csv_text,
 )
 from geo.towns_build import CURRENT_FILE, build_towns, current_from_csv, current_from_package, towns_from_sources
-from geo.towns_match import MatchStatus, TownIndex
+from geo.towns_match import MatchStatus, TownIndex, town_index_from_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "data" / "towns"
@@ -52,8 +52,8 @@ def towns() -> tuple[Town, ...]:
 
 
 @pytest.fixture(scope="module")
-def index(towns: tuple[Town, ...]) -> TownIndex:
-    return TownIndex(towns, divisions_from_dir(BOUNDARIES))
+def index() -> TownIndex:
+    return town_index_from_dir(ROOT / "data")
 
 
 @pytest.fixture
