@@ -239,9 +239,9 @@ def _cmd_towns(args: argparse.Namespace) -> int:
               f"outside them (flagged) to {data / PLANTS_FILE}; {len(skipped)} GPPD row(s) without coordinates")
         return 0
     if args.action == "plants":
-        from .plants import plant_matches_from_settings
+        from .plants import plant_matches_from_root
 
-        matches = plant_matches_from_settings(settings.root)
+        matches = plant_matches_from_root(settings.root)
         for m in matches:
             if m.status.value != "skipped" or args.all:
                 print(f"{m.project_id:<14}{m.status.value:<11}{m.plant.gppd_idnr if m.plant else '':<12}"

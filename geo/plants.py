@@ -402,7 +402,7 @@ def match_plants(projects: Iterable[Project], plants: Sequence[Plant],
     return tuple(match_plant(p, plants, divisions) for p in projects if p.category in FUELS)
 
 
-def plant_matches_from_settings(root: Path) -> tuple[PlantMatch, ...]:
+def plant_matches_from_root(root: Path) -> tuple[PlantMatch, ...]:
     """Match the committed catalogue against the committed plant list (for the CLI's review table)."""
     from .catalog import catalog_from_dir
 
