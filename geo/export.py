@@ -483,10 +483,16 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
 
 
 def targets_table(layers_dir: Path) -> pd.DataFrame:
-    """The published targets table."""
-    import pandas as pd
+    """The published targets table (see :func:`geo.layers.targets_from_layers`).
 
-    return pd.read_csv(layers_dir / "targets.csv", dtype=str, keep_default_na=False)
+    Raises
+    ------
+    LayerError
+        ``targets.csv`` is missing, not UTF-8 or not the table the build writes.
+    """
+    from .layers import targets_from_layers
+
+    return targets_from_layers(layers_dir)
 
 
 def summary(selection: gpd.GeoDataFrame) -> str:
