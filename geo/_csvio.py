@@ -30,6 +30,8 @@ def format_number(value: float | int | None) -> str:
 #: no cell of the project's CSV files is longer (the longest real one has under 1,000): a longer
 #: cell is refused before any parser looks at it
 MAX_CELL = 10_000
+#: stands for a NUL while the csv module parses (U+FFFF is a noncharacter: never in real text)
+_NUL = "\uffff"
 
 
 def read_rows(path: Path, columns: Sequence[str], *, required: Sequence[str] = ()) -> tuple[
@@ -57,9 +59,7 @@ def rows_from_bytes(raw: bytes, name: str, columns: Sequence[str], *, required: 
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         return [], [Problem(name, None, None, f"not UTF-8 at byte {err.start}; save the file as UTF-8")]
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        return [], [Problem(name, None, None, f"holds a NUL character (line {line}): not a text file")]
+    text = text.replace("\x00", _NUL)  # the csv module stops at a NUL; this way only its row is lost
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -67,7 +67,7 @@ def rows_from_bytes(raw: bytes, name: str, columns: Sequence[str], *, required: 
         return [], [Problem(name, None, None, "empty file: no header row")]
     except csv.Error as err:
         return [], [Problem(name, None, None, f"not valid CSV: {_csv_error(err)}")]
-    header = [h.strip() for h in header]
+    header = [h.strip().replace(_NUL, "\\x00") for h in header]
     unknown = [h for h in header if h not in columns]
     if unknown:
         shown = ",".join(h if len(h) <= 40 else h[:40] + "…" for h in unknown[:10])
@@ -103,6 +103,10 @@ def rows_from_bytes(raw: bytes, name: str, columns: Sequence[str], *, required: 
         if long:
             problems.extend(Problem(name, row_no, h, f"is {n:,} characters long; a cell holds at most {MAX_CELL:,}")
                             for h, n in long)
+            continue
+        nul = [h for h, v in zip(header, cells, strict=True) if _NUL in v]
+        if nul:
+            problems.extend(Problem(name, row_no, h, "holds a NUL character: not text") for h in nul)
             continue
         row = {c: "" for c in columns}
         row.update({h: v for h, v in zip(header, cells, strict=True) if h in columns})
