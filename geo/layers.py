@@ -349,6 +349,18 @@ def readme_text(counts: dict[str, int]) -> str:
         "`python -m geo export` writes a filtered selection as GeoJSON, GeoPackage, CSV, Shapefile or KML in",
         "EPSG:4326, EPSG:4490 (CGCS2000) or GCJ-02 (for Gaode / Tencent basemaps). See the main README.",
         "",
+        "In an exported CSV, a text cell that starts with `=`, `+`, `-`, `@`, TAB or CR gets a leading apostrophe",
+        "(`'=…`), so that a spreadsheet shows it as text instead of running it as a formula (OWASP's advice on CSV",
+        "injection). `targets.csv` here is not changed that way: it is data that the project reads back, verbatim",
+        "and validated; open an export in a spreadsheet rather than this file. KML exports HTML-escape every text.",
+        "",
+        "## One set",
+        "",
+        "A build writes every file into a staged folder beside this one and swaps the two in one step: a reader",
+        "sees the files of one build, never a mix, and a failed or killed build leaves the previous set as it",
+        "was (the next build removes what it left). The build replaces the folder as a whole: it refuses to run",
+        "while the folder holds a file it does not write.",
+        "",
     ]
     return "\n".join(lines)
 
