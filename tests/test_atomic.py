@@ -276,5 +276,6 @@ def test_read_snapshot_reads_one_version(tmp_path: Path, monkeypatch: pytest.Mon
 def test_remove_stale_leaves_unknown_names_alone(tmp_path: Path) -> None:
     (tmp_path / "projects.geojson").write_bytes(b"{}")
     (tmp_path / ".cpm-shp-dead").mkdir()
+    os.mkfifo(tmp_path / ".cpm-shp-fifo")  # not ours whatever its name: neither opened for long nor removed
     assert remove_stale(tmp_path, ".cpm-shp-") == [tmp_path / ".cpm-shp-dead"]
-    assert [p.name for p in tmp_path.iterdir()] == ["projects.geojson"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cpm-shp-fifo", "projects.geojson"]
