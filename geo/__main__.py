@@ -106,9 +106,12 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from ._atomic import check_not_protected
     from .layers import build_from_settings
 
     settings = load_settings()
+    if args.out:
+        check_not_protected(Path(args.out), [settings.data_dir])
     result = build_from_settings(settings, out_dir=Path(args.out) if args.out else None)
     for name, count in result.files.items():
         print(f"{count:6d}  {name}")
@@ -120,11 +123,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .boundaries import boundaries_from_dir
-    from .export import Selection, export_to_path, parse_bbox, select_projects, summary, targets_table
-    from .layers import boundaries_frame, projects_from_layers
+    from .export import Selection, export_to_path, parse_bbox, select_projects, summary
+    from .layers import boundaries_frame, layer_set_from_dir
 
     settings = load_settings()
-    frame = projects_from_layers(settings.layers_dir)
+    frame, targets = layer_set_from_dir(settings.layers_dir)  # projects and targets of one build
     selection = Selection(
         regions=tuple(args.region or ()), categories=tuple(args.category or ()), statuses=tuple(args.status or ()),
         due_by=args.due_by, bbox=parse_bbox(args.bbox) if args.bbox else None)
@@ -132,7 +135,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     boundaries = boundaries_frame(boundaries_from_dir(settings.boundaries_dir, level="region"),
                                   boundaries_from_dir(settings.boundaries_dir, level="county"))
     written = export_to_path(chosen, Path(args.output), args.format, crs=args.crs, encoding=args.encoding,
-                             boundaries=boundaries, targets=targets_table(settings.layers_dir))
+                             boundaries=boundaries, targets=targets, protected=[settings.data_dir])
     print(f"{summary(chosen)} → {', '.join(str(p) for p in written)}")
     return 0
 
@@ -140,7 +143,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_extract(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ._atomic import atomic_write_text
+    from ._atomic import atomic_write_text, check_output_path
     from .extract import candidates_from_text, candidates_to_csv
     from .extract_compare import compare_plans, report
     from .reader import text_from_path
@@ -155,6 +158,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     if args.text_out and Path(args.text_out).is_dir():
         print(f"error: --text-out {args.text_out} is a directory; give a file name", file=sys.stderr)
         return 2
+    check_output_path(Path(args.out), protected=[settings.data_dir])  # never over a plan or the catalogue
+    if args.text_out:
+        check_output_path(Path(args.text_out), protected=[settings.data_dir])
     plan = text_from_path(Path(args.plan))
     candidates = candidates_from_text(plan.text, args.region)
     candidates_to_csv(candidates, Path(args.out), projects_dir=settings.projects_dir)

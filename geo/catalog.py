@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from ._atomic import atomic_write_text
-from ._csvio import RowParser, format_number, read_rows, rows_to_csv
+from ._csvio import MAX_LONG_TEXT, RowParser, format_number, read_rows, rows_to_csv
 from .errors import CatalogError, Problem
 from .quantities import CAPACITY_FIELDS
 from .vocabulary import Action, Category, Precision, Status
@@ -26,8 +26,16 @@ log = logging.getLogger(__name__)
 
 TARGETS_FILE = "targets.csv"
 RETIRED_IDS_FILE = "retired_ids.txt"
-ID_PATTERN = re.compile(r"^(?P<region>[A-Z]+)-(?P<num>\d{3,})$")
-ADCODE_PATTERN = re.compile(r"^\d{6}$")
+ID_PATTERN = re.compile(r"^(?P<region>[A-Z]{2,20})-(?P<num>\d{3,6})$", re.ASCII)
+ADCODE_PATTERN = re.compile(r"^\d{6}$", re.ASCII)
+#: the largest value each capacity field may hold: well above any single project or plan
+#: (the Three Gorges are 22,500 MW; China's UHV lines run at 1,100 kV), far below nonsense
+CAPACITY_MAX: dict[str, float] = {
+    "power_mw": 1e6, "storage_mwh": 1e7, "voltage_kv": 1500.0, "transformer_mva": 1e6,
+    "area_ha": 1e8, "throughput_t_per_yr": 1e10, "length_km": 1e5,
+}
+#: fields that hold long free text (the rest hold at most :data:`geo._csvio.MAX_TEXT` characters)
+LONG_FIELDS = ("quote", "notes", "county_source", "override_source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +153,7 @@ def _parse_project(file: str, row: Mapping[str, str]) -> tuple[Project | None, l
     offset = p.integer("quote_offset", required=True)
     if offset is not None and offset < 0:
         p.problem("quote_offset", f"{offset} is negative")
-    capacities = {name: p.number(name) for name in CAPACITY_FIELDS}
+    capacities = {name: p.number(name, maximum=CAPACITY_MAX[name]) for name in CAPACITY_FIELDS}
     year_start = p.year("year_start")
     year_end = p.year("year_end")
     if year_start is not None and year_end is not None and year_start > year_end:
@@ -153,13 +161,13 @@ def _parse_project(file: str, row: Mapping[str, str]) -> tuple[Project | None, l
     adcode = p.text("county_adcode")
     if adcode and not ADCODE_PATTERN.match(adcode):
         p.problem("county_adcode", f"{adcode!r} is not a six-digit administrative code")
-    county_source = p.text("county_source")
+    county_source = p.text("county_source", max_length=MAX_LONG_TEXT)
     if adcode and not county_source:
         p.problem("county_source", "is empty: say where the county comes from ('plan' or a citation)")
-    lon = p.number("override_lon", minimum=None)
-    lat = p.number("override_lat", minimum=None)
+    lon = p.number("override_lon", minimum=None, maximum=1000.0)  # the range check below names the axis
+    lat = p.number("override_lat", minimum=None, maximum=1000.0)
     precision = p.choice("override_precision", Precision, required=False)
-    override_source = p.text("override_source")
+    override_source = p.text("override_source", max_length=MAX_LONG_TEXT)
     given = [x is not None and x != "" for x in (lon, lat, precision, override_source)]
     if any(given) and not all(given):
         p.problem("override_lon", "a reviewed coordinate needs all of override_lon, override_lat, "
@@ -176,11 +184,14 @@ def _parse_project(file: str, row: Mapping[str, str]) -> tuple[Project | None, l
         status_text=p.text("status_text"), timeline_text=p.text("timeline_text"),
         place_text=p.text("place_text"), county_adcode=adcode, county_source=county_source,
         place_id=p.text("place_id"),
-        override_source=override_source, notes=p.text("notes"),
+        override_source=override_source, notes=p.text("notes", max_length=MAX_LONG_TEXT),
     )
-    if not values["quote"]:
+    if len(values["quote"]) > MAX_LONG_TEXT:
+        p.problem("quote", f"is {len(values['quote']):,} characters long; quote one sentence or clause "
+                  f"(at most {MAX_LONG_TEXT:,})")
+    elif not values["quote"]:
         p.problem("quote", "is empty but required")
-    elif "\n" in values["quote"]:
+    elif "\n" in values["quote"] or "\r" in values["quote"]:
         p.problem("quote", "contains a line break; quote one sentence or clause")
     if p.problems:
         return None, p.problems
@@ -278,12 +289,55 @@ def catalog_from_dir(projects_dir: Path, *, root: Path | None = None) -> tuple[P
 
 
 def retired_ids_from_dir(projects_dir: Path) -> frozenset[str]:
-    """Ids that were used once and must never be reused (``retired_ids.txt``, one per line)."""
+    """Ids that were used once and must never be reused (``retired_ids.txt``, one per line).
+
+    Raises
+    ------
+    CatalogError
+        The file cannot be read or is not UTF-8 text.
+    """
+    report = read_retired_ids(projects_dir)
+    if report.problems:
+        raise CatalogError(report.problems, f"{projects_dir / RETIRED_IDS_FILE} is broken")
+    return report.ids
+
+
+@dataclass(frozen=True, slots=True)
+class RetiredIds:
+    """The retired ids and the problems of the file that lists them."""
+
+    ids: frozenset[str]
+    problems: tuple[Problem, ...]
+
+
+def read_retired_ids(projects_dir: Path, *, root: Path | None = None) -> RetiredIds:
+    """``retired_ids.txt`` read leniently: each bad line is a problem (file, line, ``id``)."""
     path = projects_dir / RETIRED_IDS_FILE
-    if not path.exists():
-        return frozenset()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(ln.split("#", 1)[0].strip() for ln in lines if ln.split("#", 1)[0].strip())
+    name = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return RetiredIds(frozenset(), ())
+    except OSError as err:
+        return RetiredIds(frozenset(), (Problem(name, None, None, f"cannot read: {err.strerror or err}"),))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        return RetiredIds(frozenset(), (Problem(name, line, None, f"not UTF-8 at byte {err.start}; save the "
+                                                "file as UTF-8"),))
+    ids: set[str] = set()
+    problems: list[Problem] = []
+    for number, entry in enumerate(text.splitlines(), start=1):
+        value = entry.split("#", 1)[0].strip()
+        if not value:
+            continue
+        if not ID_PATTERN.match(value) or len(value) > 40:
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            problems.append(Problem(name, number, "id", f"{shown!r} does not look like REGION-NNN"))
+            continue
+        ids.add(value)
+    return RetiredIds(frozenset(ids), tuple(problems))
 
 
 def project_to_row(project: Project) -> dict[str, str]:

@@ -125,5 +125,14 @@ class ExtractError(GeoError, ValueError):
     """A plan text could not be read for extraction (empty, binary, undecodable)."""
 
 
+class OutputPathError(GeoError, ValueError):
+    """An output path that must not be written: a link, a FIFO or device, or source data (``data/``)."""
+
+
+class WriteError(GeoError, OSError):
+    """A file could not be written completely (full disk, size limit) or does not read back;
+    the previous version is unchanged."""
+
+
 class SettingsError(GeoError, ValueError):
     """An environment variable holds a value the settings cannot use."""

@@ -17,14 +17,19 @@ import html
 import io
 import logging
 import tempfile
-import unicodedata
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ._atomic import atomic_write_bytes
+from ._atomic import atomic_write_bytes, check_output_path, staging_dir, sync_tree
+from ._csvio import csv_line, neutralise_formula
+from ._gdalio import verify_gpkg, verify_kml, write_frame
+from ._shapefile import SHP_MAX_BYTES as SHP_MAX_BYTES
+from ._shapefile import publish_shapefile, shapefile_files
+from ._shapefile import shapefile_frame as shapefile_frame  # re-exported: part of the export API
 from .crs import TargetCRS, crs_from_name, frame_from_wgs84
 from .errors import CRSError, ExportError
 from .explore import TIMELINE_PHASE, Filters, Phase, filter_projects
@@ -33,12 +38,9 @@ from .vocabulary import Category, Status
 
 if TYPE_CHECKING:
     import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 log = logging.getLogger(__name__)
-
-SHP_MAX_BYTES = 254
 
 #: WKT of GCJ-02 as a CRS of its own: WGS 84's ellipsoid and axes, but a datum named for
 #: what it is, so no software mistakes the coordinates for WGS-84 (there is no EPSG code).
@@ -213,30 +215,47 @@ def export_to_bytes(selection: gpd.GeoDataFrame, fmt: Format | str, *, crs: Targ
         Unsupported format / CRS combination, unknown encoding, text that GBK cannot hold.
     """
     fmt = format_from_name(fmt) if isinstance(fmt, str) else fmt
-    try:
-        target = crs_from_name(crs) if isinstance(crs, str) else crs
-    except CRSError as err:
-        raise ExportError(str(err)) from err
+    target = _target_crs(crs)
     _check_combination(fmt, target, encoding)
     name = f"{basename}{fmt.suffix}"
     if fmt is Format.GEOJSON:
         data = frame_to_geojson(selection, name=basename)
     elif fmt is Format.CSV:
         data = _csv_bytes(_in_crs(selection, target), target)
-    else:
-        with tempfile.TemporaryDirectory(prefix="cpm-export-") as tmp:
-            folder = Path(tmp)
-            if fmt is Format.GPKG:
-                data = _gpkg_bytes(selection, target, folder, boundaries, targets)
-            elif fmt is Format.SHP:
-                data = _shp_zip_bytes(_in_crs(selection, target), target, folder, basename, encoding.upper())
-            else:
-                data = _kml_bytes(selection, folder)
+    else:  # GDAL writes into a private folder of $TMPDIR (there is no output path); stale ones are removed
+        with staging_dir(Path(tempfile.gettempdir()), "cpm-export-") as folder:
+            files = _gdal_files(selection, fmt, target, folder, shown=Path(name), encoding=encoding.upper(),
+                                boundaries=boundaries, targets=targets)
+            data = _zip(files, safe_name(basename)) if fmt is Format.SHP else files[0].read_bytes()
     log.info("export: %d projects as %s in %s (%d bytes)", len(selection), fmt.value, target.value, len(data))
     return Export(name, data, fmt.media_type)
 
 
+def _target_crs(crs: TargetCRS | str) -> TargetCRS:
+    try:
+        return crs_from_name(crs) if isinstance(crs, str) else crs
+    except CRSError as err:
+        raise ExportError(str(err)) from err
+
+
+def safe_name(basename: str) -> str:
+    """A file or zip member name without path separators, drive colons or control characters.
+
+    GDAL and unzip tools read ``\\`` and ``/`` as folder separators: a name holding them would put
+    files elsewhere (``..\\x`` in the temporary folder's parent).
+    """
+    cleaned = "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 or ord(ch) == 127 else ch for ch in basename)
+    cleaned = cleaned.strip(" .")
+    return cleaned or "carbon_peak_projects"
+
+
+def _text_columns(frame: pd.DataFrame) -> list[str]:
+    return [f.name for f in FIELDS if f.type == "string" and f.name in frame.columns]
+
+
 def _csv_bytes(frame: gpd.GeoDataFrame, crs: TargetCRS) -> bytes:
+    """CSV of the projects with lon, lat and WKT; text cells a spreadsheet would run as a formula are
+    neutralised (:func:`geo._csvio.neutralise_formula`), CR and LF inside cells quoted."""
     import pandas as pd
 
     table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
@@ -244,188 +263,106 @@ def _csv_bytes(frame: gpd.GeoDataFrame, crs: TargetCRS) -> bytes:
     table.insert(0, "lon", frame.geometry.x.round(6))
     table["wkt"] = frame.geometry.to_wkt(rounding_precision=6)
     table["crs"] = crs.value
-    return table.to_csv(index=False, lineterminator="\n", float_format="%.10g").encode("utf-8-sig")
+    text = set(_text_columns(table))
+    columns = []
+    for name in table.columns:
+        series = table[name]
+        if name in text:
+            columns.append([neutralise_formula(v) for v in series.fillna("").astype(str)])
+        elif pd.api.types.is_bool_dtype(series.dtype):
+            columns.append([str(bool(v)) for v in series])
+        elif pd.api.types.is_integer_dtype(series.dtype):
+            columns.append(["" if v is pd.NA or v is None else str(int(v)) for v in series.astype(object)])
+        elif pd.api.types.is_float_dtype(series.dtype):
+            columns.append(["" if v != v else f"{v:.10g}" for v in series.tolist()])
+        else:
+            columns.append([neutralise_formula(str(v)) for v in series.fillna("")])
+    lines = [csv_line([str(c) for c in table.columns])] + [csv_line(list(row)) for row in zip(*columns, strict=True)]
+    return ("\ufeff" + "".join(lines)).encode("utf-8")
 
 
-def _write(frame: gpd.GeoDataFrame, path: Path, **kwargs: Any) -> None:
-    import pyogrio
+def _gdal_files(selection: gpd.GeoDataFrame, fmt: Format, crs: TargetCRS, folder: Path, *, shown: Path,
+                encoding: str, boundaries: gpd.GeoDataFrame | None, targets: pd.DataFrame | None) -> list[Path]:
+    """Write a GDAL format into ``folder`` under safe names, check it, fsync it; return its files."""
+    if fmt is Format.GPKG:
+        files = [_gpkg_file(selection, crs, folder, shown, boundaries, targets)]
+    elif fmt is Format.SHP:
+        files = shapefile_files(_in_crs(selection, crs), _description(crs), folder, "export", encoding, shown)
+    else:
+        files = [_kml_file(selection, folder, shown)]
+    sync_tree(folder)
+    return files
 
-    pyogrio.write_dataframe(frame, path, **kwargs)
 
-
-def _gpkg_bytes(selection: gpd.GeoDataFrame, crs: TargetCRS, folder: Path, boundaries: gpd.GeoDataFrame | None,
-                targets: pd.DataFrame | None) -> bytes:
+def _gpkg_file(selection: gpd.GeoDataFrame, crs: TargetCRS, folder: Path, shown: Path,
+               boundaries: gpd.GeoDataFrame | None, targets: pd.DataFrame | None) -> Path:
     import geopandas as gpd
 
     path = folder / "export.gpkg"
     meta = {"DESCRIPTION": _description(crs)}
     projects = _in_crs(selection, crs)
-    _write(projects, path, layer="projects", driver="GPKG", layer_metadata=meta)
+    tables = {"projects": len(projects)}
+    write_frame(projects, path, shown, layer="projects", driver="GPKG", layer_metadata=meta)
     for category in sorted(set(selection["category"])):
         part = projects[projects["category"] == category]
-        _write(part, path, layer=category, driver="GPKG", append=False, layer_metadata=meta)
+        write_frame(part, path, shown, layer=category, driver="GPKG", append=False, layer_metadata=meta)
+        tables[category] = len(part)
     if boundaries is not None:
-        _write(_in_crs(boundaries, crs), path, layer="boundaries", driver="GPKG", layer_metadata=meta)
+        write_frame(_in_crs(boundaries, crs), path, shown, layer="boundaries", driver="GPKG", layer_metadata=meta)
+        tables["boundaries"] = len(boundaries)
     if targets is not None:
         table = gpd.GeoDataFrame(targets.copy(), geometry=[None] * len(targets), crs=projects.crs)
-        _write(table.drop(columns="geometry"), path, layer="targets", driver="GPKG")
-    return path.read_bytes()
+        write_frame(table.drop(columns="geometry"), path, shown, layer="targets", driver="GPKG")
+        tables["targets"] = len(targets)
+    verify_gpkg(path, tables, shown)
+    return path
 
 
-def shapefile_frame(frame: gpd.GeoDataFrame, encoding: str) -> tuple[gpd.GeoDataFrame, list[dict[str, str]]]:
-    """Rename to 10-byte field names and fit text into 254 bytes of ``encoding``.
-
-    Returns the frame and the alias table rows (short name, full name, type, unit, notes).
-
-    Raises
-    ------
-    ExportError
-        A value holds a character the encoding cannot represent (names the row and field).
-    """
-    codec = "gbk" if encoding == "GBK" else "utf-8"
-    out = frame.copy()
-    aliases = []
-    for f in FIELDS:
-        notes = ""
-        if f.type == "string":
-            values = out[f.name].fillna("").astype(str)
-            items = values.tolist()
-            changed = 0
-            try:
-                if not (codec == "utf-8" and getattr(values.dtype, "storage", None) == "pyarrow"):
-                    "\x1f".join(items).encode(codec)  # Arrow strings are valid UTF-8 by construction
-            except UnicodeEncodeError:
-                items, changed = _compatible(out["id"].astype(str).tolist(), items, f.name, codec, encoding)
-                notes = (f"{changed} value(s): characters {encoding} lacks written as their compatibility "
-                         "equivalents (NFKC, e.g. ³ → 3); the exact text is in the GeoJSON / GeoPackage")
-            lengths = values.str.len().to_numpy(dtype="int64", na_value=0)
-            if changed:  # a compatibility replacement can lengthen a value (㍿ → 株式会社)
-                lengths = np.fromiter((len(v) for v in items), dtype="int64", count=len(items))
-            fitted, cut = _fit_all(items, codec, lengths)
-            if cut:
-                cut_note = (f"{cut} value(s) cut to {SHP_MAX_BYTES} bytes (Shapefile limit); "
-                            "the full text is in the GeoJSON / GeoPackage")
-                notes = f"{notes}; {cut_note}" if notes else cut_note
-            if cut or changed:
-                values = type(values)(fitted, index=values.index, dtype=values.dtype, name=values.name)
-            out[f.name] = values
-        aliases.append({"shapefile_name": f.shp, "name": f.name, "type": f.type, "unit": f.unit, "notes": notes})
-    out = out.rename(columns={f.name: f.shp for f in FIELDS})
-    return out, aliases
-
-
-def _compatible(ids: list[str], items: list[str], field_name: str, codec: str,
-                encoding: str) -> tuple[list[str], int]:
-    """Replace each character ``codec`` cannot hold by its NFKC equivalent (³ → 3), and only those.
-
-    The rest of the text stays as it is (full-width punctuation in quotes is kept). A character
-    without an encodable equivalent (a rare CJK ideograph outside GBK) raises, naming row and field.
-    """
-    def one(rid: str, value: str) -> str:
-        chars = []
-        for ch in value:
-            try:
-                ch.encode(codec)
-            except UnicodeEncodeError:
-                alt = unicodedata.normalize("NFKC", ch)
-                try:
-                    alt.encode(codec)
-                except UnicodeEncodeError:
-                    raise ExportError(f"project {rid}, field {field_name}: {ch!r} cannot be written in "
-                                      f"{encoding}; export with --encoding UTF-8") from None
-                ch = alt
-            chars.append(ch)
-        return "".join(chars)
-
-    def encodable(value: str) -> bool:
-        try:
-            value.encode(codec)
-        except UnicodeEncodeError:
-            return False
-        return True
-
-    fixed = [v if encodable(v) else one(rid, v) for rid, v in zip(ids, items, strict=True)]
-    return fixed, sum(a is not b for a, b in zip(fixed, items, strict=True))
-
-
-def _fit_all(items: list[str], codec: str, lengths: np.ndarray) -> tuple[list[str], int]:
-    """Fit every value into the Shapefile's text limit; return the values and how many were cut.
-
-    ``lengths`` are the values' lengths in characters (computed column-wise): only a value longer
-    than the limit divided by the widest character of ``codec`` can overflow, so only those are encoded.
-    """
-    fitted = items
-    cut = 0
-    widest = 2 if codec == "gbk" else 4  # bytes a character can take
-    for i in np.flatnonzero(lengths * widest > SHP_MAX_BYTES).tolist():
-        value = items[i]
-        short = _fit(value, codec)
-        if short is not value:
-            if fitted is items:
-                fitted = list(items)
-            fitted[i] = short
-            cut += 1
-    return fitted, cut
-
-
-def _fit(value: str, codec: str) -> str:
-    data = value.encode(codec)
-    if len(data) <= SHP_MAX_BYTES:
-        return value
-    cut = data[:SHP_MAX_BYTES - 3]
-    return cut.decode(codec, errors="ignore") + "..."
-
-
-def _shp_files(frame: gpd.GeoDataFrame, crs: TargetCRS, folder: Path, basename: str, encoding: str) -> list[Path]:
-    """Write a Shapefile set plus its alias table into ``folder``; return the paths."""
-    import pandas as pd
-
-    shp, aliases = shapefile_frame(frame, encoding)
-    path = folder / f"{basename}.shp"
-    _write(shp, path, driver="ESRI Shapefile", encoding=encoding)
-    cpg = folder / f"{basename}.cpg"
-    cpg.write_text(encoding, encoding="ascii")
-    alias_path = folder / f"{basename}_aliases.csv"
-    alias_path.write_bytes(pd.DataFrame(aliases).to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))
-    crs_note = folder / f"{basename}_crs.txt"
-    crs_note.write_text(_description(crs) + "\n", encoding="utf-8")
-    return sorted(p for p in folder.iterdir() if p.name.startswith(basename))
-
-
-def _shp_zip_bytes(frame: gpd.GeoDataFrame, crs: TargetCRS, folder: Path, basename: str, encoding: str) -> bytes:
-    files = _shp_files(frame, crs, folder, basename, encoding)
+def _zip(files: list[Path], member_base: str) -> bytes:
+    """The files zipped (deterministic dates), members named ``member_base`` + each file's suffix part."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path in files:
-            info = zipfile.ZipInfo(path.name, date_time=(2020, 1, 1, 0, 0, 0))
+            info = zipfile.ZipInfo(member_base + path.name[len("export"):], date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, path.read_bytes())
     return buffer.getvalue()
 
 
-def _kml_bytes(selection: gpd.GeoDataFrame, folder: Path) -> bytes:
+def _kml_file(selection: gpd.GeoDataFrame, folder: Path, shown: Path) -> Path:
     """KML placemarks named after the project, the plan's quote as description.
 
-    Google Earth renders a description as HTML, so the quote is HTML-escaped first (GDAL
-    then escapes it for XML): what the data says shows as text and never runs.
+    Google Earth renders names, descriptions and extended data as HTML, so every text is
+    HTML-escaped first (GDAL then escapes it for XML): what the data says shows as text and never
+    runs — ``<img src=x onerror=…>`` arrives as ``&lt;img…``, shown literally.
     """
     path = folder / "export.kml"
     frame = selection.copy()
+    for name in _text_columns(frame):
+        frame[name] = frame[name].fillna("").astype(str).map(lambda v: html.escape(v, quote=False))
     frame.insert(0, "Name", frame["name_zh"])
-    frame.insert(1, "Description", frame["quote"].map(lambda q: html.escape(q, quote=False)))
-    _write(frame, path, driver="KML", layer="projects")
-    return path.read_bytes()
+    frame.insert(1, "Description", frame["quote"])
+    write_frame(frame, path, shown, driver="KML", layer="projects")
+    verify_kml(path, len(frame), shown)
+    return path
 
 
 def export_to_path(selection: gpd.GeoDataFrame, path: Path, fmt: Format | str | None = None, *,
                    crs: TargetCRS | str = TargetCRS.WGS84, encoding: str = "UTF-8",
-                   boundaries: gpd.GeoDataFrame | None = None, targets: pd.DataFrame | None = None) -> list[Path]:
+                   boundaries: gpd.GeoDataFrame | None = None, targets: pd.DataFrame | None = None,
+                   protected: Sequence[Path] = ()) -> list[Path]:
     """Write an export atomically; a ``.shp`` path writes the Shapefile set beside it.
+
+    Every file is written into a temporary file or folder beside ``path`` (never ``$TMPDIR``),
+    checked to be complete (byte count; files GDAL writes are parsed or re-opened), and only
+    then renamed into place: a full disk or a killed run leaves the previous export as it was.
 
     Parameters
     ----------
     path : Path
         Output file. The format follows its suffix unless ``fmt`` is given.
+    protected : sequence of Path, keyword-only
+        Folders an export must never be written into (the CLI passes ``data/``).
 
     Returns
     -------
@@ -436,34 +373,43 @@ def export_to_path(selection: gpd.GeoDataFrame, path: Path, fmt: Format | str | 
     ------
     ExportError
         ``path`` is a directory, or any error of :func:`export_to_bytes`; nothing is written.
+    OutputPathError
+        ``path`` is a link, a FIFO or a device, or inside a protected folder.
+    WriteError
+        The disk filled up or a file did not read back; the previous export is unchanged.
     """
     path = Path(path)
     if path.is_dir():
         raise ExportError(f"{path} is a directory; give a file name such as {path / 'projects.gpkg'}")
+    check_output_path(path, protected=protected)
     if fmt is None:
         suffix = path.suffix.lower()
         fmt = Format.SHP if suffix == ".zip" else format_from_name(suffix or "?")
     fmt = format_from_name(fmt) if isinstance(fmt, str) else fmt
     if not path.parent.exists():
         raise ExportError(f"folder {path.parent} does not exist")
-    if fmt is Format.SHP and path.suffix.lower() == ".shp":
-        try:
-            target = crs_from_name(crs) if isinstance(crs, str) else crs
-        except CRSError as err:
-            raise ExportError(str(err)) from err
-        _check_combination(fmt, target, encoding)
-        with tempfile.TemporaryDirectory(prefix=".cpm-shp-", dir=path.parent) as tmp:
-            files = _shp_files(_in_crs(selection, target), target, Path(tmp), path.stem, encoding.upper())
-            written = []
-            for f in files:
-                dest = path.parent / f.name
-                f.replace(dest)
-                written.append(dest)
-        return written
-    export = export_to_bytes(selection, fmt, crs=crs, encoding=encoding, boundaries=boundaries, targets=targets,
-                             basename=path.stem)
-    atomic_write_bytes(path, export.data)
-    return [path]
+    if fmt in (Format.GEOJSON, Format.CSV):
+        export = export_to_bytes(selection, fmt, crs=crs, encoding=encoding, basename=path.stem)
+        atomic_write_bytes(path, export.data)
+        return [path]
+    target = _target_crs(crs)
+    _check_combination(fmt, target, encoding)
+    shp_set = fmt is Format.SHP and path.suffix.lower() == ".shp"
+    with staging_dir(path.parent, ".cpm-shp-" if shp_set else ".cpm-export-") as folder:
+        files = _gdal_files(selection, fmt, target, folder, shown=path, encoding=encoding.upper(),
+                            boundaries=boundaries, targets=targets)
+        if shp_set:
+            written = publish_shapefile(files, path)
+        elif fmt is Format.SHP:
+            atomic_write_bytes(path, _zip(files, safe_name(path.stem)))
+            written = [path]
+        else:
+            check_output_path(path, protected=protected)
+            files[0].replace(path)
+            sync_tree(path.parent)
+            written = [path]
+    log.info("export: %d projects as %s in %s → %s", len(selection), fmt.value, target.value, path)
+    return written
 
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
@@ -483,10 +429,16 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
 
 
 def targets_table(layers_dir: Path) -> pd.DataFrame:
-    """The published targets table."""
-    import pandas as pd
+    """The published targets table (see :func:`geo.layers.targets_from_layers`).
 
-    return pd.read_csv(layers_dir / "targets.csv", dtype=str, keep_default_na=False)
+    Raises
+    ------
+    LayerError
+        ``targets.csv`` is missing, not UTF-8 or not the table the build writes.
+    """
+    from .layers import targets_from_layers
+
+    return targets_from_layers(layers_dir)
 
 
 def summary(selection: gpd.GeoDataFrame) -> str:

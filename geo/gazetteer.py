@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,10 +100,14 @@ class GazetteerReport:
 
 
 def _float(raw: str) -> float | None:
+    """A finite decimal number, or ``None`` (``inf``, ``nan``, ``1_0`` and 40-digit texts are not coordinates)."""
+    if len(raw) > 32 or "_" in raw:
+        return None
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 def read_gazetteer(path: Path, *, display_name: str | None = None) -> GazetteerReport:

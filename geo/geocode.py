@@ -248,13 +248,16 @@ def geocode_from_settings(settings: Settings, *, online: bool = False,
 
     Raises
     ------
-    CatalogError, GazetteerError, BoundaryError
-        An input is broken; nothing is written then.
+    CatalogError, GazetteerError, BoundaryError, PlanError
+        An input is broken or breaks a rule of ``python -m geo validate``; nothing is written then.
     LayerError
         A point falls outside its polygons; nothing is written then.
     SettingsError
         The online settings do not allow a requested service.
     """
+    from .validate import require_valid
+
+    require_valid(settings)  # the validator's rules first: nothing it refuses is ever geocoded
     if online:
         settings = replace(settings, online_geocoding=True)
     projects = tuple(catalog_from_dir(settings.projects_dir, root=settings.root))

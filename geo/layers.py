@@ -14,14 +14,27 @@ coordinates, no timestamps):
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._atomic import atomic_write_bytes
+from ._atomic import (
+    file_mode,
+    folder_mode,
+    old_prefix,
+    publish_directory,
+    read_snapshot,
+    recover_directory,
+    remove_stale,
+    stage_prefix,
+    staging_dir,
+    write_new_file,
+)
 from ._csvio import format_number, rows_to_csv
 from ._geojson import collection_to_bytes, geometry_to_mapping
 from .catalog import Project, id_sort_key
@@ -34,7 +47,9 @@ from .vocabulary import DEFINITIONS, Action, Category, Precision, Status
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pandas as pd
 
+    from .geocode import AdminAreas
     from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -169,6 +184,16 @@ def projects_frame(projects: Sequence[Project], geocoded: Sequence[GeocodedRow],
     known = {p.id for p in projects}
     problems += [Problem("data/geocoded.csv", None, "id", f"{rid} is not in the catalogue: rerun the geocoding")
                  for rid in points if rid not in known]
+    problems += [Problem("data/geocoded.csv", None, "id", f"{rid} has {n} points: rerun the geocoding", rid)
+                 for rid, n in Counter(r.id for r in geocoded).items() if n > 1]
+    seen: set[str] = set()
+    for p in projects:
+        if p.id in seen:
+            problems.append(Problem(p.source_file, p.source_row, "id", f"{p.id!r} is used twice", p.id))
+        seen.add(p.id)
+        if p.plan not in plans:
+            problems.append(Problem(p.source_file, p.source_row, "plan", f"{p.plan!r} is not a registered plan "
+                                    f"({', '.join(plans)})", p.id))
     if problems:
         raise LayerError(problems, "the geocoding results do not match the catalogue")
     ordered = sorted(projects, key=lambda p: id_sort_key(p.id))
@@ -324,6 +349,18 @@ def readme_text(counts: dict[str, int]) -> str:
         "`python -m geo export` writes a filtered selection as GeoJSON, GeoPackage, CSV, Shapefile or KML in",
         "EPSG:4326, EPSG:4490 (CGCS2000) or GCJ-02 (for Gaode / Tencent basemaps). See the main README.",
         "",
+        "In an exported CSV, a text cell that starts with `=`, `+`, `-`, `@`, TAB or CR gets a leading apostrophe",
+        "(`'=…`), so that a spreadsheet shows it as text instead of running it as a formula (OWASP's advice on CSV",
+        "injection). `targets.csv` here is not changed that way: it is data that the project reads back, verbatim",
+        "and validated; open an export in a spreadsheet rather than this file. KML exports HTML-escape every text.",
+        "",
+        "## One set",
+        "",
+        "A build writes every file into a staged folder beside this one and swaps the two in one step: a reader",
+        "sees the files of one build, never a mix, and a failed or killed build leaves the previous set as it",
+        "was (the next build removes what it left). The build replaces the folder as a whole: it refuses to run",
+        "while the folder holds a file it does not write.",
+        "",
     ]
     return "\n".join(lines)
 
@@ -335,21 +372,9 @@ class BuildResult:
     files: dict[str, int]
 
 
-def build_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets: Sequence[Target],
-                 out_dir: Path) -> BuildResult:
-    """Write every layer into ``out_dir``: all are rendered before the first is written, and each
-    file is replaced atomically, so a bad input leaves the previous layers untouched.
-
-    Parameters
-    ----------
-    frame : GeoDataFrame
-        From :func:`projects_frame`.
-    boundaries : GeoDataFrame
-        Regions and counties (``level`` tells which), EPSG:4326.
-    targets : sequence of Target
-    out_dir : Path
-    """
-    # render every file first: an input that fails to render stops the build before anything is written
+def render_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets: Sequence[Target]
+                  ) -> tuple[dict[str, bytes], dict[str, int]]:
+    """Every published file as bytes, and its feature (row) count: ``(files, counts)``."""
     rendered: dict[str, bytes] = {"projects.geojson": frame_to_geojson(frame, name="projects")}
     files: dict[str, int] = {"projects.geojson": len(frame)}
     for category in Category:
@@ -362,10 +387,71 @@ def build_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets:
     files["targets.csv"] = len(targets)
     rendered["schema.json"] = (json.dumps(schema_document(), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     rendered["README.md"] = readme_text({"projects": len(frame)}).encode("utf-8")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, data in rendered.items():  # each file atomically (the folder as a whole is not swapped)
-        atomic_write_bytes(out_dir / name, data)
-    log.info("layers: %d projects in %d files written to %s", len(frame), len(files), out_dir)
+    return rendered, files
+
+
+def _own_entry(name: str, rendered: dict[str, bytes]) -> bool:
+    """Whether an entry of a published folder is the build's own: a file it writes, a layer of a
+    category it no longer writes (``*.geojson``), or a temporary file of an older version."""
+    return name in rendered or name.endswith(".geojson") or (name.startswith(".") and name.endswith(".tmp"))
+
+
+def publish_layers(rendered: dict[str, bytes], out_dir: Path) -> None:
+    """Publish rendered files (name → bytes) as the folder ``out_dir``, as one set.
+
+    See :func:`build_layers`, which renders and calls this.
+    """
+    target = Path(out_dir).resolve() if Path(out_dir).is_symlink() else Path(out_dir).absolute()
+    if target.exists() and not target.is_dir():
+        raise NotADirectoryError(f"{out_dir} is a file, not a folder for the layers")
+    recover_directory(target)  # a killed fallback swap may have left the old folder aside
+    remove_stale(target.parent, old_prefix(target))
+    if target.is_dir():
+        foreign = sorted(p.name for p in target.iterdir() if not _own_entry(p.name, rendered) or p.is_dir())
+        if foreign:
+            raise LayerError([Problem(str(out_dir / name), None, None, "is not a file the build writes; move it "
+                                      "out of the folder (a build replaces the folder as a whole)")
+                              for name in foreign], f"{out_dir} holds files that are not layers")
+    mode = folder_mode(target)
+    with staging_dir(target.parent, stage_prefix(target)) as staged:
+        for name, data in rendered.items():
+            write_new_file(staged / name, data, mode=file_mode(target / name))
+        staged.chmod(mode)
+        publish_directory(staged, target)
+
+
+def build_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets: Sequence[Target],
+                 out_dir: Path) -> BuildResult:
+    """Publish every layer into ``out_dir`` as one set: readers see the old set or the new one.
+
+    Every file is rendered first, then written into a staged folder beside ``out_dir`` (each
+    write checked to be complete and fsynced), and the staged folder is swapped in for ``out_dir``
+    in one step (:func:`geo._atomic.publish_directory`). A bad input, a full disk or a killed run
+    leaves the previous layers as they were; the next build removes what a killed one left.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        From :func:`projects_frame`.
+    boundaries : GeoDataFrame
+        Regions and counties (``level`` tells which), EPSG:4326.
+    targets : sequence of Target
+    out_dir : Path
+        The published folder (a symbolic link to a folder is followed: the folder it names is swapped).
+
+    Raises
+    ------
+    LayerError
+        An input cannot be rendered, or ``out_dir`` holds files the build does not write (the build
+        replaces the folder as a whole and never deletes what is not its own).
+    NotADirectoryError
+        ``out_dir`` is a file.
+    WriteError
+        A file could not be written completely.
+    """
+    rendered, files = render_layers(frame, boundaries, targets)
+    publish_layers(rendered, out_dir)
+    log.info("layers: %d projects in %d files published to %s", len(frame), len(files), out_dir)
     return BuildResult(files)
 
 
@@ -383,28 +469,79 @@ def _level_order(level: str) -> int:
     return 0 if level == "region" else 1
 
 
+def points_outside(geocoded: Sequence[GeocodedRow], areas: AdminAreas) -> list[Problem]:
+    """Geocoded points that do not lie in their region's polygon (a ``0, 0`` typed by hand ...)."""
+    return [Problem("data/geocoded.csv", None, "lon", f"({r.result.lon:g}, {r.result.lat:g}) lies outside the "
+                    f"{r.region} polygon: rerun python -m geo geocode", r.id)
+            for r in geocoded if not areas.contains(r.region, r.result.lon, r.result.lat)]
+
+
 def build_from_settings(settings: Settings, *, out_dir: Path | None = None) -> BuildResult:
-    """Load catalogue, geocoding results, boundaries and targets, then :func:`build_layers`.
+    """Check the catalogue (every rule of ``python -m geo validate``), load the geocoding results,
+    boundaries and targets, then :func:`build_layers`.
 
     Raises
     ------
     CatalogError, LayerError, BoundaryError, PlanError
-        When an input is broken; nothing is written then.
+        When an input is broken (the catalogue does not validate, a geocoded point lies outside its
+        region ...); nothing is written then.
     """
     from .boundaries import boundaries_from_dir
-    from .catalog import catalog_from_dir
-    from .geocode import geocoded_from_csv
+    from .geocode import admin_areas_from_frames, geocoded_from_csv
     from .plans import sources_from_dir
     from .targets import targets_from_dir
+    from .validate import require_valid
 
-    projects = catalog_from_dir(settings.projects_dir, root=settings.root)
+    report = require_valid(settings)
+    projects = report.projects
     targets = targets_from_dir(settings.projects_dir, root=settings.root)
     geocoded = geocoded_from_csv(settings.geocoded_path)
     regions = boundaries_from_dir(settings.boundaries_dir, level="region")
     counties = boundaries_from_dir(settings.boundaries_dir, level="county")
+    outside = points_outside(geocoded, admin_areas_from_frames(regions, counties))
+    if outside:
+        raise LayerError(outside, "geocoded points lie outside their regions; nothing was published")
     names = dict(zip(counties["adcode"], counties["name_zh"], strict=True))
     frame = projects_frame(projects, geocoded, sources_from_dir(settings.plans_dir), names)
     return build_layers(frame, boundaries_frame(regions, counties), targets, out_dir or settings.layers_dir)
+
+
+def read_layer_files(layers_dir: Path, names: Sequence[str]) -> dict[str, bytes]:
+    """The bytes of published files, all from one build (see :func:`geo._atomic.read_snapshot`).
+
+    Raises
+    ------
+    LayerError
+        A file is missing or unreadable (run ``python -m geo build``).
+    """
+    try:
+        return read_snapshot(layers_dir, names)
+    except OSError as err:
+        missing = err.filename if isinstance(err.filename, str) else str(layers_dir)
+        raise LayerError([Problem(str(layers_dir / Path(missing).name) if missing in names else missing, None, None,
+                                  f"cannot read: {err.strerror or err}; run python -m geo build")]) from err
+
+
+def _projects_from_bytes(data: bytes, shown: str) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    try:
+        frame = gpd.read_file(io.BytesIO(data), engine="pyogrio")
+    except Exception as err:  # pyogrio's DataSourceError and friends
+        raise LayerError([Problem(shown, None, None, f"cannot read layer: {err}; run python -m geo build")]) \
+            from err
+    return typed_frame(frame)
+
+
+def _targets_from_bytes(data: bytes, shown: str) -> pd.DataFrame:
+    import pandas as pd
+
+    from ._csvio import rows_from_bytes
+
+    rows, problems = rows_from_bytes(data, shown, TARGET_COLUMNS, required=TARGET_COLUMNS[:8])
+    if problems:
+        raise LayerError(problems, f"{shown} is broken; run python -m geo build")
+    return pd.DataFrame([{c: row[c] for c in TARGET_COLUMNS} for row in rows], columns=list(TARGET_COLUMNS))
 
 
 def projects_from_layers(layers_dir: Path) -> gpd.GeoDataFrame:
@@ -415,12 +552,29 @@ def projects_from_layers(layers_dir: Path) -> gpd.GeoDataFrame:
     LayerError
         The file is missing or unreadable (run ``python -m geo build``).
     """
-    import geopandas as gpd
+    data = read_layer_files(layers_dir, ["projects.geojson"])["projects.geojson"]
+    return _projects_from_bytes(data, str(layers_dir / "projects.geojson"))
 
-    path = layers_dir / "projects.geojson"
-    try:
-        frame = gpd.read_file(path, engine="pyogrio")
-    except Exception as err:  # pyogrio's DataSourceError and friends
-        raise LayerError([Problem(str(path), None, None, f"cannot read layer: {err}; run python -m geo build")]) \
-            from err
-    return typed_frame(frame)
+
+def targets_from_layers(layers_dir: Path) -> pd.DataFrame:
+    """The published targets table (``targets.csv``), every cell a string.
+
+    Raises
+    ------
+    LayerError
+        The file is missing, not UTF-8 or not the table the build writes.
+    """
+    data = read_layer_files(layers_dir, ["targets.csv"])["targets.csv"]
+    return _targets_from_bytes(data, str(layers_dir / "targets.csv"))
+
+
+def layer_set_from_dir(layers_dir: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """The projects and the targets of one build, read together: never two builds mixed.
+
+    Raises
+    ------
+    LayerError
+    """
+    files = read_layer_files(layers_dir, ["projects.geojson", "targets.csv"])
+    return (_projects_from_bytes(files["projects.geojson"], str(layers_dir / "projects.geojson")),
+            _targets_from_bytes(files["targets.csv"], str(layers_dir / "targets.csv")))

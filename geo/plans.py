@@ -112,11 +112,20 @@ def sources_from_dir(plans_dir: Path) -> dict[str, PlanSource]:
     """
     path = plans_dir / REGISTER_NAME
     try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
+        data = path.read_bytes()
     except FileNotFoundError as err:
         raise PlanError([Problem(str(path), None, None, "plan register not found")]) from err
-    except tomllib.TOMLDecodeError as err:
+    except OSError as err:
+        raise PlanError([Problem(str(path), None, None, f"cannot read: {err.strerror or err}")]) from err
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise PlanError([Problem(str(path), None, None, f"not UTF-8 at byte {err.start} (line {line}); save "
+                                 "the register as UTF-8")]) from err
+    try:
+        raw = tomllib.loads(text)
+    except ValueError as err:  # TOMLDecodeError, and a number too long to convert
         raise PlanError([Problem(str(path), None, None, f"not valid TOML: {err}")]) from err
     problems: list[Problem] = []
     out: dict[str, PlanSource] = {}

@@ -10,14 +10,20 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._csvio import RowParser, read_rows
+from ._csvio import MAX_LONG_TEXT, RowParser, read_rows
 from .catalog import TARGETS_FILE
 from .errors import CatalogError, Problem
 from .vocabulary import TARGET_INDICATORS, Comparator, TargetUnit
 
 log = logging.getLogger(__name__)
 
-TARGET_ID = re.compile(r"^(?P<region>[A-Z]+)-T(?P<num>\d{2,})$")
+TARGET_ID = re.compile(r"^(?P<region>[A-Z]{2,20})-T(?P<num>\d{2,6})$", re.ASCII)
+#: the largest value a target may state in each unit: above any plan's figure, far below nonsense
+VALUE_MAX: dict[TargetUnit, float] = {
+    TargetUnit.MW: 1e7, TargetUnit.MWH: 1e8, TargetUnit.PERCENT: 1e4, TargetUnit.HA: 1e9, TargetUnit.M3: 1e13,
+    TargetUnit.T: 1e12, TargetUnit.T_PER_YR: 1e12, TargetUnit.TCE: 1e12, TargetUnit.GCE_PER_KWH: 1e4,
+    TargetUnit.KM: 1e6, TargetUnit.COUNT: 1e9,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +112,14 @@ def _parse(name: str, row: dict[str, str]) -> tuple[Target | None, list[Problem]
         p.problem("quote_offset", f"{offset} is negative")
     indicator_text = p.text("indicator_text", required=True)
     value_text = p.text("value_text", required=True)
-    notes = p.text("notes")
+    notes = p.text("notes", max_length=MAX_LONG_TEXT)
+    if value is not None and unit is not None and abs(value) > VALUE_MAX[unit]:
+        p.problem("value", f"{value:g} {unit.value} is beyond {VALUE_MAX[unit]:g} {unit.value}, more than any "
+                  "plan states")
     quote = row.get("quote", "")
-    if not quote:
+    if len(quote) > MAX_LONG_TEXT:
+        p.problem("quote", f"is {len(quote):,} characters long; quote one sentence (at most {MAX_LONG_TEXT:,})")
+    elif not quote:
         p.problem("quote", "is empty but required")
     elif "\n" in quote or "\r" in quote:
         p.problem("quote", "contains a line break; quote one sentence or clause")

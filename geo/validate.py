@@ -21,8 +21,8 @@ from .boundaries import (
     counties_by_region,
     divisions_from_dir,
 )
-from .catalog import Project, read_catalog, retired_ids_from_dir
-from .errors import BoundaryError, PlanError, Problem
+from .catalog import Project, read_catalog, read_retired_ids
+from .errors import BoundaryError, CatalogError, PlanError, Problem
 from .gazetteer import Place, read_gazetteer
 from .plans import Plan, read_plans
 from .quantities import capacity_from_text, quantities_from_text, same_value
@@ -45,6 +45,8 @@ class Context:
     #: registered plan codes; ``None`` when the register is unreadable (then region checks are skipped).
     #: A registered plan whose text is broken is in ``codes`` but not in ``plans``: only its quotes go unchecked.
     codes: frozenset[str] | None = None
+    #: region and county polygons; ``None`` when the boundaries are unreadable (reported once)
+    areas: AdminAreas | None = None
 
     def region_known(self, region: str) -> bool:
         """Whether ``region`` is a registered plan code (``True`` when the register is unreadable)."""
@@ -277,6 +279,25 @@ def rule_one_row_per_entity(projects: Sequence[Project], ctx: Context) -> list[P
     return out
 
 
+def rule_override_in_region(projects: Sequence[Project], ctx: Context) -> list[Problem]:
+    """A reviewed coordinate (``override_*``) lies inside its region's polygon and its declared county's."""
+    if ctx.areas is None:
+        return []
+    out = []
+    for p in projects:
+        if p.override_lon is None or p.override_lat is None:
+            continue
+        lon, lat = p.override_lon, p.override_lat
+        if not ctx.areas.contains(p.region, lon, lat):
+            out.append(_at(p, "override_lon", f"({lon:g}, {lat:g}) lies outside the {p.region} polygon: "
+                           "lon and lat swapped, or a coordinate of another place?"))
+        elif p.county_adcode and not ctx.areas.county_contains(p.county_adcode, lon, lat):
+            inside = ctx.areas.county_of(p.region, lon, lat) or "no county"
+            out.append(_at(p, "override_lon", f"({lon:g}, {lat:g}) lies in {inside}, not in the declared "
+                           f"county {p.county_adcode}"))
+    return out
+
+
 RuleFn = Callable[[Sequence[Project], Context], list[Problem]]
 RULES: dict[str, RuleFn] = {
     "unique_ids": rule_unique_ids,
@@ -291,6 +312,7 @@ RULES: dict[str, RuleFn] = {
     "place_known": rule_place_known,
     "groups_consistent": rule_groups_consistent,
     "one_row_per_entity": rule_one_row_per_entity,
+    "override_in_region": rule_override_in_region,
 }
 
 _UNIT_DIMENSION = {TargetUnit.MW: "power", TargetUnit.MWH: "energy", TargetUnit.HA: "area",
@@ -387,15 +409,17 @@ def validate(settings: Settings, *, rules: Sequence[str] | None = None) -> Valid
         gazetteer = read_gazetteer(settings.gazetteer_path, display_name="data/gazetteer.csv")
         places = gazetteer.places
         problems.extend(gazetteer.problems)
-    ctx = Context(plans, divisions, retired_ids_from_dir(settings.projects_dir), places, codes)
-    if places:
+    retired = read_retired_ids(settings.projects_dir, root=root)
+    problems.extend(retired.problems)
+    areas: AdminAreas | None = None
+    if divisions is not None:
         try:
-            areas: AdminAreas | None = admin_areas_from_frames(
-                boundaries_from_dir(settings.boundaries_dir, level="region"),
-                boundaries_from_dir(settings.boundaries_dir, level="county"))
+            areas = admin_areas_from_frames(boundaries_from_dir(settings.boundaries_dir, level="region"),
+                                            boundaries_from_dir(settings.boundaries_dir, level="county"))
         except BoundaryError as err:
-            areas = None
             problems.extend(err.problems)
+    ctx = Context(plans, divisions, retired.ids, places, codes, areas)
+    if places:
         problems.extend(replace(p, rule="gazetteer") for p in gazetteer_problems(places, ctx, areas))
     catalog = read_catalog(settings.projects_dir, root=root)
     problems.extend(catalog.problems)
@@ -410,6 +434,24 @@ def validate(settings: Settings, *, rules: Sequence[str] | None = None) -> Valid
     log.info("validated %d projects and %d targets: %d problems",
              len(catalog.projects), len(targets.targets), len(problems))
     return ValidationReport(catalog.projects, targets.targets, tuple(problems))
+
+
+def require_valid(settings: Settings) -> ValidationReport:
+    """Run :func:`validate` and refuse to go on unless the catalogue passes every rule.
+
+    ``python -m geo geocode`` and ``build`` call it first, so nothing that ``validate`` refuses
+    (duplicate ids, a coordinate outside its region, a quote that is not in the plan ...) is
+    ever geocoded or published.
+
+    Raises
+    ------
+    CatalogError
+        With every problem, file, row and field named.
+    """
+    report = validate(settings)
+    if report.problems:
+        raise CatalogError(report.problems, "the catalogue does not pass python -m geo validate; fix these first")
+    return report
 
 
 def counts_table(report: ValidationReport) -> str:

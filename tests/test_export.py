@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -17,7 +19,7 @@ import shapely
 
 from geo.boundaries import boundaries_from_dir
 from geo.crs import gcj02_to_wgs84, offset_metres
-from geo.errors import ExportError
+from geo.errors import ExportError, WriteError
 from geo.export import (
     Format,
     Selection,
@@ -160,7 +162,8 @@ def test_kml_round_trip(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
     back = back.set_index(project_id).loc[odd["id"]]
     assert back.crs.to_epsg() == 4326 and len(back) == len(odd)
     assert back["Name"].tolist() == odd["name_zh"].tolist()
-    assert back["quote"].tolist() == odd["quote"].tolist()  # every field travels as extended data
+    # every field travels as extended data, HTML-escaped as Google Earth shows it as HTML
+    assert back["quote"].map(html.unescape).tolist() == odd["quote"].tolist()
     assert back.geometry.x.round(6).tolist() == odd.geometry.x.round(6).tolist()
     assert back.geometry.y.round(6).tolist() == odd.geometry.y.round(6).tolist()
     # Google Earth renders descriptions as HTML: the markup arrives escaped, to show as text
@@ -315,3 +318,228 @@ def test_cli_error_paths_write_nothing(tmp_path: Path, args: list[str], message:
 def test_cli_refuses_a_directory(tmp_path: Path) -> None:
     result = _cli(str(tmp_path))
     assert result.returncode == 2 and "is a directory" in result.stderr
+
+
+# --- nothing cut, nothing mixed, nothing left behind -------------------------------------------------
+
+def _cli_limited(limit: int, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m geo export`` in a process whose files may not grow past ``limit`` bytes (RLIMIT_FSIZE:
+    the kernel refuses the write, as a full small disk does)."""
+    import resource
+
+    def limit_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run([sys.executable, "-m", "geo", "export", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, check=False, preexec_fn=limit_size, env=env)
+
+
+@pytest.mark.parametrize("name", ["full.kml", "full.gpkg", "full.shp", "full.zip", "full.csv", "full.geojson"])
+def test_a_full_disk_is_a_clear_error_and_leaves_nothing_cut(tmp_path: Path, name: str) -> None:
+    out = tmp_path / name
+    result = _cli_limited(100_000, str(out))
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr and result.stderr.startswith("error: ")
+    assert str(out) in result.stderr and ("disk" in result.stderr or "could not write" in result.stderr)
+    assert list(tmp_path.iterdir()) == []  # no cut file, no temporary file or folder
+
+
+def test_a_full_disk_keeps_the_previous_export(tmp_path: Path) -> None:
+    out = tmp_path / "full.kml"
+    assert _cli(str(out)).returncode == 0
+    before = out.read_bytes()
+    assert len(before) > 100_000
+    result = _cli_limited(100_000, str(out))
+    assert result.returncode == 2 and out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["full.kml"]
+
+
+@pytest.mark.parametrize(("suffix", "part", "words"), [
+    (".kml", "export.kml", "not complete"), (".gpkg", "export.gpkg", "GeoPackage"),
+    (".shp", "export.dbf", "Shapefile GDAL wrote is not complete")])
+def test_a_file_gdal_cut_short_is_caught_before_publishing(zhuzhou: gpd.GeoDataFrame, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch, suffix: str, part: str,
+                                                           words: str) -> None:
+    """GDAL reports success but the file is short, as its KML writer did on a full disk."""
+    import geo._gdalio as gdalio
+
+    real = gdalio.write_frame
+
+    def cut(frame: gpd.GeoDataFrame, path: Path, shown: Path, **kwargs: object) -> None:
+        real(frame, path, shown, **kwargs)
+        victim = path.with_name(part)
+        data = victim.read_bytes()
+        victim.write_bytes(data[: len(data) * 2 // 3])
+
+    monkeypatch.setattr(gdalio, "write_frame", cut)
+    for module in ("geo.export", "geo._shapefile"):
+        monkeypatch.setattr(f"{module}.write_frame", cut)
+    out = tmp_path / f"z{suffix}"
+    out.write_bytes(b"previous")
+    with pytest.raises(WriteError, match=words):
+        export_to_path(zhuzhou, out)
+    assert out.read_bytes() == b"previous" and [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
+def _shp_parts(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.name.startswith("z.") or p.name.startswith("z_")}
+
+
+def _export_in_child(selection: gpd.GeoDataFrame, out: Path, kill_at: int) -> int:
+    """Export in a forked child that dies (``os._exit``: no clean-up) at its ``kill_at``-th rename."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            steps = [0]
+            real = os.replace
+
+            def dying(a: object, b: object) -> None:
+                steps[0] += 1
+                if steps[0] == kill_at:
+                    os._exit(77)
+                real(a, b)  # type: ignore[arg-type]
+
+            os.replace = dying  # type: ignore[assignment]
+            os.rename = dying  # type: ignore[assignment]
+            export_to_path(selection, out)
+            os._exit(0)
+        except BaseException:
+            os._exit(3)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+
+def test_a_shapefile_export_killed_at_any_rename_is_complete_or_absent(frame: gpd.GeoDataFrame,
+                                                                       tmp_path: Path) -> None:
+    out = tmp_path / "z.shp"
+    jinshi = select_projects(frame, Selection(regions=("JINSHI",)))
+    zhuzhou = select_projects(frame, Selection(regions=("ZHUZHOU",)))
+    export_to_path(jinshi, out)
+    old = _shp_parts(tmp_path)
+    (tmp_path / "ref").mkdir()
+    export_to_path(zhuzhou, tmp_path / "ref" / "z.shp")
+    new = _shp_parts(tmp_path / "ref")
+    kill_at, outcomes = 1, []
+    while (status := _export_in_child(zhuzhou, out, kill_at)) != 0:
+        assert status == 77
+        parts = _shp_parts(tmp_path)
+        if "z.shp" in parts:  # a reader can open the set: every part from one export
+            assert parts in (old, new), f"killed at rename {kill_at}: a mixed Shapefile set"
+            outcomes.append("old" if parts == old else "new")
+        else:
+            outcomes.append("absent")
+        export_to_path(zhuzhou, out)  # the next run cleans up and publishes
+        assert _shp_parts(tmp_path) == new
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+        export_to_path(jinshi, out)
+        kill_at += 1
+    assert "absent" in outcomes and len(outcomes) >= len(new)
+
+
+def test_leftovers_of_killed_exports_are_removed(zhuzhou: gpd.GeoDataFrame, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    for name in (".cpm-shp-dead", ".cpm-export-dead"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "export.shp").write_bytes(b"half")
+    (tmp_path / ".z.csv.x1y2z3.tmp").write_bytes(b"half")
+    export_to_path(zhuzhou, tmp_path / "z.shp")
+    export_to_path(zhuzhou, tmp_path / "z.gpkg")
+    export_to_path(zhuzhou, tmp_path / "z.csv")
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    temp = tmp_path / "tmp"
+    (temp / "cpm-export-dead").mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    export_to_bytes(zhuzhou, "kml")  # the app's downloads use $TMPDIR, and clean it the same way
+    assert list(temp.iterdir()) == []
+
+
+def test_a_backslash_in_a_name_never_leaves_files_outside(zhuzhou: gpd.GeoDataFrame, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    export = export_to_bytes(zhuzhou, "shp", basename="..\\..\\evil")
+    assert list(temp.iterdir()) == []
+    with zipfile.ZipFile(io.BytesIO(export.data)) as archive:
+        names = archive.namelist()
+    assert names and all("\\" not in n and "/" not in n and not n.startswith(".") for n in names)
+    out = tmp_path / "out"
+    out.mkdir()
+    written = export_to_path(zhuzhou, out / "a\\b.shp")  # a legal file name on Linux: kept, nothing elsewhere
+    assert {p.parent for p in written} == {out} and (out / "a\\b.shp").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "tmp"]
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo", "device"])
+def test_cli_refuses_outputs_that_are_not_regular_files(tmp_path: Path, kind: str) -> None:
+    real = tmp_path / "real.kml"
+    real.write_bytes(b"keep")
+    out = Path("/dev/null") if kind == "device" else tmp_path / "out.kml"
+    if kind == "symlink":
+        out.symlink_to(real)
+    elif kind == "fifo":
+        os.mkfifo(out)
+    result = _cli(str(out))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert {"symlink": "symbolic link", "fifo": "FIFO", "device": "device node"}[kind] in result.stderr
+    assert real.read_bytes() == b"keep"
+    if kind != "device":
+        assert out.is_symlink() if kind == "symlink" else out.is_fifo()
+
+
+def test_cli_never_writes_into_data(tmp_path: Path) -> None:
+    plan = ROOT / "data" / "plans" / "JINSHI.txt"
+    before = plan.read_bytes()
+    result = _cli(str(plan.with_suffix(".kml")))
+    assert result.returncode == 2 and "source data" in result.stderr
+    assert not plan.with_suffix(".kml").exists() and plan.read_bytes() == before
+
+
+PAYLOADS = ["{{7*7}}", "{% if %}", "{# x", "{{ 'x' }", "<img src=x onerror=alert(1)>", "<script>alert(1)</script>",
+            "=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", "\tTAB", "\rCR", "a\rb", '"quoted", comma', "&amp; &lt;"]
+
+
+def test_payloads_in_every_text_field_read_back_literally(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    import csv as csvlib
+    import xml.etree.ElementTree as ET
+
+    odd = zhuzhou.head(len(PAYLOADS)).copy()
+    text = [f.name for f in FIELDS if f.type == "string" and f.name != "id" and not f.enum]  # vocabularies stay
+    for i, index in enumerate(odd.index):
+        for j, name in enumerate(text):
+            odd.loc[index, name] = PAYLOADS[(i + j) % len(PAYLOADS)]
+    want = odd.set_index("id")
+
+    def check(back: pd.DataFrame, fmt: str, decode: object = lambda v: v, short: bool = False) -> None:
+        back = back.set_index("id2" if "id2" in back.columns else "id")
+        column = {f.name: f.shp if short else f.name for f in FIELDS}
+        for rid, row in want.iterrows():
+            for name in text:
+                got = back.loc[rid, column[name]]
+                assert decode(got) == row[name], (fmt, rid, name, got)  # type: ignore[operator]
+
+    check(_read(_export(odd, tmp_path / "p.geojson")), "geojson")
+    check(_read(_export(odd, tmp_path / "p.gpkg"), layer="projects"), "gpkg")
+    check(_read(_export(odd, tmp_path / "p.shp")), "shp", short=True)
+    # CSV: formula starts neutralised with an apostrophe; CR inside a cell quoted, so the row stays whole
+    with (_export(odd, tmp_path / "p.csv")).open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csvlib.DictReader(fh))
+    assert len(rows) == len(odd)
+    check(pd.DataFrame(rows), "csv",
+          lambda v: v[1:] if v.startswith("'") and v[1:2] in ("=", "+", "-", "@", "\t", "\r") else v)
+    # KML: no markup reaches Google Earth; un-escaped once, the text is the payload (up to white space:
+    # XML reads CR as LF, and GDAL's reader trims it at the ends)
+    kml = _export(odd, tmp_path / "p.kml")
+    for element in ET.parse(kml).iter():
+        assert "<" not in (element.text or ""), element.text
+    want = want.apply(lambda col: col.map(lambda v: " ".join(v.split())) if col.name in text else col)
+    check(_read(kml), "kml", lambda v: " ".join(html.unescape(v).split()))
+
+
+def _export(frame: gpd.GeoDataFrame, path: Path) -> Path:
+    export_to_path(frame, path)
+    return path

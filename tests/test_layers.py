@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -10,6 +11,7 @@ import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
 
+from geo._atomic import recover_directory
 from geo.boundaries import boundaries_from_dir
 from geo.catalog import catalog_from_dir
 from geo.errors import LayerError
@@ -157,3 +159,199 @@ def test_a_build_that_fails_writes_nothing(repo_settings: Settings, tmp_path: Pa
     with pytest.raises(LayerError):
         build_layers(frame.iloc[:3], regions, [], tmp_path)  # projects.geojson would be rendered first
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+# --- a build publishes its files as one set ------------------------------------------------------
+
+KILLED = 77
+Rendered = dict[str, bytes]
+
+
+@pytest.fixture(scope="module")
+def two_sets(repo_settings: Settings) -> tuple[Rendered, Rendered]:
+    """The files of two different builds: the real catalogue, and the same less its last ten projects
+    and three targets (rendered once; the tests publish them again and again)."""
+    from geo.layers import boundaries_frame, render_layers
+    from geo.targets import targets_from_dir
+
+    projects = catalog_from_dir(repo_settings.projects_dir)
+    counties = boundaries_from_dir(repo_settings.boundaries_dir, level="county")
+    regions = boundaries_from_dir(repo_settings.boundaries_dir, level="region")
+    frame = projects_frame(projects, geocoded_from_csv(repo_settings.geocoded_path),
+                           sources_from_dir(repo_settings.plans_dir),
+                           dict(zip(counties["adcode"], counties["name_zh"], strict=True)))
+    bounds = boundaries_frame(regions, counties)
+    targets = targets_from_dir(repo_settings.projects_dir)
+    old, _ = render_layers(frame, bounds, targets)
+    new, _ = render_layers(frame.iloc[:-10], bounds, targets[:-3])
+    assert old.keys() == new.keys() and all(old[n] != new[n] for n in ("projects.geojson", "targets.csv"))
+    return old, new
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def _publish_in_child(rendered: Rendered, out: Path, kill_at: int, *, exchange: bool) -> int:
+    """Publish in a forked child that dies (``os._exit``: no clean-up runs) at its ``kill_at``-th step —
+    a file written into the staged folder, a rename or exchange, the removal of the old folder.
+    Returns the child's exit status: ``KILLED`` when it died there, 0 when it had fewer steps."""
+    import shutil
+
+    import geo._atomic as atomic
+    import geo.layers as layers
+
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        try:
+            steps = [0]
+
+            def dying(fn):  # type: ignore[no-untyped-def]
+                def step(*args, **kwargs):  # type: ignore[no-untyped-def]
+                    steps[0] += 1
+                    if steps[0] == kill_at:
+                        os._exit(KILLED)
+                    return fn(*args, **kwargs)
+                return step
+
+            if not exchange:
+                def no_exchange(a: Path, b: Path) -> None:
+                    raise NotImplementedError("this file system cannot exchange")
+                atomic._exchange = no_exchange
+            atomic._exchange = dying(atomic._exchange)
+            layers.write_new_file = dying(layers.write_new_file)
+            os.rename = dying(os.rename)
+            os.replace = dying(os.replace)
+            shutil.rmtree = dying(shutil.rmtree)
+            layers.publish_layers(rendered, out)
+            os._exit(0)
+        except BaseException:
+            os._exit(3)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2-exchange", "two-rename-fallback"])
+def test_a_build_killed_at_any_step_leaves_the_old_set_or_the_new(two_sets: tuple[Rendered, Rendered],
+                                                                  tmp_path: Path, exchange: bool) -> None:
+    from geo.layers import publish_layers
+
+    old, new = two_sets
+    out = tmp_path / "layers"
+    publish_layers(old, out)
+    outcomes = []
+    kill_at = 1
+    while True:
+        status = _publish_in_child(new, out, kill_at, exchange=exchange)
+        if status == 0:
+            break  # the run finished before its kill_at-th step: every step has been tried
+        assert status == KILLED, status
+        seen = _files(out) if out.exists() else None
+        assert seen in (old, new, None), f"killed at step {kill_at}: a mix of two builds"
+        if seen is None:
+            assert not exchange  # only the fallback has an instant without the folder ...
+            assert recover_directory(out) is not None and _files(out) == old  # ... and the next run restores it
+        outcomes.append("old" if _files(out) == old else "new")
+        # the next run removes what the killed one left and publishes
+        publish_layers(new, out)
+        assert _files(out) == new
+        assert [p.name for p in tmp_path.iterdir()] == ["layers"], f"leftovers after a kill at step {kill_at}"
+        publish_layers(old, out)
+        kill_at += 1
+    assert len(outcomes) >= len(new) + 2  # every file write, the swap(s) and the removal were each a kill point
+    assert "old" in outcomes and "new" in outcomes
+
+
+def test_readers_see_one_build_while_builds_run(two_sets: tuple[Rendered, Rendered], tmp_path: Path) -> None:
+    from geo.layers import publish_layers, read_layer_files
+
+    out = tmp_path / "layers"
+    publish_layers(two_sets[0], out)
+    names = sorted(two_sets[0])
+    pid = os.fork()
+    if pid == 0:
+        try:
+            for i in range(40):
+                publish_layers(two_sets[(i + 1) % 2], out)
+            os._exit(0)
+        except BaseException:
+            os._exit(3)
+    reads = 0
+    while True:  # poll: read as fast as possible until the publisher has finished
+        done, status = os.waitpid(pid, os.WNOHANG)
+        snapshot = read_layer_files(out, names)
+        assert snapshot in two_sets, "a reader saw files of two builds"
+        reads += 1
+        if done:
+            break
+    assert os.waitstatus_to_exitcode(status) == 0 and reads > 1
+
+
+def test_a_folder_with_other_files_is_not_replaced(two_sets: tuple[Rendered, Rendered], tmp_path: Path) -> None:
+    from geo.layers import publish_layers
+
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    (tmp_path / "old_category.geojson").write_text("{}", encoding="utf-8")  # a layer of a category since removed
+    with pytest.raises(LayerError, match="not layers") as err:
+        publish_layers(two_sets[0], tmp_path)
+    assert [Path(p.file).name for p in err.value.problems] == ["notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "old_category.geojson"]
+    (tmp_path / "notes.txt").unlink()
+    publish_layers(two_sets[0], tmp_path)
+    assert "old_category.geojson" not in {p.name for p in tmp_path.iterdir()}  # stale layers do not linger
+
+
+def test_a_symlinked_layers_folder_is_followed_not_replaced(two_sets: tuple[Rendered, Rendered],
+                                                           tmp_path: Path) -> None:
+    from geo.layers import publish_layers
+
+    (tmp_path / "volume").mkdir()
+    (tmp_path / "layers").symlink_to(tmp_path / "volume")
+    publish_layers(two_sets[0], tmp_path / "layers")
+    assert (tmp_path / "layers").is_symlink()
+    assert _files(tmp_path / "volume") == two_sets[0]
+
+
+@pytest.fixture
+def real_root(tmp_path: Path) -> Path:
+    """A copy of the repository's data (catalogue, geocoding results, plans, boundaries) and layers."""
+    import shutil
+
+    shutil.copytree(ROOT / "data", tmp_path / "data", ignore=shutil.ignore_patterns("geocode_cache"))
+    shutil.copytree(LAYERS, tmp_path / "layers")
+    return tmp_path
+
+
+def test_build_runs_the_validator_first(real_root: Path) -> None:
+    from geo.errors import CatalogError
+
+    from .conftest import edit_csv
+
+    before = _files(real_root / "layers")
+    edit_csv(real_root / "data/projects/ZHUZHOU.csv", 2, id="ZHUZHOU-001")  # a duplicate id
+    with pytest.raises(CatalogError, match="does not pass python -m geo validate") as err:
+        build_from_settings(Settings(root=real_root))
+    assert any(p.rule == "unique_ids" and p.row == 2 for p in err.value.problems)
+    assert _files(real_root / "layers") == before
+
+
+def test_build_refuses_a_point_outside_its_region(real_root: Path) -> None:
+    from .conftest import edit_csv
+
+    before = _files(real_root / "layers")
+    edit_csv(real_root / "data/geocoded.csv", 5, lon="116.4", lat="39.9")  # Beijing, typed into a Jiaxing row
+    with pytest.raises(LayerError, match="outside their regions") as err:
+        build_from_settings(Settings(root=real_root))
+    assert [(p.field, p.record_id, "(116.4, 39.9) lies outside the JIAXING polygon" in p.message)
+            for p in err.value.problems] == [("lon", "JIAXING-005", True)]
+    assert _files(real_root / "layers") == before
+
+
+def test_targets_that_are_not_utf8_are_a_clear_error(real_root: Path) -> None:
+    from geo.export import targets_table
+
+    path = real_root / "layers" / "targets.csv"
+    path.write_bytes(path.read_bytes().replace("万千瓦".encode(), "万千瓦".encode("gbk"), 1))
+    with pytest.raises(LayerError, match="not UTF-8 at byte") as err:
+        targets_table(real_root / "layers")
+    assert err.value.problems[0].file.endswith("layers/targets.csv")

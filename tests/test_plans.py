@@ -90,3 +90,15 @@ def test_duplicate_plan_code_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PlanError) as info:
         sources_from_dir(tmp_path)
     assert any(p.field == "code" and "duplicate" in p.message for p in info.value.problems)
+
+
+@pytest.mark.parametrize(("data", "words"), [
+    pytest.param('[[plan]]\ncode = "株洲"\n'.encode("gbk"), "not UTF-8 at byte 17 (line 2)", id="gbk-register"),
+    pytest.param(b"x = " + b"9" * 5000 + b"\n", "not valid TOML", id="5000-digit-number"),
+    pytest.param(b"\x00\x01", "not valid TOML", id="binary"),
+])
+def test_an_unreadable_register_is_one_clear_problem(tmp_path: Path, data: bytes, words: str) -> None:
+    (tmp_path / "sources.toml").write_bytes(data)
+    with pytest.raises(PlanError) as info:
+        sources_from_dir(tmp_path)
+    assert [words in p.message for p in info.value.problems] == [True], info.value.problems

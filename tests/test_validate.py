@@ -93,6 +93,21 @@ BAD_ROWS = [
                  id="place-not-verbatim"),
     pytest.param({"override_lon": "113.1", "override_lat": "127.1", "override_precision": "site",
                   "override_source": "x"}, "override_lat", "not a latitude", "", id="override-lat-not-latitude"),
+    # a coordinate that passed the range checks but is not in the region: geocode would fail on it
+    pytest.param({"override_lon": "0", "override_lat": "0", "override_precision": "site", "override_source": "x"},
+                 "override_lon", "outside the ZHUZHOU polygon", "override_in_region", id="override-at-null-island"),
+    pytest.param({"override_lon": "113.134", "override_lat": "27.872", "override_precision": "site",
+                  "override_source": "x", "county_adcode": "430225", "county_source": "plan"},
+                 "override_lon", "not in the declared county 430225", "override_in_region",
+                 id="override-outside-its-county"),
+    # numbers must be finite and in range; huge cells are refused before any parser reads them
+    pytest.param({"power_mw": "9" * 400}, "power_mw", "holds at most 32", "", id="capacity-400-nines"),
+    pytest.param({"voltage_kv": "9" * 30}, "voltage_kv", "beyond 1500", "", id="capacity-out-of-range"),
+    pytest.param({"quote_offset": "9" * 20}, "quote_offset", "beyond 2,147,483,647", "", id="offset-20-digits"),
+    pytest.param({"year_end": "9" * 5000}, "year_end", "holds at most 32", "", id="year-5000-digits"),
+    pytest.param({"capacity_text": "9" * 120_000}, "capacity_text", "a cell holds at most 10,000", "",
+                 id="capacity-text-120k"),
+    pytest.param({"subtype": "x" * 600}, "subtype", "holds at most 500", "", id="long-short-field"),
 ]
 
 
@@ -158,6 +173,24 @@ def test_retired_id_is_refused(settings: Settings, project_root: Path) -> None:
     assert problems and "retired" in problems[0].message
 
 
+def test_retired_ids_not_utf8_is_a_problem(settings: Settings, project_root: Path) -> None:
+    (project_root / "data/projects/retired_ids.txt").write_bytes(b"ZHUZHOU-002\n\xff\xfe bad\n")
+    problems = [p for p in validate(settings).problems if p.file.endswith("retired_ids.txt")]
+    assert [(p.row, "not UTF-8 at byte 12" in p.message) for p in problems] == [(2, True)]
+
+
+def test_require_valid_refuses_with_every_problem(settings: Settings, edit_catalog: RowEditor) -> None:
+    from geo.validate import require_valid
+
+    assert len(require_valid(settings).projects) == 3
+    edit_catalog(2, id="ZHUZHOU-001")
+    edit_catalog(3, override_lon="0", override_lat="0", override_precision="site", override_source="x")
+    with pytest.raises(CatalogError, match="python -m geo validate") as err:
+        require_valid(settings)
+    assert {(p.row, p.field, p.rule) for p in err.value.problems} >= {
+        (2, "id", "unique_ids"), (3, "override_lon", "override_in_region")}
+
+
 def test_row_in_wrong_file_is_refused(settings: Settings, project_root: Path) -> None:
     src = project_root / "data/projects/ZHUZHOU.csv"
     src.rename(project_root / "data/projects/JINSHI.csv")
@@ -219,6 +252,9 @@ def test_broken_division_register_is_one_problem(settings: Settings, project_roo
         pytest.param({"value": "nan"}, "value", "not a number", id="target-value-nan"),
         pytest.param({"value": "1,200"}, "value", "not a number", id="target-thousands-separator"),
         pytest.param({"year": "1900"}, "year", "plausible range", id="target-year"),
+        pytest.param({"value": "9" * 400}, "value", "holds at most 32", id="target-400-nines"),
+        pytest.param({"value": "9" * 10}, "value", "beyond 1e+07 MW", id="target-beyond-any-plan"),
+        pytest.param({"quote_offset": "9" * 20}, "quote_offset", "beyond 2,147,483,647", id="target-offset-20-digits"),
     ],
 )
 def test_target_rules(settings: Settings, edit_targets: RowEditor, changes: dict[str, str], field: str,
