@@ -811,11 +811,6 @@ def soft_joined(text: str) -> tuple[str, list[int]]:
 _YEARS = re.compile(r"(“?十[三四五六]五”?(?:期间|时期)?|(?:到|至|力争|(?<!\s))\s*+(?:19|20)\d{2}\s*+年(?:底|前)?)")
 
 
-def _status_word(part: str) -> str | None:
-    """The first status word of :data:`geo._lexicon.STATUS_LIST` that ``part`` holds."""
-    return next((w for w in lx.STATUS_LIST if w in part), None)
-
-
 class _Clauses:
     """What the candidates of one text share: quotes, statuses and timelines are worked out once
     per line, segment or clause and remembered, not once per mention (a clause may hold hundreds)."""
@@ -825,8 +820,7 @@ class _Clauses:
         self.newlines = Marks(text, "\n")
         self.commas = Marks(joined, "，,：:")
         self.quotes: dict[tuple[int, int], tuple[str, int]] = {}
-        self.segment_status: dict[tuple[int, int], tuple[str | None, bool]] = {}
-        self.clause_status: dict[tuple[int, int], str | None] = {}
+        self.statuses: dict[tuple[int, int], tuple[str | None, bool, bool]] = {}
         self.timelines: dict[tuple[int, int], tuple[str, Interval | None]] = {}
 
     def quote(self, mention: Mention) -> tuple[str, int]:
@@ -849,32 +843,54 @@ class _Clauses:
         end = self.commas.first(mention.end, mention.clause_end)
         return cut + 1 if cut >= 0 else mention.clause_start, end if end >= 0 else mention.clause_end
 
+    def _verbatim(self, start: int, length: int) -> bool:
+        """Whether ``joined[start:start + length]`` is text of the plan too: no line break that
+        :func:`soft_joined` dropped lies inside it ("到2025\\n年底" reads as 到2025年底 but is not)."""
+        return length == 0 or self.index[start + length - 1] - self.index[start] == length - 1
+
+    def _status_word(self, start: int, end: int, *, enumerated: bool) -> tuple[str | None, bool, bool]:
+        """The first status word in ``joined[start:end]`` (after an enumerator), whether it is
+        verbatim plan text, and whether the part opens with a verb of its own."""
+        part = self.joined[start:end]
+        if enumerated:
+            trimmed = _ENUMERATOR.sub("", part)
+            start, part = start + len(part) - len(trimmed), trimmed
+        word = next((w for w in lx.STATUS_LIST if w in part), None)
+        verbatim = word is not None and self._verbatim(start + part.find(word), len(word))
+        return word, verbatim, part.startswith(_ALL_VERBS)
+
     def status(self, mention: Mention) -> tuple[str, str]:
-        """Status of a mention: the words of its own comma-delimited segment first ("重点推进A建设,
-        加快推进B项目前期": A is announced, B pre-construction), then those of the whole clause.
-        A word that names a stage (前期, 在建, 投运) outranks a verb of action (加快推进). A segment
-        that opens with a verb of its own ("加大柘溪等水电站扩机力度") does not borrow the clause's words."""
+        """Status of a mention, and the words that state it (empty unless verbatim plan text).
+
+        The words of its own comma-delimited segment first ("重点推进A建设, 加快推进B项目前期": A
+        is announced, B pre-construction), then those of the whole clause. A word that names a
+        stage (前期, 在建, 投运) outranks a verb of action (加快推进). A segment that opens with a
+        verb of its own ("加大柘溪等水电站扩机力度") does not borrow the clause's words."""
         seg = self._segment(mention)
-        if seg not in self.segment_status:
-            segment = _ENUMERATOR.sub("", self.joined[seg[0]:seg[1]])
-            self.segment_status[seg] = _status_word(segment), segment.startswith(_ALL_VERBS)
-        word, own_verb = self.segment_status[seg]
+        if seg not in self.statuses:
+            self.statuses[seg] = self._status_word(*seg, enumerated=True)
+        word, verbatim, own_verb = self.statuses[seg]
         if word is None and not own_verb:
-            clause = (mention.clause_start, mention.clause_end)
-            if clause not in self.clause_status:
-                self.clause_status[clause] = _status_word(self.joined[clause[0]:clause[1]])
-            word = self.clause_status[clause]
-        return (lx.STATUS_WORDS[word], word) if word else (Status.ANNOUNCED.value, "")
+            clause = (mention.clause_start, mention.clause_end + len(self.joined) + 1)  # a key of its own
+            if clause not in self.statuses:
+                self.statuses[clause] = self._status_word(mention.clause_start, mention.clause_end,
+                                                          enumerated=False)
+            word, verbatim, _ = self.statuses[clause]
+        if word is None:
+            return Status.ANNOUNCED.value, ""
+        return lx.STATUS_WORDS[word], word if verbatim else ""
 
     def timeline(self, mention: Mention) -> tuple[str, Interval | None]:
-        """The first year or plan period of the mention's clause, as text and as an interval."""
+        """The first year or plan period of the mention's clause, as text and as an interval;
+        ``("", None)`` when the clause states none or its words are no verbatim plan text."""
         key = (mention.clause_start, mention.clause_end)
         if key not in self.timelines:
             clause = self.joined[key[0]:key[1]]
             timeline, interval = "", interval_from_text(clause)
             if interval is not None:
                 years = _YEARS.search(clause)
-                timeline = years.group(0) if years else ""
+                if years and self._verbatim(key[0] + years.start(), len(years.group(0))):
+                    timeline = years.group(0)
                 interval = interval_from_text(timeline) if timeline else None
             self.timelines[key] = timeline, interval
         return self.timelines[key]
@@ -937,8 +953,8 @@ def candidates_from_text(text: str, region: str) -> list[Project]:
             clause_starts = starts[m.clause_start]
             at = bisect_left(clause_starts, m.end)
             capacity = _capacity_after(joined, m, clause_starts[at] if at < len(clause_starts) else m.clause_end)
-            if capacity and capacity not in quote:
-                capacity = ""  # the capacity must be verbatim text of the quoted line
+        if capacity not in quote:
+            capacity = ""  # the capacity must be verbatim text of the quoted line (a wrapped line joins words)
         normalised = capacity_from_text(capacity)
         timeline, interval = facts.timeline(m)
         status, status_text = facts.status(m)
