@@ -27,7 +27,7 @@ from . import _lexicon as lx
 from ._text import Marks, Spans, words_only
 from .catalog import Project, catalog_to_csv
 from .errors import ExtractError
-from .quantities import MAX_QUANTITY_CHARS, capacity_from_text, quantities_from_text
+from .quantities import MAX_QUANTITY_CHARS, capacity_from_text, leading_quantity, quantities_from_text
 from .timeline import Interval, interval_from_text
 from .vocabulary import Action, Category, Status
 
@@ -904,10 +904,9 @@ def _capacity_after(text: str, mention: Mention, next_start: int) -> str:
     mention: "完成某县光伏发电项目建设,总装机33.2万千瓦" → "33.2万千瓦"."""
     end = min(mention.clause_end, next_start)
     for cue in _CAPACITY_CUE.finditer(text, mention.end, end):
-        # no quantity is longer than MAX_QUANTITY_CHARS: looking further would only cost time
-        window = text[cue.end():min(end, cue.end() + MAX_QUANTITY_CHARS + 1)]
-        q = next(iter(quantities_from_text(window)), None)
-        if q is not None and q.start == 0 and q.dimension in ("power", "energy"):
+        # no quantity is longer than MAX_QUANTITY_CHARS: reading further would only cost time
+        q = leading_quantity(text[cue.end():min(end, cue.end() + MAX_QUANTITY_CHARS + 7)])
+        if q is not None and q.dimension in ("power", "energy"):
             return q.text
     return ""
 

@@ -216,6 +216,32 @@ class Capacity:
 CAPACITY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Capacity))
 
 
+def _reading(text: str, norm: str, m: re.Match[str]) -> Quantity | None:
+    """The quantity a match of :data:`_QUANTITY` in ``norm`` (``text`` folded) states, or ``None``
+    when its number is not one (十三百)."""
+    unit = m.group("unit")
+    dimension, factor = _UNITS[unit]
+    try:
+        value = chinese_number(m.group("high") or m.group("low"))
+        if m.group("mult"):
+            value *= chinese_number(m.group("mult"))
+    except ValueError:
+        return None
+    per = (m.group("per") or "").strip()
+    before = norm[max(0, m.start() - 8):m.start()]
+    after = norm[m.end():m.end() + 6]
+    if dimension == "energy" and (any(c in before for c in _GENERATION_CUES) or "年" in per):
+        dimension = "generation"
+    if dimension == "mass":
+        if any(after.startswith(w) for w in _MASS_NOT_THROUGHPUT):
+            dimension = "coal_equivalent"
+        elif "小时" in per or per.endswith("h"):
+            dimension = "mass_per_hour"
+        elif "日" in per or "天" in per or any(c in before for c in _PER_DAY_CUES):
+            factor *= 365
+    return Quantity(text[m.start():m.end()], m.start(), m.end(), dimension, value * factor)
+
+
 def quantities_from_text(text: str) -> list[Quantity]:
     """Find every ``number + unit`` in ``text``.
 
@@ -230,30 +256,18 @@ def quantities_from_text(text: str) -> list[Quantity]:
         In order of appearance.
     """
     norm = fold_width(text)
-    out: list[Quantity] = []
-    for m in _QUANTITY.finditer(norm):
-        unit = m.group("unit")
-        dimension, factor = _UNITS[unit]
-        try:
-            value = chinese_number(m.group("high") or m.group("low"))
-            if m.group("mult"):
-                value *= chinese_number(m.group("mult"))
-        except ValueError:
-            continue
-        per = (m.group("per") or "").strip()
-        before = norm[max(0, m.start() - 8):m.start()]
-        after = norm[m.end():m.end() + 6]
-        if dimension == "energy" and (any(c in before for c in _GENERATION_CUES) or "年" in per):
-            dimension = "generation"
-        if dimension == "mass":
-            if any(after.startswith(w) for w in _MASS_NOT_THROUGHPUT):
-                dimension = "coal_equivalent"
-            elif "小时" in per or per.endswith("h"):
-                dimension = "mass_per_hour"
-            elif "日" in per or "天" in per or any(c in before for c in _PER_DAY_CUES):
-                factor *= 365
-        out.append(Quantity(text[m.start():m.end()], m.start(), m.end(), dimension, value * factor))
-    return out
+    found = (_reading(text, norm, m) for m in _QUANTITY.finditer(norm))
+    return [q for q in found if q is not None]
+
+
+def leading_quantity(text: str) -> Quantity | None:
+    """The quantity ``text`` starts with, if any: the first of :func:`quantities_from_text` when
+    that starts at 0, found with one match attempt (and only the first
+    :data:`MAX_QUANTITY_CHARS` characters are read)."""
+    head = text[:MAX_QUANTITY_CHARS + 7]  # the quantity, the letter after it, the words after a mass
+    norm = fold_width(head)
+    m = _QUANTITY.match(norm)
+    return _reading(head, norm, m) if m else None
 
 
 def capacity_from_text(text: str) -> Capacity:

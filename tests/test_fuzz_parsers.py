@@ -32,6 +32,7 @@ from geo.quantities import (
     capacity_from_text,
     chinese_number,
     fold_width,
+    leading_quantity,
     quantities_from_text,
 )
 from geo.timeline import Interval, interval_from_text
@@ -70,6 +71,14 @@ def test_quantities_point_at_their_text(text: str) -> None:
     capacity = capacity_from_text(text)
     for _, value in capacity.items():
         assert value is None or (math.isfinite(value) and value >= 0)
+
+
+@fuzz
+@given(any_text, any_text)
+def test_the_leading_quantity_is_the_first_at_the_start(head: str, tail: str) -> None:
+    text = head + tail
+    first = next(iter(quantities_from_text(text)), None)
+    assert leading_quantity(text) == (first if first is not None and first.start == 0 else None)
 
 
 # unit, field, factor to the field's unit

@@ -15,7 +15,8 @@ process (``time.process_time``), which other processes do not add to; each figur
 best of 5 measurements, and each measurement repeats the call until it has used at least
 10 ms of CPU, so timer resolution and one-off interruptions (a context switch, a page fault)
 do not decide it; the garbage collector is off while measuring; the examples are
-derandomised (the same in every run); and the bound (20×) is 2.5 times what linear work
+derandomised (the same in every run); the two sizes are measured in turn, so that a slow spell
+of the machine slows both; and the bound (20×) is 2.5 times what linear work
 needs, while quadratic work exceeds it 3-fold.
 """
 
@@ -56,27 +57,26 @@ def _build(shape: tuple[str, str, str], size: int) -> str:
 
 
 def _cpu_per_call(fn: Callable[[str], object], text: str) -> float:
-    """Best of 5 of the CPU seconds one call takes, each measured over calls worth at least 10 ms."""
-    best = float("inf")
-    gc.disable()
-    try:
-        for _ in range(5):
-            calls, start = 0, time.process_time()
-            while True:
-                fn(text)
-                calls += 1
-                spent = time.process_time() - start
-                if spent >= 0.01:
-                    break
-            best = min(best, spent / calls)
-    finally:
-        gc.enable()
-    return best
+    """CPU seconds one call takes, measured over calls worth at least 10 ms."""
+    calls, start = 0, time.process_time()
+    while True:
+        fn(text)
+        calls += 1
+        spent = time.process_time() - start
+        if spent >= 0.01:
+            return spent / calls
 
 
 def _assert_linear(fn: Callable[[str], object], shape: tuple[str, str, str], size: int) -> None:
     small, large = _build(shape, size), _build(shape, GROWTH * size)
-    t_small, t_large = _cpu_per_call(fn, small), _cpu_per_call(fn, large)
+    t_small = t_large = float("inf")
+    gc.disable()
+    try:
+        for _ in range(5):  # interleaved, so that a slow spell of the machine slows both sizes
+            t_small = min(t_small, _cpu_per_call(fn, small))
+            t_large = min(t_large, _cpu_per_call(fn, large))
+    finally:
+        gc.enable()
     assert t_large <= BOUND * t_small, (
         f"{len(small)} → {len(large)} characters ({len(large) / len(small):.1f}×): "
         f"{t_small * 1e3:.2f} ms → {t_large * 1e3:.2f} ms ({t_large / t_small:.1f}×) for {shape!r}")
