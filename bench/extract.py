@@ -1,8 +1,10 @@
 """Benchmark the plan reader: recall and precision on the five plans, and throughput.
 
 Prints the comparison with the curated catalogue (per region, per category, misses and
-extras) and the reading speed in characters per second (best of ``--repeat`` runs over
-all five plans). Then, apart from extraction, the speed of reading PDFs (text layer to
+extras), the reading speed in characters per second (best of ``--repeat`` runs over all
+five plans, wall-clock and CPU time: on a shared machine the CPU figure is the steadier
+one), and the time the parsers take on the worst inputs of issue 11 (each once, CPU time).
+Then, apart from extraction, the speed of reading PDFs (text layer to
 :class:`geo.reader.PlanText`) on the development PDFs of ../shared/devplans (or
 $CPM_DEVPLANS), in pages/s and MB/s, best of ``--repeat`` runs per PDF; skipped when the
 PDFs are not there. Run: ``python bench/extract.py [--limit 50] [--pdf-only]``.
@@ -14,6 +16,7 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +25,22 @@ sys.path.insert(0, str(ROOT))
 from geo.extract import candidates_from_text
 from geo.extract_compare import compare_plans, report
 from geo.plans import plans_from_dir
+from geo.quantities import capacity_from_text, quantities_from_text
 from geo.settings import load_settings
+from geo.timeline import interval_from_text
+
+#: the inputs of issue 11, finding 4, and two patterns that were exponential (README: the times before)
+WORST: list[tuple[str, Callable[[], object]]] = [
+    ("quantities_from_text, 16,000 digits", lambda: quantities_from_text("1" * 16000)),
+    ("interval_from_text, 64,000 spaces", lambda: interval_from_text(" " * 64000)),
+    ("reader, a sentence with 24,000 digits",
+     lambda: candidates_from_text("完成甲县光伏发电项目建设，总装机" + "1" * 24000 + "万千瓦。", "X")),
+    ("capacity_from_text, 120,000 characters", lambda: capacity_from_text("2×35万千瓦 " * 12000)),
+    ("reader, a list of 30 counties, no sector word",
+     lambda: candidates_from_text("在" + "甲县和" * 30 + "乙县推进。", "X")),
+    ("reader, 600 names of 14 two-way generic words",
+     lambda: candidates_from_text("，".join("分布式光伏" * 14 + f"甲{i}乙风电场" for i in range(600)), "X")),
+]
 
 
 def main() -> None:
@@ -43,17 +61,24 @@ def main() -> None:
     print(report(compare_plans(settings), list_limit=args.limit))
     plans = plans_from_dir(settings.plans_dir)
     chars = sum(len(p.text) for p in plans.values())
-    best = float("inf")
+    best, best_cpu = float("inf"), float("inf")
     for _ in range(args.repeat):
         extract._is_generic.cache_clear()
         extract._split_tail.cache_clear()
         extract._first_word.cache_clear()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         for code, plan in plans.items():
             candidates_from_text(plan.text, code)
         best = min(best, time.perf_counter() - start)
+        best_cpu = min(best_cpu, time.process_time() - start_cpu)
     print(f"\njieba dictionary loaded in {loaded:.2f} s (once per process, not timed below)")
-    print(f"throughput: {chars:,} characters in {best:.2f} s = {chars / best:,.0f} characters/s (cold caches)")
+    print(f"throughput: {chars:,} characters in {best:.2f} s = {chars / best:,.0f} characters/s (cold caches); "
+          f"CPU {best_cpu:.2f} s = {chars / best_cpu:,.0f} characters/s")
+    print("\nworst inputs of issue 11 (CPU time, one run each)")
+    for label, run in WORST:
+        start_cpu = time.process_time()
+        run()
+        print(f"  {label:<48}{time.process_time() - start_cpu:>8.3f} s")
     pdf_reading(args.repeat)
 
 

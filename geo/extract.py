@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -23,10 +24,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from . import _lexicon as lx
+from ._text import Marks, Spans, words_only
 from .catalog import Project, catalog_to_csv
 from .errors import ExtractError
-from .quantities import capacity_from_text, quantities_from_text
-from .timeline import interval_from_text
+from .quantities import MAX_QUANTITY_CHARS, capacity_from_text, leading_quantity, quantities_from_text
+from .timeline import Interval, interval_from_text
 from .vocabulary import Action, Category, Status
 
 log = logging.getLogger(__name__)
@@ -113,16 +115,41 @@ def _is_noise_line(line: str) -> bool:
     return len(_CJK.findall(stripped)) < 3
 
 
+#: longest clause the reader looks at; a longer run without 。；！？ or a line end is cut into pieces
+MAX_CLAUSE = 1000
+_CLAUSE_CUT = "，,、 \u3000"
+
+
+def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``[start, end)`` in pieces of at most :data:`MAX_CLAUSE` characters, each cut after the last
+    comma, 、 or space of its second half (or at the limit when there is none)."""
+    while end - start > MAX_CLAUSE:
+        limit = start + MAX_CLAUSE
+        cut = max(text.rfind(c, limit - MAX_CLAUSE // 2, limit) for c in _CLAUSE_CUT)
+        cut = cut + 1 if cut >= 0 else limit
+        yield start, cut
+        start = cut
+    yield start, end
+
+
 def clauses(text: str, *, start: int = 0) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` spans of clauses: sentences cut at 。；！？ and line ends, noise lines skipped."""
+    """``(start, end)`` spans of clauses: sentences cut at 。；！？ and line ends, noise lines skipped.
+
+    A clause longer than :data:`MAX_CLAUSE` characters (no real plan has one: the longest of
+    the five has 349) is cut into pieces, so that the work per clause stays bounded.
+    """
     pos = start
     for m in _CLAUSE_END.finditer(text, start):
         end = m.end() if m.group() != "\n" else m.start()
-        if end > pos and not _is_noise_line(text[pos:end]):
-            yield pos, end
+        if end > pos:
+            for a, b in _pieces(text, pos, end):
+                if not _is_noise_line(text[a:b]):
+                    yield a, b
         pos = m.end()
-    if pos < len(text) and not _is_noise_line(text[pos:]):
-        yield pos, len(text)
+    if pos < len(text):
+        for a, b in _pieces(text, pos, len(text)):
+            if not _is_noise_line(text[a:b]):
+                yield a, b
 
 
 _GENERIC_WORDS: tuple[str, ...] = tuple(sorted((set(lx.GENERIC) | set(lx.HEAD_LIST)) - lx.WATER_HEADS, key=len,
@@ -135,17 +162,28 @@ _PHASE_BRACKETED = re.compile(r"[（(][一二三四五]期[）)]|[一二三四�
 _PHASE_AFTER_HEAD = re.compile(r"[一二三四五]期(?:项目|工程)?")
 
 
-_GENERIC_RE = re.compile("(?:" + "|".join(re.escape(w) for w in _GENERIC_WORDS) + ")+")
+_GENERIC_SET = frozenset(_GENERIC_WORDS)
+#: every facility head, longest first
+_HEAD_RE = re.compile("|".join(re.escape(h) for h in lx.HEAD_LIST))
+
+
+
+
+def _without_quantities(text: str) -> str:
+    """``text`` with every capacity (number + unit) taken out."""
+    kept, done = [], 0
+    for q in quantities_from_text(text):
+        kept.append(text[done:q.start])
+        done = q.end
+    return "".join(kept) + text[done:]
 
 
 @lru_cache(maxsize=65536)
 def _is_generic(qualifier: str) -> bool:
     """Whether words are only generic modifiers and heads (no proper name among them)."""
-    rest = re.sub(r"[“”\"'()（）·\-—\s]", "", qualifier)
-    for q in quantities_from_text(rest)[::-1]:
-        rest = rest[:q.start] + rest[q.end:]
+    rest = _without_quantities(re.sub(r"[“”\"'()（）·\-—\s]", "", qualifier))
     rest = re.sub(r"[\dA-Za-z.]+", "", rest)
-    return not rest or _GENERIC_RE.fullmatch(rest) is not None
+    return not rest or words_only(rest, _GENERIC_SET)
 
 
 _STRONG_VERBS = tuple(sorted((v for v in lx.VERBS if v not in lx.WEAK_VERBS and (len(v) > 1 or v == "的")),
@@ -217,7 +255,9 @@ def _left_span(text: str, head_start: int, clause_start: int) -> int:
     while i > clause_start and head_start - i < 2 * MAX_NAME:
         ch = text[i - 1]
         if ch in ")）":
-            opening = max(text.rfind("(", clause_start, i - 1), text.rfind("（", clause_start, i - 1))
+            # only an opening within 9 characters can enclose a short designation (bounded search)
+            low = max(clause_start, i - 10)
+            opening = max(text.rfind("(", low, i - 1), text.rfind("（", low, i - 1))
             inside = text[opening + 1:i - 1] if opening >= 0 else ""
             if opening >= 0 and 0 < len(inside) <= 8 and not re.search(r"[，,。；;、：:]", inside):
                 i = opening
@@ -280,10 +320,11 @@ def _items(list_part: str) -> list[str]:
     return parts
 
 
-def _water_ok(text: str, head: str, h_end: int, clause: str) -> bool:
+def _water_ok(text: str, head: str, h_end: int, water_clause: bool) -> bool:
+    """Whether a water head names a water body; ``water_clause``: the clause is about water ecology."""
     if head not in lx.WATER_HEADS:
         return True
-    if not any(word in clause for word in lx.WATER_CONTEXT):
+    if not water_clause:
         return False
     if head in ("段", "干流"):
         return True
@@ -390,9 +431,84 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
     return out
 
 
-_ADMIN_LIST = re.compile(
-    r"((?:[\u3400-\u9fff]{1,5}?(?:自治县|县|区|市|旗)(?:、|和|及))+[\u3400-\u9fff]{1,5}?(?:自治县|县|区|市|旗))"
-    r"(?:等(?:区域|地区|县市区|县区)?)?[^，,。；;、]{0,16}?((?:集中式|分散式|分布式)?(?:陆上)?(?:风电|光伏)|地热能?)")
+_ADMIN_SUFFIXES = ("自治县", "县", "区", "市", "旗")
+_ADMIN_SEPARATORS = "、和及"
+#: what follows a list of counties: "等区域", a few words, the sector ("攸县、茶陵县等区域探索分散式风电")
+_ADMIN_TAIL = re.compile(r"(?:等(?:区域|地区|县市区|县区)?)?[^，,。；;、]{0,16}?"
+                         r"((?:集中式|分散式|分布式)?(?:陆上)?(?:风电|光伏)|地热能?)")
+#: where a list of counties may start: a county name and a separator
+_ADMIN_LIST_START = re.compile(r"(?=[\u3400-\u9fff]{1,5}?(?:自治县|县|区|市|旗)[、和及])")
+
+
+@dataclass(frozen=True, slots=True)
+class _AdminList:
+    start: int
+    list_end: int
+    head: str
+    end: int
+
+
+def _admin_lists(text: str, c_start: int, c_end: int) -> Iterator[_AdminList]:
+    """Lists of two or more county names before a sector word, in ``text[c_start:c_end]``.
+
+    The matches, groups and order of the regular expression
+    ``((?:N{1,5}?S[、和及])+N{1,5}?S)`` + :data:`_ADMIN_TAIL` (N a CJK character, S a county
+    suffix) under ``finditer``, found in linear time: that expression backtracks through every
+    way of cutting a long list into names (和 and 及 are CJK characters too) and takes
+    exponential time on a list that no sector word follows. Here the outcome of the search
+    from each position is computed once and remembered.
+    """
+    def names_at(q: int) -> list[int]:
+        """Ends of the county names starting at ``q``, in the order the expression tries them."""
+        ends = []
+        for n in range(1, 6):
+            if q + n > c_end or not _CJK.match(text, q + n - 1):
+                break
+            ends += [q + n + len(sfx) for sfx in _ADMIN_SUFFIXES if text.startswith(sfx, q + n, c_end)]
+        return ends
+
+    def separated(q: int) -> list[int]:
+        return [e + 1 for e in names_at(q) if e < c_end and text[e] in _ADMIN_SEPARATORS]
+
+    memo: dict[int, tuple[int, re.Match[str]] | None] = {}
+
+    def rest(q0: int) -> tuple[int, re.Match[str]] | None:
+        """After one or more "name + separator": more of them (greedy), else a last name and the tail."""
+        stack = [q0]
+        while stack:
+            q = stack[-1]
+            if q in memo:
+                stack.pop()
+                continue
+            nexts = separated(q)
+            pending = [r for r in nexts if r not in memo]
+            if pending:
+                stack += pending
+                continue
+            found = next((memo[r] for r in nexts if memo[r] is not None), None)
+            if found is None:
+                for e in names_at(q):
+                    tail = _ADMIN_TAIL.match(text, e, c_end)
+                    if tail:
+                        found = (e, tail)
+                        break
+            memo[q] = found
+            stack.pop()
+        return memo[q0]
+
+    pos = c_start
+    while True:
+        start = _ADMIN_LIST_START.search(text, pos, c_end)
+        if start is None:
+            return
+        p = start.start()
+        found = next((r for r in map(rest, separated(p)) if r is not None), None)
+        if found is None:
+            pos = p + 1
+            continue
+        list_end, tail = found
+        yield _AdminList(p, list_end, tail.group(1), tail.end())
+        pos = tail.end()
 
 
 _CENTRED = re.compile(r"以([^，,。；;以、]{2,20}?)为(?:主|重点|核心)的(湿地系统|湿地|流域)")
@@ -417,13 +533,14 @@ def _admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
     """County-scoped sector entries: "在攸县、茶陵县、炎陵县等区域探索分散式风电" → one per county
     (wind, solar, geothermal)."""
     out = []
-    for m in _ADMIN_LIST.finditer(text, c_start, c_end):
-        head = m.group(2)
+    for m in _admin_lists(text, c_start, c_end):
+        head = m.head
         category = "wind" if "风电" in head else "geothermal" if "地热" in head else "solar"
         # the first member may start before the match: "利用好运城市区和新绛县、…" → 运城市区
-        seg_start = max((text.rfind(c, c_start, m.start(1)) + 1 for c in "，,。；;：:"), default=c_start)
-        pos = max(seg_start, c_start)
-        members = re.split(r"、|和|及", text[pos:m.end(1)])
+        # (within 2 × MAX_NAME characters, like every name)
+        seg_start = max((text.rfind(c, c_start, m.start) + 1 for c in "，,。；;：:"), default=c_start)
+        pos = max(seg_start, c_start, m.start - 2 * MAX_NAME)
+        members = re.split(r"、|和|及", text[pos:m.list_end])
         for i, raw in enumerate(members):
             admin = _strip_openers(raw) if len(raw) > 3 or i == 0 else raw
             if admin and _ADMIN.fullmatch(admin):
@@ -433,11 +550,11 @@ def _admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
-def _programmes(text: str, c_start: int, c_end: int, skip: list[tuple[int, int]]) -> list[Mention]:
+def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mention]:
     """Demonstration programmes named by their sector: "城市绿色货运配送示范工程", "市级能源互联网试点"."""
     out = []
     for m in _PROGRAMME_HEAD_RE.finditer(text, c_start, c_end):
-        if any(a <= m.start() < b for a, b in skip):
+        if skip.covers(m.start()):
             continue
         if any(text.startswith(h, m.end()) for h in lx.PROGRAMME_HEADS):
             continue  # "综合试点示范项目": the longer programme name ends later
@@ -464,21 +581,20 @@ _PROGRAMME_HEAD_RE = re.compile("|".join(re.escape(h) for h in lx.PROGRAMME_HEAD
 def mentions(text: str, *, start: int = 0) -> list[Mention]:
     """Every specific facility mention of the text, lists expanded, in order of appearance."""
     found: list[Mention] = []
-    head_re = re.compile("|".join(re.escape(h) for h in lx.HEAD_LIST))
-    skip = [(m.start(), m.end()) for m in _RESPONSIBLE.finditer(text)]
+    skip = Spans([(m.start(), m.end()) for m in _RESPONSIBLE.finditer(text)])
     for c_start, c_end in clauses(text, start=start):
         clause = text[c_start:c_end]
-        for m in head_re.finditer(clause):
+        water_clause = any(word in clause for word in lx.WATER_CONTEXT)
+        for m in _HEAD_RE.finditer(clause):
             h_start, h_end = c_start + m.start(), c_start + m.end()
-            if any(a <= h_start < b for a, b in skip):
+            if skip.covers(h_start):
                 continue
-            if not _water_ok(text, m.group(), h_end, clause):
+            if not _water_ok(text, m.group(), h_end, water_clause):
                 continue
             if m.group() not in lx.WATER_HEADS and any(
                     text.startswith(h, h_end) for h in lx.HEAD_LIST if h not in lx.WATER_HEADS):
                 continue  # 风电 in 风电光伏项目, 港区 in 港区锚地: the next head ends the name
-            span_start = max(_left_span(text, h_start, c_start), max((b for a, b in skip if b <= h_start),
-                                                                     default=c_start))
+            span_start = max(_left_span(text, h_start, c_start), skip.last_end(h_start, default=c_start))
             got = _span_mentions(text, span_start, h_end, m.group(), c_start, c_end)
             phase = _PHASE_AFTER_HEAD.match(text, h_end)
             if phase and len(got) == 1 and got[0].end == h_end:
@@ -573,11 +689,10 @@ _MEMBERS = re.compile(r"“[^”]{2,12}”[（(]([^）)]{4,80})[）)]")
 def _parenthesised_members(text: str, c_start: int, c_end: int) -> list[Mention]:
     """Members listed in parentheses after a quoted structure: “一区三园”(A、B、C)."""
     out = []
-    head_re = re.compile("|".join(re.escape(h) for h in lx.HEAD_LIST))
     for m in _MEMBERS.finditer(text, c_start, c_end):
         pos = m.start(1)
         for part in re.split(r"[、，,]", m.group(1)):
-            h = head_re.search(part)
+            h = _HEAD_RE.search(part)
             if h and h.end() == len(part) and len(part) >= 3:
                 out.append(Mention(part, _category(part, h.group()), pos, pos + len(part), c_start, c_end))
             pos += len(part) + 1
@@ -586,14 +701,13 @@ def _parenthesised_members(text: str, c_start: int, c_end: int) -> list[Mention]
 
 def _normal(name: str) -> str:
     """Name without capacities, brackets and spaces: for de-duplication and matching."""
-    for q in quantities_from_text(name)[::-1]:
-        name = name[:q.start] + name[q.end:]
-    return re.sub(r"[\s“”\"'（）()·]", "", name)
+    return re.sub(r"[\s“”\"'（）()·]", "", _without_quantities(name))
 
 
 def _dedupe(found: list[Mention]) -> list[Mention]:
     """One entity, one candidate: keep the first mention of each normalised name."""
     out: dict[tuple[str, str, str], Mention] = {}
+    places = _Places()
     for mention in found:
         if any(spam in mention.name for spam in lx.SPAM):
             continue
@@ -612,9 +726,10 @@ def _dedupe(found: list[Mention]) -> list[Mention]:
             head = ""  # 凤凰湖 and 凤凰湖湿地 are one wetland, 垣曲县光伏 and 垣曲县光伏发电项目 one project
         if phase:
             head += phase.group(0)
-        if not phase and any(_same_place(proper, other) for (cat, other, _) in out if cat == mention.category):
+        if not phase and places.same_place(mention.category, proper):
             continue
         out.setdefault((mention.category, proper, head), mention)
+        places.add(mention.category, proper)
     return sorted(out.values(), key=lambda m: (m.start, m.end))
 
 
@@ -622,12 +737,33 @@ def _dedupe(found: list[Mention]) -> list[Mention]:
 _HEAD_MATTERS = {"substation", "transport", "port_waterway", "industrial_park"}
 
 
-def _same_place(a: str, b: str) -> bool:
-    """广寒坪 and 攸县广寒坪: one name is the other with a county or city in front."""
-    short, long_ = sorted((a, b), key=len)
-    if len(short) < 2 or short == long_ or not long_.endswith(short):
-        return False
-    return bool(re.fullmatch(r"[\u3400-\u9fff]{1,5}(?:县|市|区|旗)", long_[: len(long_) - len(short)]))
+_PLACE_PREFIX = re.compile(r"[\u3400-\u9fff]{1,5}(?:县|市|区|旗)")
+
+
+def _place_cuts(name: str) -> list[str]:
+    """``name`` without a county or city in front, each way (攸县广寒坪 → 广寒坪), at least two characters."""
+    return [name[k:] for k in range(2, min(7, len(name) - 1)) if _PLACE_PREFIX.fullmatch(name, 0, k)]
+
+
+class _Places:
+    """The proper names kept per category, to ask whether a new one names a kept place:
+    广寒坪 and 攸县广寒坪 are one place, one name being the other with a county or city in front.
+    Each question costs a few set look-ups, not a pass over every kept name."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, set[str]] = {}
+        self.cuts: dict[str, set[str]] = {}
+
+    def add(self, category: str, name: str) -> None:
+        """Keep ``name`` of ``category``."""
+        self.names.setdefault(category, set()).add(name)
+        self.cuts.setdefault(category, set()).update(_place_cuts(name))
+
+    def same_place(self, category: str, name: str) -> bool:
+        """Whether a kept name of ``category`` is ``name`` with or without a county in front."""
+        names = self.names.get(category, set())
+        return (len(name) >= 2 and name in self.cuts.get(category, set())) or \
+            any(cut in names for cut in _place_cuts(name))
 
 
 def _entity_key(normal: str) -> tuple[str, str]:
@@ -672,43 +808,92 @@ def soft_joined(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
-def _quote(text: str, mention: Mention, index: list[int]) -> tuple[str, int]:
-    """The verbatim clause of ``text`` around a mention found in the joined text (one line of it)."""
-    start, end = index[mention.clause_start], index[mention.clause_end - 1] + 1
-    anchor = index[min(mention.start, len(index) - 1)]
-    line_start = text.rfind("\n", start, anchor) + 1 or start
-    line_end = text.find("\n", anchor, end)
-    segment = text[max(start, line_start): end if line_end < 0 else line_end]
-    quote = segment.strip()
-    return quote, text.find(quote, max(start, line_start))
+_YEARS = re.compile(r"(“?十[三四五六]五”?(?:期间|时期)?|(?:到|至|力争|(?<!\s))\s*+(?:19|20)\d{2}\s*+年(?:底|前)?)")
 
 
-_SEGMENT_END = re.compile(r"[，,：:]")
+class _Clauses:
+    """What the candidates of one text share: quotes, statuses and timelines are worked out once
+    per line, segment or clause and remembered, not once per mention (a clause may hold hundreds)."""
 
+    def __init__(self, text: str, joined: str, index: list[int]) -> None:
+        self.text, self.joined, self.index = text, joined, index
+        self.newlines = Marks(text, "\n")
+        self.commas = Marks(joined, "，,：:")
+        self.quotes: dict[tuple[int, int], tuple[str, int]] = {}
+        self.statuses: dict[tuple[int, int], tuple[str | None, bool, bool]] = {}
+        self.timelines: dict[tuple[int, int], tuple[str, Interval | None]] = {}
 
-def _segment(text: str, mention: Mention) -> tuple[int, int]:
-    """The comma-delimited part of the mention's clause that holds it."""
-    cut = max(text.rfind(c, mention.clause_start, mention.start) for c in "，,：:")
-    start = cut + 1 if cut >= 0 else mention.clause_start
-    end_match = _SEGMENT_END.search(text, mention.end, mention.clause_end)
-    return start, end_match.start() if end_match else mention.clause_end
+    def quote(self, mention: Mention) -> tuple[str, int]:
+        """The verbatim clause of ``text`` around a mention found in the joined text (one line of it),
+        and its offset."""
+        text, index = self.text, self.index
+        start, end = index[mention.clause_start], index[mention.clause_end - 1] + 1
+        anchor = index[min(mention.start, len(index) - 1)]
+        line_start = self.newlines.last(start, anchor) + 1 or start
+        line_end = self.newlines.first(anchor, end)
+        key = (max(start, line_start), end if line_end < 0 else line_end)
+        if key not in self.quotes:
+            quote = text[key[0]:key[1]].strip()
+            self.quotes[key] = quote, text.find(quote, key[0])
+        return self.quotes[key]
 
+    def _segment(self, mention: Mention) -> tuple[int, int]:
+        """The comma-delimited part of the mention's clause that holds it."""
+        cut = self.commas.last(mention.clause_start, mention.start)
+        end = self.commas.first(mention.end, mention.clause_end)
+        return cut + 1 if cut >= 0 else mention.clause_start, end if end >= 0 else mention.clause_end
 
-def _status(text: str, mention: Mention) -> tuple[str, str]:
-    """Status of a mention: the words of its own comma-delimited segment first ("重点推进A建设,
-    加快推进B项目前期": A is announced, B pre-construction), then those of the whole clause.
-    A word that names a stage (前期, 在建, 投运) outranks a verb of action (加快推进). A segment
-    that opens with a verb of its own ("加大柘溪等水电站扩机力度") does not borrow the clause's words."""
-    seg_start, seg_end = _segment(text, mention)
-    segment = _ENUMERATOR.sub("", text[seg_start:seg_end])
-    parts = [segment]
-    if not segment.startswith(_ALL_VERBS):  # a segment with a verb of its own is its own predicate
-        parts.append(text[mention.clause_start:mention.clause_end])
-    for part in parts:
-        for word in lx.STATUS_LIST:
-            if word in part:
-                return lx.STATUS_WORDS[word], word
-    return Status.ANNOUNCED.value, ""
+    def _verbatim(self, start: int, length: int) -> bool:
+        """Whether ``joined[start:start + length]`` is text of the plan too: no line break that
+        :func:`soft_joined` dropped lies inside it ("到2025\\n年底" reads as 到2025年底 but is not)."""
+        return length == 0 or self.index[start + length - 1] - self.index[start] == length - 1
+
+    def _status_word(self, start: int, end: int, *, enumerated: bool) -> tuple[str | None, bool, bool]:
+        """The first status word in ``joined[start:end]`` (after an enumerator), whether it is
+        verbatim plan text, and whether the part opens with a verb of its own."""
+        part = self.joined[start:end]
+        if enumerated:
+            trimmed = _ENUMERATOR.sub("", part)
+            start, part = start + len(part) - len(trimmed), trimmed
+        word = next((w for w in lx.STATUS_LIST if w in part), None)
+        verbatim = word is not None and self._verbatim(start + part.find(word), len(word))
+        return word, verbatim, part.startswith(_ALL_VERBS)
+
+    def status(self, mention: Mention) -> tuple[str, str]:
+        """Status of a mention, and the words that state it (empty unless verbatim plan text).
+
+        The words of its own comma-delimited segment first ("重点推进A建设, 加快推进B项目前期": A
+        is announced, B pre-construction), then those of the whole clause. A word that names a
+        stage (前期, 在建, 投运) outranks a verb of action (加快推进). A segment that opens with a
+        verb of its own ("加大柘溪等水电站扩机力度") does not borrow the clause's words."""
+        seg = self._segment(mention)
+        if seg not in self.statuses:
+            self.statuses[seg] = self._status_word(*seg, enumerated=True)
+        word, verbatim, own_verb = self.statuses[seg]
+        if word is None and not own_verb:
+            clause = (mention.clause_start, mention.clause_end + len(self.joined) + 1)  # a key of its own
+            if clause not in self.statuses:
+                self.statuses[clause] = self._status_word(mention.clause_start, mention.clause_end,
+                                                          enumerated=False)
+            word, verbatim, _ = self.statuses[clause]
+        if word is None:
+            return Status.ANNOUNCED.value, ""
+        return lx.STATUS_WORDS[word], word if verbatim else ""
+
+    def timeline(self, mention: Mention) -> tuple[str, Interval | None]:
+        """The first year or plan period of the mention's clause, as text and as an interval;
+        ``("", None)`` when the clause states none or its words are no verbatim plan text."""
+        key = (mention.clause_start, mention.clause_end)
+        if key not in self.timelines:
+            clause = self.joined[key[0]:key[1]]
+            timeline, interval = "", interval_from_text(clause)
+            if interval is not None:
+                years = _YEARS.search(clause)
+                if years and self._verbatim(key[0] + years.start(), len(years.group(0))):
+                    timeline = years.group(0)
+                interval = interval_from_text(timeline) if timeline else None
+            self.timelines[key] = timeline, interval
+        return self.timelines[key]
 
 
 _CAPACITY_CUE = re.compile(r"(?:总装机|装机容量|装机规模|装机|规模|容量)(?:容量)?(?:约|达|达到|为|共|合计)?")
@@ -719,8 +904,9 @@ def _capacity_after(text: str, mention: Mention, next_start: int) -> str:
     mention: "完成某县光伏发电项目建设,总装机33.2万千瓦" → "33.2万千瓦"."""
     end = min(mention.clause_end, next_start)
     for cue in _CAPACITY_CUE.finditer(text, mention.end, end):
-        q = next(iter(quantities_from_text(text[cue.end():end])), None)
-        if q is not None and q.start == 0 and q.dimension in ("power", "energy"):
+        # no quantity is longer than MAX_QUANTITY_CHARS: reading further would only cost time
+        q = leading_quantity(text[cue.end():min(end, cue.end() + MAX_QUANTITY_CHARS + 7)])
+        if q is not None and q.dimension in ("power", "energy"):
             return q.text
     return ""
 
@@ -749,28 +935,28 @@ def candidates_from_text(text: str, region: str) -> list[Project]:
     groups: dict[str, str] = {}
     joined, index = soft_joined(text)
     found = mentions(joined, start=body_start(joined))
+    facts = _Clauses(text, joined, index)
+    starts: dict[int, list[int]] = {}  # clause start -> starts of its mentions, sorted
+    for o in found:
+        starts.setdefault(o.clause_start, []).append(o.start)
+    for clause_starts in starts.values():
+        clause_starts.sort()
     for i, m in enumerate(found, start=1):
-        quote, offset = _quote(text, m, index)
+        quote, offset = facts.quote(m)
         phase_match = _PHASE.search(m.name)
         phase = phase_match.group(0) if phase_match else ""
         name = _PHASE_BRACKETED.sub("", m.name, count=1) if phase else m.name
         group = groups.setdefault(name, f"{region}-G{len(groups) + 1:02d}") if phase else ""
-        clause = joined[m.clause_start:m.clause_end]
         capacity = next((q.text for q in quantities_from_text(m.name)), "")
         if not capacity:
-            later = [o.start for o in found if o.start >= m.end and o.clause_start == m.clause_start]
-            capacity = _capacity_after(joined, m, min(later, default=m.clause_end))
-            if capacity and capacity not in quote:
-                capacity = ""  # the capacity must be verbatim text of the quoted line
+            clause_starts = starts[m.clause_start]
+            at = bisect_left(clause_starts, m.end)
+            capacity = _capacity_after(joined, m, clause_starts[at] if at < len(clause_starts) else m.clause_end)
+        if capacity not in quote:
+            capacity = ""  # the capacity must be verbatim text of the quoted line (a wrapped line joins words)
         normalised = capacity_from_text(capacity)
-        interval = interval_from_text(clause)
-        timeline = ""
-        if interval is not None:
-            years = re.search(r"(“?十[三四五六]五”?(?:期间|时期)?|(?:到|至|力争)?\s*(?:19|20)\d{2}\s*年(?:底|前)?)",
-                              clause)
-            timeline = years.group(0) if years else ""
-            interval = interval_from_text(timeline) if timeline else None
-        status, status_text = _status(joined, m)
+        timeline, interval = facts.timeline(m)
+        status, status_text = facts.status(m)
         place = next((a.group(0) for a in _ADMIN.finditer(m.name)), "")
         out.append(Project(
             id=f"{region}-{i:03d}", region=region, name_zh=name, category=Category(m.category),

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-    from .geocode import AdminAreas
+    from .boundaries import AdminAreas
     from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -486,8 +486,8 @@ def build_from_settings(settings: Settings, *, out_dir: Path | None = None) -> B
         When an input is broken (the catalogue does not validate, a geocoded point lies outside its
         region ...); nothing is written then.
     """
-    from .boundaries import boundaries_from_dir
-    from .geocode import admin_areas_from_frames, geocoded_from_csv
+    from .boundaries import admin_areas_from_frames, boundaries_from_dir
+    from .geocode import geocoded_from_csv
     from .plans import sources_from_dir
     from .targets import targets_from_dir
     from .validate import require_valid

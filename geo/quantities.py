@@ -17,6 +17,19 @@ Rules: ``N×X`` and ``N台X`` multiply; a range ``a–b`` normalises to its uppe
 ``b``; several mentions of one dimension add up, except voltage, which takes the
 highest. Energy preceded by 发电量/年 etc. is annual generation, not storage, and
 is recognised but not normalised; so are tonnes of standard coal and cubic metres.
+
+Limits: what is longer than these is not part of a quantity, so the parser is linear in
+its input (it tries each start position once and backtracks only within a bounded token):
+
+- a number has at most :data:`MAX_DIGITS` digits before the decimal point and
+  :data:`MAX_DECIMALS` after it (a run of 13 digits before 万千瓦 is no capacity, and no
+  shorter number is read out of it); a dotted run such as ``1.5.6`` is not a number;
+- a number in Chinese numerals has at most :data:`MAX_NUMERAL` characters;
+- at most :data:`MAX_GAP` whitespace characters separate the parts of a quantity
+  (``2 × 35 万千瓦``).
+
+Full-width digits and letters are read as ASCII (NFKC, character by character, so that
+offsets stay those of the text).
 """
 
 from __future__ import annotations
@@ -64,20 +77,70 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
               "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 
-_NUM = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
+#: most digits of a number before its decimal point (longer digit runs are not quantities)
+MAX_DIGITS = 12
+#: most digits after the decimal point
+MAX_DECIMALS = 6
+#: most characters of a number written in Chinese numerals (一千二百五十 has 6)
+MAX_NUMERAL = 10
+#: most whitespace characters between the parts of one quantity
+MAX_GAP = 6
+
+# Linear by construction. A token may start a match only where the same token could not
+# have started one character earlier (the lookbehinds): a match found from inside a digit
+# run would have been found from the run's start, so these positions are skipped instead
+# of rescanned. The exception is a resumption right after a unit ending in a digit (km2,
+# m2). Quantifiers are possessive where the next element can never begin with what they
+# give back, and every token is bounded, so each start position costs a bounded amount.
+_CN_ALL = "零〇一二两三四五六七八九十百千"
+_CN_MULT = "一二两三四五六七八九十"
+_GAP = rf"\s{{0,{MAX_GAP}}}+"
+# an arabic number: not inside a digit run or a dotted run on either side
+_ARABIC = (rf"(?:(?<!\d)(?<!\d\.)|(?<=m2))\d{{1,{MAX_DIGITS}}}+(?:\.\d{{1,{MAX_DECIMALS}}}+)?+"
+           r"(?!\.?\d)")
+_NUM = rf"(?:{_ARABIC}|(?<![{_CN_ALL}])[{_CN_ALL}]{{1,{MAX_NUMERAL}}})"
+_MULT = rf"(?:{_ARABIC}|(?<![{_CN_MULT}])[{_CN_MULT}]{{1,{MAX_NUMERAL}}}+)"
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 _QUANTITY = re.compile(
-    rf"(?:(?P<mult>\d+|[一二两三四五六七八九十]+)\s*(?:[×xX*＊]|台|套|组)\s*)?"
-    rf"(?P<low>{_NUM})\s*(?:(?:-|—|–|~|～|至|到)\s*(?P<high>{_NUM})\s*)?"
+    rf"(?:(?P<mult>{_MULT}){_GAP}(?:[×xX*＊]|台|套|组){_GAP})?"
+    rf"(?P<low>{_NUM}){_GAP}(?:(?:-|—|–|~|～|至|到){_GAP}(?P<high>{_NUM}){_GAP})?"
     rf"(?P<unit>{_UNIT_ALT})(?![a-zA-Z])"
-    rf"(?P<per>\s*(?:/|每)\s*(?:年|日|天|小时|h)|(?:每年|/年))?"
+    rf"(?P<per>{_GAP}(?:/|每){_GAP}(?:年|日|天|小时|h)|(?:每年|/年))?"
 )
+_NUMBER_CHARS = max(MAX_DIGITS + 1 + MAX_DECIMALS, MAX_NUMERAL)
+#: the most characters one quantity can span (follows from the limits above): a multiplier,
+#: a range of two numbers, the longest unit and a "per year" part, with every gap at its widest
+MAX_QUANTITY_CHARS = ((_NUMBER_CHARS + 2 * MAX_GAP + 1) * 2 + _NUMBER_CHARS + MAX_GAP
+                      + max(map(len, _UNITS)) + 2 * MAX_GAP + 3)
 # words that make a following energy figure annual generation, not storage
 _GENERATION_CUES = ("发电量", "电量", "年发电", "年均发电", "年节约", "节电", "年供", "年输送", "年用电")
 # words right before a mass figure that make it per day
 _PER_DAY_CUES = ("日产", "日处理", "日均处理", "每日", "每天", "日处置", "日焚烧")
 # words after a mass figure that make it something other than throughput
 _MASS_NOT_THROUGHPUT = ("标准煤", "标煤", "标准煤当量")
+
+
+class _Fold(dict[int, str]):
+    """``str.translate`` table: each character to its NFKC form where that is one character."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char)
+        self[code] = value = folded if len(folded) == 1 else char
+        return value
+
+
+_FOLD = _Fold()
+
+
+def fold_width(text: str) -> str:
+    """Full-width digits, letters and signs as ASCII, character by character.
+
+    Every character maps to its NFKC form where that form is one character (１２０ → 120,
+    ｋＷ → kW) and stays itself otherwise (…, ㎡), so offsets in the result are offsets in
+    ``text``. Linear in the length of ``text``.
+    """
+    return text if text.isascii() else text.translate(_FOLD)
 
 
 def chinese_number(text: str) -> float:
@@ -153,6 +216,32 @@ class Capacity:
 CAPACITY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Capacity))
 
 
+def _reading(text: str, norm: str, m: re.Match[str]) -> Quantity | None:
+    """The quantity a match of :data:`_QUANTITY` in ``norm`` (``text`` folded) states, or ``None``
+    when its number is not one (十三百)."""
+    unit = m.group("unit")
+    dimension, factor = _UNITS[unit]
+    try:
+        value = chinese_number(m.group("high") or m.group("low"))
+        if m.group("mult"):
+            value *= chinese_number(m.group("mult"))
+    except ValueError:
+        return None
+    per = (m.group("per") or "").strip()
+    before = norm[max(0, m.start() - 8):m.start()]
+    after = norm[m.end():m.end() + 6]
+    if dimension == "energy" and (any(c in before for c in _GENERATION_CUES) or "年" in per):
+        dimension = "generation"
+    if dimension == "mass":
+        if any(after.startswith(w) for w in _MASS_NOT_THROUGHPUT):
+            dimension = "coal_equivalent"
+        elif "小时" in per or per.endswith("h"):
+            dimension = "mass_per_hour"
+        elif "日" in per or "天" in per or any(c in before for c in _PER_DAY_CUES):
+            factor *= 365
+    return Quantity(text[m.start():m.end()], m.start(), m.end(), dimension, value * factor)
+
+
 def quantities_from_text(text: str) -> list[Quantity]:
     """Find every ``number + unit`` in ``text``.
 
@@ -166,34 +255,19 @@ def quantities_from_text(text: str) -> list[Quantity]:
     list of Quantity
         In order of appearance.
     """
-    # NFKC maps full-width digits and letters to ASCII one for one, keeping offsets
-    norm = unicodedata.normalize("NFKC", text)
-    if len(norm) != len(text):
-        norm = text
-    out: list[Quantity] = []
-    for m in _QUANTITY.finditer(norm):
-        unit = m.group("unit")
-        dimension, factor = _UNITS[unit]
-        try:
-            value = chinese_number(m.group("high") or m.group("low"))
-            if m.group("mult"):
-                value *= chinese_number(m.group("mult"))
-        except ValueError:
-            continue
-        per = (m.group("per") or "").strip()
-        before = norm[max(0, m.start() - 8):m.start()]
-        after = norm[m.end():m.end() + 6]
-        if dimension == "energy" and (any(c in before for c in _GENERATION_CUES) or "年" in per):
-            dimension = "generation"
-        if dimension == "mass":
-            if any(after.startswith(w) for w in _MASS_NOT_THROUGHPUT):
-                dimension = "coal_equivalent"
-            elif "小时" in per or per.endswith("h"):
-                dimension = "mass_per_hour"
-            elif "日" in per or "天" in per or any(c in before for c in _PER_DAY_CUES):
-                factor *= 365
-        out.append(Quantity(text[m.start():m.end()], m.start(), m.end(), dimension, value * factor))
-    return out
+    norm = fold_width(text)
+    found = (_reading(text, norm, m) for m in _QUANTITY.finditer(norm))
+    return [q for q in found if q is not None]
+
+
+def leading_quantity(text: str) -> Quantity | None:
+    """The quantity ``text`` starts with, if any: the first of :func:`quantities_from_text` when
+    that starts at 0, found with one match attempt (and only the first
+    :data:`MAX_QUANTITY_CHARS` characters are read)."""
+    head = text[:MAX_QUANTITY_CHARS + 7]  # the quantity, the letter after it, the words after a mass
+    norm = fold_width(head)
+    m = _QUANTITY.match(norm)
+    return _reading(head, norm, m) if m else None
 
 
 def capacity_from_text(text: str) -> Capacity:

@@ -3,6 +3,9 @@
 ``十四五`` is 2021–2025 and ``十五五`` 2026–2030; ``到2025年`` / ``2025年前`` /
 ``2025年底`` mean *by* 2025 (no start); ``2023年开工`` starts in 2023; ``2021—2025年``
 is that interval. Several parts combine into the widest interval they state.
+
+Linear in the length of the text: every pattern is tried once per position and years
+have a fixed length (four digits, or 二〇 and two Chinese digits).
 """
 
 from __future__ import annotations
@@ -24,8 +27,12 @@ YEAR_MIN, YEAR_MAX = 1990, 2060
 
 _CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _YEAR = r"((?:19|20)\d{2}|二[〇零][一二三四五六七八九〇零]{2})"
-_RANGE = re.compile(_YEAR + r"\s*(?:年)?\s*(?:-|—|–|~|～|至|到)\s*" + _YEAR + r"\s*年?")
-_SINGLE = re.compile(r"(到|至|截至|截止|力争到|力争|争取到|争取)?\s*" + _YEAR + r"\s*年(底|前|以前|末|年底)?")
+# Linear: whitespace runs are possessive (what follows them never starts with whitespace),
+# and a match without a cue word may not start inside a whitespace run, where a match
+# would already have started at the run's first character.
+_RANGE = re.compile(_YEAR + r"\s*+(?:年\s*+)?(?:-|—|–|~|～|至|到)\s*+" + _YEAR + r"\s*+年?")
+_SINGLE = re.compile(r"(?:(到|至|截至|截止|力争到|力争|争取到|争取)|(?<!\s))\s*+" + _YEAR +
+                     r"\s*+年(底|前|以前|末|年底)?")
 _START_CUES = ("开工", "启动", "开始", "起")
 _END_CUES = ("建成", "投产", "投运", "完成", "实现", "达到", "并网", "竣工")
 
@@ -68,11 +75,14 @@ def interval_from_text(text: str) -> Interval | None:
         if name in text:
             starts.append(a)
             ends.append(b)
-    consumed = text
+    pieces: list[str] = []
+    done = 0
     for m in _RANGE.finditer(text):
         starts.append(_year(m.group(1)))
         ends.append(_year(m.group(2)))
-        consumed = consumed.replace(m.group(0), " " * len(m.group(0)))
+        pieces += [text[done:m.start()], " " * (m.end() - m.start())]
+        done = m.end()
+    consumed = "".join([*pieces, text[done:]])  # the ranges blanked out, offsets kept
     for m in _SINGLE.finditer(consumed):
         year = _year(m.group(2))
         before, after = m.group(1), m.group(3)

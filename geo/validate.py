@@ -132,22 +132,17 @@ def rule_quote_in_plan(projects: Sequence[Project], ctx: Context) -> list[Proble
     return out
 
 
-def _common_run(a: str, b: str) -> int:
-    best = 0
-    for i in range(len(a)):
-        for j in range(i + best + 1, len(a) + 1):
-            if a[i:j] in b:
-                best = j - i
-            else:
-                break
-    return best
+def _shares_pair(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` share two consecutive characters (linear: a set of ``b``'s pairs)."""
+    pairs = {b[i:i + 2] for i in range(len(b) - 1)}
+    return any(a[i:i + 2] in pairs for i in range(len(a) - 1))
 
 
 def rule_quote_names_project(projects: Sequence[Project], ctx: Context) -> list[Problem]:
     """The quote names the project: it shares at least two consecutive characters with ``name_zh``."""
     return [
         _at(p, "quote", f"shares no two consecutive characters with name_zh {p.name_zh!r}: wrong sentence?")
-        for p in projects if _common_run(p.name_zh, p.quote) < 2
+        for p in projects if not _shares_pair(p.name_zh, p.quote)
     ]
 
 
