@@ -35,7 +35,8 @@ if not CHROMIUM:
     pytest.skip("no Chromium on this machine (apt-get install chromium); browser tests skipped",
                 allow_module_level=True)
 
-from playwright.sync_api import Frame, Page, Route, sync_playwright  # noqa: E402
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
+from playwright.sync_api import Frame, Page, Route, expect, sync_playwright  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +81,7 @@ def server(project_copy: Path) -> Iterator[str]:
                     if r.status == 200:
                         break
             except OSError:
-                time.sleep(0.5)
+                time.sleep(0.5)  # poll: the server is starting
         else:
             raise RuntimeError("streamlit did not start: " + (project_copy / "streamlit.log").read_text())
         yield url
@@ -136,7 +137,7 @@ class Session:
                             return frame
                     except Exception:  # the frame may be reloading
                         pass
-            self.page.wait_for_timeout(250)
+            self.page.wait_for_timeout(250)  # poll: the component iframe appears after a rerun
         raise AssertionError("the map component did not load")
 
     def markers(self, frame: Frame) -> int:
@@ -154,7 +155,7 @@ class Session:
                 count = -1
             if count == expected:
                 return frame
-            self.page.wait_for_timeout(300)
+            self.page.wait_for_timeout(300)  # poll: the map may be rebuilt in a new frame
         raise AssertionError(f"expected {expected} markers on the map, found {count}")
 
     def choose_region(self, option: str, count: int) -> None:
@@ -200,31 +201,37 @@ def test_filter_updates_map_and_counts(session: Session) -> None:
 def _hover_project(session: Session, project_id: str, name: str) -> tuple[float, float]:
     """Centre the map on a project, move the mouse onto it until its tooltip shows; return the position.
 
-    Retries because the app may still be settling (a rerun after the first render).
+    Each try waits for the conditions it needs (the view set, the tooltip shown); it tries again
+    because the app may still be settling (a rerun after the first render rebuilds the frame).
     """
+    shown: list[str] = []
     for _ in range(10):
         frame = session.map_frame()
-        point = frame.evaluate("""(id) => {
-            const layer = Object.values(window.map._layers).find(
-                l => l instanceof L.CircleMarker && l.feature && l.feature.properties.id === id);
-            window.map.setView(layer.getLatLng(), 17, {animate: false});
-            const p = window.map.latLngToContainerPoint(layer.getLatLng());
-            const r = window.map.getContainer().getBoundingClientRect();
-            return [p.x + r.left, p.y + r.top];
-        }""", project_id)
-        session.page.wait_for_timeout(700)
-        element = frame.frame_element().bounding_box()
-        assert element is not None
-        x, y = element["x"] + point[0], element["y"] + point[1]
-        session.page.mouse.move(x - 40, y - 40)
-        session.page.wait_for_timeout(150)  # Leaflet's canvas throttles hover handling (32 ms)
-        session.page.mouse.move(x, y)
-        session.page.wait_for_timeout(400)
-        shown = frame.evaluate("Array.from(document.querySelectorAll('.cpm-tip strong')).map(e => e.textContent)")
-        if shown == [name]:
-            return x, y
+        try:
+            point = frame.evaluate("""(id) => {
+                const layer = Object.values(window.map._layers).find(
+                    l => l instanceof L.CircleMarker && l.feature && l.feature.properties.id === id);
+                window.map.setView(layer.getLatLng(), 17, {animate: false});
+                const p = window.map.latLngToContainerPoint(layer.getLatLng());
+                const r = window.map.getContainer().getBoundingClientRect();
+                return [p.x + r.left, p.y + r.top];
+            }""", project_id)
+            frame.wait_for_function("() => window.map.getZoom() === 17", timeout=30_000)
+            element = frame.frame_element().bounding_box()
+            assert element is not None
+            x, y = element["x"] + point[0], element["y"] + point[1]
+            session.page.mouse.move(x - 40, y - 40)
+            session.page.mouse.move(x, y, steps=8)  # several events: Leaflet's canvas throttles hover handling
+            frame.wait_for_function(
+                "(name) => Array.from(document.querySelectorAll('.cpm-tip strong')).some(e => e.textContent === name)",
+                arg=name, timeout=10_000)
+            shown = frame.evaluate("Array.from(document.querySelectorAll('.cpm-tip strong')).map(e => e.textContent)")
+            if shown == [name]:
+                return x, y
+        except (PlaywrightError, AssertionError):  # the frame was replaced or the tooltip did not come: try again
+            continue
     session.shot("failed-hover")
-    raise AssertionError(f"could not hover {project_id}: tooltip shows {shown} at {x},{y}; {point}")
+    raise AssertionError(f"could not hover {project_id}: tooltip shows {shown}")
 
 
 def test_click_opens_the_detail_and_html_in_data_stays_text(session: Session) -> None:
@@ -234,10 +241,8 @@ def test_click_opens_the_detail_and_html_in_data_stays_text(session: Session) ->
     assert frame.evaluate("document.querySelectorAll('.leaflet-tooltip img').length") == 0
     session.page.mouse.click(x, y)
     session.page.get_by_text("加快株洲电厂退城进郊进度").first.wait_for(timeout=30_000)  # the detail opened
-    body = session.page.inner_text("body")
-    assert XSS in body  # the quote shows the markup as text
+    expect(session.page.get_by_text(XSS).first).to_be_visible(timeout=30_000)  # the quote shows markup as text
     assert session.page.locator("img[src='x']").count() == 0
-    session.page.wait_for_timeout(500)
     assert session.dialogs == []  # nothing executed
     session.shot("03-detail")
 
@@ -257,11 +262,11 @@ def test_table_row_opens_the_detail_and_survives_a_narrower_filter(session: Sess
     search.fill("罗萍江")
     search.press("Enter")
     session.page.get_by_text(f"1 / {TOTAL}").wait_for(timeout=30_000)
-    session.page.wait_for_timeout(1000)
+    # the chosen project stays chosen (said to be outside the filters); no other row takes its place.
+    # The caption comes at the end of the rerun that the counter starts: wait for it, not for a time.
+    expect(session.page.get_by_text("该项目不在当前筛选结果中。")).to_be_visible(timeout=60_000)
+    expect(session.page.get_by_text(re.compile(rf"{project_id} · ")).first).to_be_visible(timeout=60_000)
     assert session.page.locator("[data-testid='stException']").count() == 0
-    # the chosen project stays chosen (said to be outside the filters); no other row takes its place
-    session.page.get_by_text(re.compile(rf"{project_id} · ")).first.wait_for(timeout=30_000)
-    assert "不在当前筛选结果中" in session.page.inner_text("body")
     session.shot("06-table-choice")
 
 
@@ -295,5 +300,5 @@ def test_english_interface_region_and_detail(session: Session) -> None:
     frame = session.wait_markers(ZHUZHOU)
     frame.evaluate("() => { window.map.fitBounds(L.featureGroup(Object.values(window.map._layers).filter("
                    "l => l instanceof L.CircleMarker)).getBounds(), {animate: false, padding: [20, 20]}); }")
-    session.page.wait_for_timeout(700)
+    frame.wait_for_function("() => !window.map._animatingZoom && window.map.getZoom() < 17", timeout=30_000)
     session.shot("05-english")
