@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.extract import candidates_from_text
-from geo.extract_compare import compare_plans, report
 from geo.plans import plans_from_dir
 from geo.quantities import capacity_from_text, quantities_from_text
+from geo.reader import candidates_from_text
+from geo.reader.compare import compare_plans, report
 from geo.settings import load_settings
 from geo.timeline import interval_from_text
 
@@ -53,19 +53,19 @@ def main() -> None:
         pdf_reading(args.repeat)
         return
     settings = load_settings()
-    from geo import extract
+    from geo.reader import names
 
     start = time.perf_counter()
-    extract._jieba()
+    names.load_jieba()
     loaded = time.perf_counter() - start
     print(report(compare_plans(settings), list_limit=args.limit))
     plans = plans_from_dir(settings.plans_dir)
     chars = sum(len(p.text) for p in plans.values())
     best, best_cpu = float("inf"), float("inf")
     for _ in range(args.repeat):
-        extract._is_generic.cache_clear()
-        extract._split_tail.cache_clear()
-        extract._first_word.cache_clear()
+        names.is_generic.cache_clear()
+        names.split_tail.cache_clear()
+        names.first_word.cache_clear()
         start, start_cpu = time.perf_counter(), time.process_time()
         for code, plan in plans.items():
             candidates_from_text(plan.text, code)

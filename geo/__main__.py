@@ -144,9 +144,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ._atomic import atomic_write_text, check_output_path
-    from .extract import candidates_from_text, candidates_to_csv
-    from .extract_compare import compare_plans, report
-    from .reader import text_from_path
+    from .reader import candidates_from_text, candidates_to_csv, text_from_path
+    from .reader.compare import compare_plans, report
 
     settings = load_settings()
     if args.compare:

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from ._text import longest_common_run
 from .boundaries import (
     AdminAreas,
     Division,
@@ -132,17 +133,11 @@ def rule_quote_in_plan(projects: Sequence[Project], ctx: Context) -> list[Proble
     return out
 
 
-def _shares_pair(a: str, b: str) -> bool:
-    """Whether ``a`` and ``b`` share two consecutive characters (linear: a set of ``b``'s pairs)."""
-    pairs = {b[i:i + 2] for i in range(len(b) - 1)}
-    return any(a[i:i + 2] in pairs for i in range(len(a) - 1))
-
-
 def rule_quote_names_project(projects: Sequence[Project], ctx: Context) -> list[Problem]:
     """The quote names the project: it shares at least two consecutive characters with ``name_zh``."""
     return [
         _at(p, "quote", f"shares no two consecutive characters with name_zh {p.name_zh!r}: wrong sentence?")
-        for p in projects if not _shares_pair(p.name_zh, p.quote)
+        for p in projects if longest_common_run(p.name_zh, p.quote) < 2
     ]
 
 

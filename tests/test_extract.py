@@ -10,8 +10,9 @@ import pytest
 
 from geo.catalog import projects_from_csv
 from geo.errors import ExtractError
-from geo.extract import candidates_from_text, candidates_to_csv, read_plan_text, soft_joined
-from geo.extract_compare import FOCUS, compare_plans, similarity
+from geo.reader import candidates_from_text, candidates_to_csv, text_from_txt
+from geo.reader.clauses import soft_joined
+from geo.reader.compare import FOCUS, compare_plans, similarity
 from geo.vocabulary import Category
 
 from .conftest import DATA, ROOT
@@ -21,7 +22,7 @@ SAMPLE = DATA / "extract" / "sample_plan.txt"
 
 @pytest.fixture(scope="module")
 def candidates() -> dict[str, object]:
-    text = read_plan_text(SAMPLE)
+    text = text_from_txt(SAMPLE).text
     return {c.name_zh: c for c in candidates_from_text(text, "TEST")}
 
 
@@ -82,7 +83,7 @@ def test_noise_is_tolerated(candidates: dict[str, object]) -> None:
 
 
 def test_quotes_are_verbatim_at_their_offsets(candidates: dict[str, object]) -> None:
-    text = read_plan_text(SAMPLE)
+    text = text_from_txt(SAMPLE).text
     for c in candidates.values():
         assert text[c.quote_offset:c.quote_offset + len(c.quote)] == c.quote  # type: ignore[attr-defined]
         assert "\n" not in c.quote  # type: ignore[attr-defined]
@@ -98,7 +99,7 @@ def test_soft_line_breaks_map_back() -> None:
 def test_gbk_plans_are_read(tmp_path: Path) -> None:
     path = tmp_path / "gbk.txt"
     path.write_bytes(SAMPLE.read_text(encoding="utf-8").encode("gbk", errors="ignore"))
-    names = {c.name_zh for c in candidates_from_text(read_plan_text(path), "TEST")}
+    names = {c.name_zh for c in candidates_from_text(text_from_txt(path).text, "TEST")}
     assert "青龙峡120万千瓦抽水蓄能电站" in names
 
 
@@ -113,17 +114,17 @@ def test_bad_inputs_get_clear_errors(tmp_path: Path, content: bytes | str, messa
     path = tmp_path / "bad.txt"
     path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     with pytest.raises(ExtractError, match=message):
-        read_plan_text(path)
+        text_from_txt(path)
 
 
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ExtractError, match="cannot read"):
-        read_plan_text(tmp_path / "nope.txt")
+        text_from_txt(tmp_path / "nope.txt")
 
 
 def test_candidates_are_in_catalogue_format(tmp_path: Path) -> None:
     out = tmp_path / "TEST.csv"
-    candidates_to_csv(candidates_from_text(read_plan_text(SAMPLE), "TEST"), out)
+    candidates_to_csv(candidates_from_text(text_from_txt(SAMPLE).text, "TEST"), out)
     report = projects_from_csv(out)
     assert report.problems == () and len(report.projects) >= 15
 
@@ -137,7 +138,7 @@ def test_never_writes_into_the_curated_catalogue(tmp_path: Path) -> None:
 
 def test_bad_region_code() -> None:
     with pytest.raises(ExtractError, match="upper-case"):
-        candidates_from_text(read_plan_text(SAMPLE), "test")
+        candidates_from_text(text_from_txt(SAMPLE).text, "test")
 
 
 def test_similarity_compares_proper_names() -> None:
@@ -159,13 +160,13 @@ def test_facilities_named_gongcheng_are_not_programmes(candidates: dict[str, obj
 def test_no_head_of_the_lexicon_is_a_catalogue_name(repo_settings: object) -> None:
     """The lexicon is written for the genre: none of its heads is one of the curated names, with or
     without generic words in front (a head copied from the catalogue would inflate the scores)."""
-    from geo import _lexicon as lx
     from geo.catalog import catalog_from_dir
-    from geo.extract import _normal, _split_tail
+    from geo.reader import lexicon as lx
+    from geo.reader.names import normal_name, split_tail
 
     rows = catalog_from_dir(repo_settings.projects_dir, root=repo_settings.root)  # type: ignore[attr-defined]
-    names = {_normal(p.name_zh) for p in rows}
-    names |= {_split_tail(n)[1] for n in names if _split_tail(n)[0] == ""}  # a name that is all generic words
+    names = {normal_name(p.name_zh) for p in rows}
+    names |= {split_tail(n)[1] for n in names if split_tail(n)[0] == ""}  # a name that is all generic words
     copied = sorted(h for h in lx.HEADS if h in names and len(h) > 4)
     assert copied == [], copied
 
@@ -175,7 +176,7 @@ def test_far_matches_need_the_same_capacities(repo_settings: object) -> None:
     from dataclasses import replace
 
     from geo.catalog import catalog_from_dir
-    from geo.extract_compare import _proper, compare
+    from geo.reader.compare import _proper, compare
 
     assert _proper("盐湖") == "盐湖"  # a proper part is never cut to one character
     rows = [p for p in catalog_from_dir(repo_settings.projects_dir, root=repo_settings.root)  # type: ignore[attr-defined]
@@ -213,7 +214,7 @@ def test_cli_extract_and_compare(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def list_forms() -> dict[str, object]:
-    text = read_plan_text(DATA / "extract" / "list_forms.txt")
+    text = text_from_txt(DATA / "extract" / "list_forms.txt").text
     return {c.name_zh: c for c in candidates_from_text(text, "TEST")}
 
 

@@ -36,9 +36,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from geo import extract
-from geo.extract import MAX_CLAUSE, candidates_from_text
 from geo.quantities import capacity_from_text
+from geo.reader import candidates_from_text, names
+from geo.reader.clauses import MAX_CLAUSE
 from geo.timeline import interval_from_text
 
 from .conftest import ROOT, edit_csv
@@ -103,15 +103,15 @@ KNOWN = (
 
 
 def _reader(text: str) -> object:
-    extract._is_generic.cache_clear()  # measure the work, not the cache
-    extract._split_tail.cache_clear()
-    extract._first_word.cache_clear()
+    names.is_generic.cache_clear()  # measure the work, not the cache
+    names.split_tail.cache_clear()
+    names.first_word.cache_clear()
     return candidates_from_text(text, "TEST")
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _jieba_loaded() -> None:
-    extract._jieba()  # loaded once per process; not part of any measurement
+    names.load_jieba()  # loaded once per process; not part of any measurement
 
 
 def _with_known(test: Callable[..., None]) -> Callable[..., None]:
@@ -220,7 +220,7 @@ def test_validate_with_a_capacity_text_of_120000_characters(project_root: Path) 
 def test_a_long_county_list_without_a_sector_word() -> None:
     """Before: exponential in the length of the list (24 counties: 1.6 s, each two more: 2.5 times that)."""
     result = _run("""
-        from geo.extract import candidates_from_text
+        from geo.reader import candidates_from_text
         text = "在" + "甲县和" * 34 + "乙县推进。" + "在" + "丙县、" * 3000 + "丁县等区域探索分散式风电。"
         print(" ".join(f"{c.name_zh}:{c.category}" for c in candidates_from_text(text, "TEST")))
     """)
@@ -232,7 +232,7 @@ def test_long_runs_of_generic_words() -> None:
     """Before: exponential in the number of words that split two ways (分布式光伏 = 分布式 + 光伏); 600
     such names took 41 s of CPU."""
     result = _run("""
-        from geo.extract import candidates_from_text
+        from geo.reader import candidates_from_text
         names = "，".join("分布式光伏" * 14 + f"甲{i}乙风电场" for i in range(600))
         found = candidates_from_text(f"建设{names}。", "TEST")
         print(len(found), all(c.name_zh.endswith(f"甲{i}乙风电场") and c.category == "wind"

@@ -13,19 +13,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ._lexicon import HEAD_LIST
-from .catalog import Project
-from .extract import _normal, _split_tail
-from .quantities import quantities_from_text
-from .settings import Settings
+from geo._text import longest_common_run
+from geo.catalog import Project
+from geo.quantities import quantities_from_text
+from geo.settings import Settings
+
+from .candidates import candidates_from_text
+from .lexicon import HEAD_LIST
+from .names import normal_name, split_tail
 
 FOCUS = ("wind", "pumped_storage", "substation", "wetland", "logistics")
 
 
 def _proper(name: str) -> str:
     """The proper part of a name; never cut below two characters (盐湖 stays 盐湖, not 盐)."""
-    normal = _normal(name)
-    proper, _ = _split_tail(normal)
+    normal = normal_name(name)
+    proper, _ = split_tail(normal)
     for head in HEAD_LIST:
         if proper.endswith(head) and len(proper) - len(head) >= 2:
             proper = proper[: -len(head)]
@@ -37,18 +40,6 @@ def _quantities(name: str) -> tuple[float, ...]:
     return tuple(sorted(q.value for q in quantities_from_text(name)))
 
 
-def _lcs(a: str, b: str) -> int:
-    best = 0
-    table = [0] * (len(b) + 1)
-    for ca in a:
-        prev = 0
-        for j, cb in enumerate(b, start=1):
-            cur = table[j]
-            table[j] = prev + 1 if ca == cb else 0
-            best = max(best, table[j])
-            prev = cur
-    return best
-
 
 def similarity(a: str, b: str, *, containment: bool = False) -> float:
     """Agreement of two names on their proper parts, 0–1.
@@ -56,12 +47,12 @@ def similarity(a: str, b: str, *, containment: bool = False) -> float:
     With ``containment`` (the two quotes overlap) the common part is measured against the
     shorter name: 棉花仓储 in 中储粮集团棉花仓储 agrees fully.
     """
-    if _normal(a) == _normal(b):
+    if normal_name(a) == normal_name(b):
         return 1.0
     pa, pb = _proper(a), _proper(b)
     if not pa or not pb:
         return 0.0
-    return _lcs(pa, pb) / (min if containment else max)(len(pa), len(pb))
+    return longest_common_run(pa, pb) / (min if containment else max)(len(pa), len(pb))
 
 
 def _overlap(c: Project, r: Project) -> bool:
@@ -125,7 +116,7 @@ def compare(candidates: Sequence[Project], catalogue: Sequence[Project]) -> Comp
         for r in catalogue:
             if c.region != r.region or c.category != r.category:
                 continue
-            exact = _normal(c.name_zh) == _normal(r.name_zh)
+            exact = normal_name(c.name_zh) == normal_name(r.name_zh)
             near = _overlap(c, r)
             sim = similarity(c.name_zh, r.name_zh, containment=near)
             if near and sim >= 0.6:
@@ -158,9 +149,8 @@ def compare(candidates: Sequence[Project], catalogue: Sequence[Project]) -> Comp
 
 def compare_plans(settings: Settings) -> Comparison:
     """Run the reader over every registered plan and compare with the curated catalogue."""
-    from .catalog import catalog_from_dir
-    from .extract import candidates_from_text
-    from .plans import plans_from_dir
+    from geo.catalog import catalog_from_dir
+    from geo.plans import plans_from_dir
 
     plans = plans_from_dir(settings.plans_dir)
     catalogue = catalog_from_dir(settings.projects_dir, root=settings.root)

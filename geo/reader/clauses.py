@@ -1,0 +1,114 @@
+"""Clauses of a plan's text: where the plan proper starts, page noise, sentences, PDF wraps.
+
+The first step of finding candidates in a text (:mod:`geo.reader.reading` gives the text):
+:func:`clauses` cuts it into sentences at 。；！？ and line ends, skipping noise lines
+(URLs, page chrome, spam); :func:`soft_joined` undoes the line wraps that a copied PDF
+leaves inside sentences, keeping an index back into the text for verbatim quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from . import lexicon as lx
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+_CLAUSE_END = re.compile(r"[。；;！!？?\n]")
+
+
+_BODY_MARKERS = ("全文如下", "原文如下", "正文如下")
+
+
+def body_start(text: str) -> int:
+    """Where the plan proper starts: after a "全文如下"-style marker, else 0."""
+    for marker in _BODY_MARKERS:
+        at = text.find(marker)
+        if at >= 0:
+            return at + len(marker)
+    return 0
+
+
+def _is_noise_line(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped:
+        return True
+    if re.match(r"^(https?://|www\.)\S+$", stripped):
+        return True
+    if any(m in stripped for m in lx.CHROME_MARKERS):
+        return True
+    if ">" in stripped and "首页" in stripped:
+        return True
+    return len(CJK.findall(stripped)) < 3
+
+
+#: longest clause the reader looks at; a longer run without 。；！？ or a line end is cut into pieces
+MAX_CLAUSE = 1000
+_CLAUSE_CUT = "，,、 \u3000"
+
+
+def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``[start, end)`` in pieces of at most :data:`MAX_CLAUSE` characters, each cut after the last
+    comma, 、 or space of its second half (or at the limit when there is none)."""
+    while end - start > MAX_CLAUSE:
+        limit = start + MAX_CLAUSE
+        cut = max(text.rfind(c, limit - MAX_CLAUSE // 2, limit) for c in _CLAUSE_CUT)
+        cut = cut + 1 if cut >= 0 else limit
+        yield start, cut
+        start = cut
+    yield start, end
+
+
+def clauses(text: str, *, start: int = 0) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` spans of clauses: sentences cut at 。；！？ and line ends, noise lines skipped.
+
+    A clause longer than :data:`MAX_CLAUSE` characters (no real plan has one: the longest of
+    the five has 349) is cut into pieces, so that the work per clause stays bounded.
+    """
+    pos = start
+    for m in _CLAUSE_END.finditer(text, start):
+        end = m.end() if m.group() != "\n" else m.start()
+        if end > pos:
+            for a, b in _pieces(text, pos, end):
+                if not _is_noise_line(text[a:b]):
+                    yield a, b
+        pos = m.end()
+    if pos < len(text):
+        for a, b in _pieces(text, pos, len(text)):
+            if not _is_noise_line(text[a:b]):
+                yield a, b
+
+
+
+ENUMERATOR = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]+[）)、.．]|[（(]?\d+[）).．、]|[0-9]+\s)\s*")
+
+
+_SOFT_PREV = re.compile(r"[\u3400-\u9fffA-Za-z0-9、，,“”（）()]")
+_SOFT_NEXT = re.compile(r"[\u3400-\u9fffA-Za-z0-9、，,”）)]")
+
+
+def soft_joined(text: str) -> tuple[str, list[int]]:
+    """Undo PDF line wrapping: drop line breaks inside a sentence.
+
+    A break is soft when the line is long (≥ 15 characters), does not end a sentence and
+    the next line does not open a heading. Returns the joined text and, for each of its
+    characters, the index of that character in ``text`` (quotes are cut from ``text``).
+    """
+    out: list[str] = []
+    index: list[int] = []
+    line_len = 0
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            nxt = text[i + 1:i + 2]
+            prev = text[i - 1:i]
+            if line_len >= 15 and prev and _SOFT_PREV.match(prev) and nxt and _SOFT_NEXT.match(nxt) and \
+                    not ENUMERATOR.match(text[i + 1:i + 8]):
+                line_len = 0
+                continue
+            line_len = 0
+        else:
+            line_len += 1
+        out.append(ch)
+        index.append(i)
+    return "".join(out), index
+

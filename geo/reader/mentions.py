@@ -1,0 +1,495 @@
+"""Facility mentions in a plan's clauses: a head of the lexicon and the name before it, lists expanded.
+
+Structural rules that Chinese plans share — enumerations before a common head
+("新马、醴陵东和攸县南等220千伏变电站" is three substations), county lists before a sector
+word, quoted programme names, parenthesised member lists, designations of wetlands — each
+give :class:`Mention` records; :func:`mentions` runs them over every clause and keeps one
+mention per entity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from geo._text import Spans
+from geo.quantities import quantities_from_text
+
+from . import lexicon as lx
+from .clauses import CJK, ENUMERATOR, clauses
+from .names import (
+    ADMIN,
+    ALL_VERBS,
+    HEAD_RE,
+    PHASE,
+    category_of,
+    drop_list_closer,
+    ends_with_head,
+    entity_key,
+    is_generic,
+    is_toponym,
+    is_water_name,
+    list_items,
+    normal_name,
+    shared_tail,
+    specific_enough,
+    split_tail,
+    strip_openers,
+)
+
+_HARD_STOP = set("，,。；;：:！!？?\n\t（）()【】[]《》")  # a name never spans these (but see _left_span)
+_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9.·\-—“”\"×()（）]")
+
+
+MAX_NAME = 36
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One facility mention found in the text."""
+
+    name: str
+    category: str
+    start: int
+    end: int
+    clause_start: int
+    clause_end: int
+
+
+
+_RESPONSIBLE = re.compile(r"[（(][^（）()]{0,240}?(?:负责|牵头)[）)]")
+
+
+_PHASE_AFTER_HEAD = re.compile(r"[一二三四五]期(?:项目|工程)?")
+
+
+def _left_span(text: str, head_start: int, clause_start: int) -> int:
+    """Where the words ending at ``head_start`` begin: names, list separators and 等, no punctuation.
+
+    A short parenthesised designation inside a name is kept: 汾河流域(运城段)湿地系统.
+    """
+    i = head_start
+    while i > clause_start and head_start - i < 2 * MAX_NAME:
+        ch = text[i - 1]
+        if ch in ")）":
+            # only an opening within 9 characters can enclose a short designation (bounded search)
+            low = max(clause_start, i - 10)
+            opening = max(text.rfind("(", low, i - 1), text.rfind("（", low, i - 1))
+            inside = text[opening + 1:i - 1] if opening >= 0 else ""
+            if opening >= 0 and 0 < len(inside) <= 8 and not re.search(r"[，,。；;、：:]", inside):
+                i = opening
+                continue
+            break
+        if ch in _HARD_STOP or not (_NAME_CHAR.match(ch) or ch == "、"):
+            break
+        i -= 1
+    return i
+
+
+
+def _water_ok(text: str, head: str, h_end: int, water_clause: bool) -> bool:
+    """Whether a water head names a water body; ``water_clause``: the clause is about water ecology."""
+    if head not in lx.WATER_HEADS:
+        return True
+    if not water_clause:
+        return False
+    if head in ("段", "干流"):
+        return True
+    follow = text[h_end] if h_end < len(text) else "。"
+    if any(text.startswith(h, h_end) for h in lx.HEAD_LIST if h not in lx.WATER_HEADS):
+        return False  # 毛里湖 in 毛里湖国家湿地公园: the longer head names it
+    return not CJK.match(follow) or follow in lx.WATER_FOLLOW
+
+
+_COUNT_TAIL = re.compile(r"^\d+\s*[个处座家条]")
+
+
+_DESIGNATION = re.compile(r"[（(][A-Z][型类][）)]")
+_COMPLETE_WATER = ("段", "干流")
+_OWNER_ENDINGS = ("厂", "公司", "集团")
+
+
+def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: int, c_end: int) -> list[Mention]:
+    """The mentions a head closes: its own name, or one per item of the list before it.
+
+    "A、B和C等220千伏变电站" gives A, B and C, each with the shared tail "220千伏变电站";
+    "攸县酒埠江、茶陵东阳湖、醴陵官庄湖国家湿地公园" shares "国家湿地公园"; a member that has
+    a head of its own ("津市港三期危化码头、临港物流园") ends the list that this head closes.
+    """
+    span = strip_openers(text[span_start:h_end], keep=len(head))
+    span_start = h_end - len(span)
+    body = span[: len(span) - len(head)]
+    if head in lx.WATER_HEADS:
+        name = span.split("、")[-1].split("等")[-1]
+        name = strip_openers(re.split(r"和|及|与", name)[-1]) if len(name) > len(head) else name
+        proper = name[: len(name) - len(head)]
+        if head == "段" and not re.search(r"[河江渠]", proper):
+            return []
+        listed = text[h_end:h_end + 1] == "、" or text[h_end - len(name) - 1:h_end - len(name)] == "、"
+        if not is_water_name(proper, listed=listed):
+            return []
+        return [Mention(name, "wetland", h_end - len(name), h_end, c_start, c_end)]
+    after_deng = drop_list_closer(body[body.rfind("等") + 1:]) if "等" in body else ""
+    if "等" in body and (not after_deng or is_generic(after_deng) or _COUNT_TAIL.match(after_deng)):
+        cut = body.rfind("等")
+        list_part, tail = span[:cut], shared_tail(drop_list_closer(span[cut + 1:]))
+        if _COUNT_TAIL.match(tail):  # "白荡漾等7个湿地": the members are whole names
+            tail = ""
+    else:
+        parts = span.split("、")
+        proper, tail = split_tail(parts[-1])
+        if not tail.endswith(head):
+            proper, tail = parts[-1][: -len(head)], head
+        if not proper.strip("和及与以"):
+            return []  # "服务区、客运枢纽、物流园区": separate nouns, no shared head
+        list_part = "、".join([*parts[:-1], proper])
+    items: list[str] = []
+    for raw in reversed(list_items(list_part)):
+        owner = not items and raw.endswith(_OWNER_ENDINGS) and not any(raw.endswith(h) for h in lx.HEAD_LIST)
+        if not owner and (ends_with_head(raw) or raw.endswith(_COMPLETE_WATER)):
+            break  # earlier members belong to an earlier head; a company right before the head owns
+            # the project ("安化乳酸厂 生物质热电联产二期项目"), though 厂 ends a name of its own
+        items.insert(0, raw)
+    if len(items) > 1 and "等" not in body and (is_generic(items[-1]) or not items[-1]):
+        items = items[-1:]  # "矿区、工业企业和物流园区": no shared head when the last member is no name
+    out: list[Mention] = []
+    cursor = span_start
+    leading = next((q for q in quantities_from_text(tail) if q.start == 0), None)
+    bare_tail = tail[leading.end:] if leading else tail
+    for raw in items:
+        at = text.find(raw, cursor, h_end)
+        cursor = at + len(raw) if at >= 0 else cursor
+        item = strip_openers(raw)
+        if not item or is_generic(item) or not specific_enough(item, head):
+            continue
+        if head in lx.BARE_HEADS and not is_toponym(item):
+            continue
+        if head in lx.GRID_ONLY_HEADS and not any(w in item for w in lx.GRID_WORDS):
+            continue
+        if "并" in item:
+            continue  # a verb phrase ("建设合并开发并形成"), not a name
+        # "兴隆140万千瓦、宽城100万千瓦抽水蓄能项目": a member with its own capacity keeps it
+        name = item + (bare_tail if quantities_from_text(item) else tail)
+        out.append(Mention(name, category_of(name, head), max(at, span_start), h_end, c_start, c_end))
+    if not out and not items and re.search(r"(和|及|与)$", list_part) and quantities_from_text(tail):
+        # "津市市10kV及以下配电网改造和110kV电网扩容": the generic last member borrows the place
+        place = ADMIN.match(span)
+        if place:
+            name = place.group(0) + tail
+            out.append(Mention(name, category_of(name, head), span_start, h_end, c_start, c_end))
+    return out
+
+
+
+_ADMIN_SUFFIXES = ("自治县", "县", "区", "市", "旗")
+_ADMIN_SEPARATORS = "、和及"
+#: what follows a list of counties: "等区域", a few words, the sector ("攸县、茶陵县等区域探索分散式风电")
+_ADMIN_TAIL = re.compile(r"(?:等(?:区域|地区|县市区|县区)?)?[^，,。；;、]{0,16}?"
+                         r"((?:集中式|分散式|分布式)?(?:陆上)?(?:风电|光伏)|地热能?)")
+#: where a list of counties may start: a county name and a separator
+_ADMIN_LIST_START = re.compile(r"(?=[\u3400-\u9fff]{1,5}?(?:自治县|县|区|市|旗)[、和及])")
+
+
+@dataclass(frozen=True, slots=True)
+class _AdminList:
+    start: int
+    list_end: int
+    head: str
+    end: int
+
+
+def _admin_lists(text: str, c_start: int, c_end: int) -> Iterator[_AdminList]:
+    """Lists of two or more county names before a sector word, in ``text[c_start:c_end]``.
+
+    The matches, groups and order of the regular expression
+    ``((?:N{1,5}?S[、和及])+N{1,5}?S)`` + :data:`_ADMIN_TAIL` (N a CJK character, S a county
+    suffix) under ``finditer``, found in linear time: that expression backtracks through every
+    way of cutting a long list into names (和 and 及 are CJK characters too) and takes
+    exponential time on a list that no sector word follows. Here the outcome of the search
+    from each position is computed once and remembered.
+    """
+    def names_at(q: int) -> list[int]:
+        """Ends of the county names starting at ``q``, in the order the expression tries them."""
+        ends = []
+        for n in range(1, 6):
+            if q + n > c_end or not CJK.match(text, q + n - 1):
+                break
+            ends += [q + n + len(sfx) for sfx in _ADMIN_SUFFIXES if text.startswith(sfx, q + n, c_end)]
+        return ends
+
+    def separated(q: int) -> list[int]:
+        return [e + 1 for e in names_at(q) if e < c_end and text[e] in _ADMIN_SEPARATORS]
+
+    memo: dict[int, tuple[int, re.Match[str]] | None] = {}
+
+    def rest(q0: int) -> tuple[int, re.Match[str]] | None:
+        """After one or more "name + separator": more of them (greedy), else a last name and the tail."""
+        stack = [q0]
+        while stack:
+            q = stack[-1]
+            if q in memo:
+                stack.pop()
+                continue
+            nexts = separated(q)
+            pending = [r for r in nexts if r not in memo]
+            if pending:
+                stack += pending
+                continue
+            found = next((memo[r] for r in nexts if memo[r] is not None), None)
+            if found is None:
+                for e in names_at(q):
+                    tail = _ADMIN_TAIL.match(text, e, c_end)
+                    if tail:
+                        found = (e, tail)
+                        break
+            memo[q] = found
+            stack.pop()
+        return memo[q0]
+
+    pos = c_start
+    while True:
+        start = _ADMIN_LIST_START.search(text, pos, c_end)
+        if start is None:
+            return
+        p = start.start()
+        found = next((r for r in map(rest, separated(p)) if r is not None), None)
+        if found is None:
+            pos = p + 1
+            continue
+        list_end, tail = found
+        yield _AdminList(p, list_end, tail.group(1), tail.end())
+        pos = tail.end()
+
+
+_CENTRED = re.compile(r"以([^，,。；;以、]{2,20}?)为(?:主|重点|核心)的(湿地系统|湿地|流域)")
+_APPOSITION = re.compile(
+    r"(?:省|国家)?(?:级)?重要(沼泽湿地|湿地公园|湿地)([\u3400-\u9fff]{2,6}?)(?=为|、|和|等|，|,|。)")
+
+
+def _wetland_constructions(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Two ways plans name wetlands after a designation: "以汾河流域(运城段)为主的湿地系统"
+    and the apposition "省重要沼泽湿地茶陵湖里"."""
+    out = []
+    for m in _CENTRED.finditer(text, c_start, c_end):
+        name = m.group(1) + m.group(2)
+        out.append(Mention(name, "wetland", m.start(1), m.end(), c_start, c_end))
+    for m in _APPOSITION.finditer(text, c_start, c_end):
+        name = m.group(2) + m.group(1)
+        out.append(Mention(name, "wetland", m.start(), m.end(), c_start, c_end))
+    return out
+
+
+def _admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """County-scoped sector entries: "在攸县、茶陵县、炎陵县等区域探索分散式风电" → one per county
+    (wind, solar, geothermal)."""
+    out = []
+    for m in _admin_lists(text, c_start, c_end):
+        head = m.head
+        category = "wind" if "风电" in head else "geothermal" if "地热" in head else "solar"
+        # the first member may start before the match: "利用好运城市区和新绛县、…" → 运城市区
+        # (within 2 × MAX_NAME characters, like every name)
+        seg_start = max((text.rfind(c, c_start, m.start) + 1 for c in "，,。；;：:"), default=c_start)
+        pos = max(seg_start, c_start, m.start - 2 * MAX_NAME)
+        members = re.split(r"、|和|及", text[pos:m.list_end])
+        for i, raw in enumerate(members):
+            admin = strip_openers(raw) if len(raw) > 3 or i == 0 else raw
+            if admin and ADMIN.fullmatch(admin):
+                out.append(Mention(admin + head, category, pos + len(raw) - len(admin), pos + len(raw), c_start,
+                                   c_end))
+            pos += len(raw) + 1
+    return out
+
+
+def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mention]:
+    """Demonstration programmes named by their sector: "城市绿色货运配送示范工程", "市级能源互联网试点"."""
+    out = []
+    for m in _PROGRAMME_HEAD_RE.finditer(text, c_start, c_end):
+        if skip.covers(m.start()):
+            continue
+        if any(text.startswith(h, m.end()) for h in lx.PROGRAMME_HEADS):
+            continue  # "综合试点示范项目": the longer programme name ends later
+        span_start = _left_span(text, m.start(), c_start)
+        span = strip_openers(text[span_start:m.end()])
+        if "等" in span:
+            cut = span.rfind("等")
+            span = span[:cut] + span[cut + 1:]
+        span = span.split("、")[-1]
+        qualifier = span[: len(span) - len(m.group())]
+        category = next((cat for key, cat in lx.SECTOR_KEYWORDS if key in qualifier), None)
+        if category is None or qualifier.startswith("全国") or qualifier.endswith("项目"):
+            continue
+        if is_generic(qualifier) and len(qualifier) < 6:
+            continue  # a short generic qualifier names no programme ("微电网示范项目")
+        start = text.rfind(span[:4], c_start, m.end())
+        out.append(Mention(span, category, max(start, c_start), m.end(), c_start, c_end))
+    return out
+
+
+_PROGRAMME_HEAD_RE = re.compile("|".join(re.escape(h) for h in lx.PROGRAMME_HEADS))
+
+
+def mentions(text: str, *, start: int = 0) -> list[Mention]:
+    """Every specific facility mention of the text, lists expanded, in order of appearance."""
+    found: list[Mention] = []
+    skip = Spans([(m.start(), m.end()) for m in _RESPONSIBLE.finditer(text)])
+    for c_start, c_end in clauses(text, start=start):
+        clause = text[c_start:c_end]
+        water_clause = any(word in clause for word in lx.WATER_CONTEXT)
+        for m in HEAD_RE.finditer(clause):
+            h_start, h_end = c_start + m.start(), c_start + m.end()
+            if skip.covers(h_start):
+                continue
+            if not _water_ok(text, m.group(), h_end, water_clause):
+                continue
+            if m.group() not in lx.WATER_HEADS and any(
+                    text.startswith(h, h_end) for h in lx.HEAD_LIST if h not in lx.WATER_HEADS):
+                continue  # 风电 in 风电光伏项目, 港区 in 港区锚地: the next head ends the name
+            span_start = max(_left_span(text, h_start, c_start), skip.last_end(h_start, default=c_start))
+            got = _span_mentions(text, span_start, h_end, m.group(), c_start, c_end)
+            phase = _PHASE_AFTER_HEAD.match(text, h_end)
+            if phase and len(got) == 1 and got[0].end == h_end:
+                # "安化某厂生物质热电联产二期项目": the phase and 项目 after the head are part of the name
+                got = [replace(got[0], name=got[0].name + phase.group(), end=phase.end())]
+            designation = _DESIGNATION.match(text, h_end)
+            if designation and not got:
+                # "保税物流中心(B型)": a typed facility is specific even without a proper name
+                name = text[h_end - len(m.group()):designation.end()]
+                got = [Mention(name, category_of(name, m.group()), h_end - len(m.group()), designation.end(),
+                               c_start, c_end)]
+            found.extend(got)
+        found.extend(_quoted_programmes(text, c_start, c_end))
+        found.extend(_parenthesised_members(text, c_start, c_end))
+        found.extend(_programme_headings(text, c_start, c_end))
+        found.extend(_admin_scoped(text, c_start, c_end))
+        found.extend(_wetland_constructions(text, c_start, c_end))
+        found.extend(_programmes(text, c_start, c_end, skip))
+    return _dedupe(found)
+
+
+
+_HEADING_END = re.compile(r"(工程|项目|示范|试点|计划)[。.]?\s*$")
+
+
+def _programme_headings(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Numbered headings of a project list that name a programme: "5. 风力发电挖潜工程。"."""
+    clause = text[c_start:c_end]
+    line_start = c_start == 0 or text[c_start - 1] == "\n"
+    numbered = bool(ENUMERATOR.match(clause))
+    if not (numbered or line_start) or len(clause) > (40 if numbered else 20) or not _HEADING_END.search(clause):
+        return []
+    if not numbered and any(clause.startswith(v) for v in ALL_VERBS):
+        return []  # a sentence that opens with a verb is no heading
+    name = ENUMERATOR.sub("", clause).strip().rstrip("。.")
+    head = next((h for h in lx.HEAD_LIST if h in name), None)
+    keyword = next((cat for key, cat in lx.SECTOR_KEYWORDS if key in name), None)
+    if head is None and keyword is None:
+        return []
+    category = category_of(name, head) if head else str(keyword)
+    start = text.find(name, c_start, c_end)
+    return [Mention(name, category, start, start + len(name), c_start, c_end)]
+
+
+
+_PROGRAMME = re.compile(r"“([^”]{2,16}?(?:计划|工程|行动)?)”(计划|工程|行动|试点|示范项目|结构)?")
+_PROGRAMME_KEYS = (*lx.SECTOR_KEYWORDS, ("环网", "substation"), ("造林", "forest_ecology"),
+                   ("森林", "forest_ecology"), ("绿化", "forest_ecology"))
+
+
+def _quoted_programmes(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Named programmes written in quotes: 实施“千乡万村驭风计划” → a programme row."""
+    out = []
+    for m in _PROGRAMME.finditer(text, c_start, c_end):
+        inner, word = m.group(1), m.group(2)
+        if not (word or inner.endswith(("计划", "工程", "行动"))):
+            continue
+        category = next((cat for key, cat in _PROGRAMME_KEYS if key in inner), None)
+        if category is None:
+            continue
+        start, end = m.start(), (m.end(1) + 1 if word in (None, "结构") else m.end())
+        prefix_start = _left_span(text, start, c_start)
+        prefix = strip_openers(text[prefix_start:start])
+        if prefix and specific_enough(prefix, "") and prefix.endswith(("网", "电网")):
+            start -= len(prefix)
+        out.append(Mention(text[start:end], category, start, end, c_start, c_end))
+    return out
+
+
+_MEMBERS = re.compile(r"“[^”]{2,12}”[（(]([^）)]{4,80})[）)]")
+
+
+def _parenthesised_members(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Members listed in parentheses after a quoted structure: “一区三园”(A、B、C)."""
+    out = []
+    for m in _MEMBERS.finditer(text, c_start, c_end):
+        pos = m.start(1)
+        for part in re.split(r"[、，,]", m.group(1)):
+            h = HEAD_RE.search(part)
+            if h and h.end() == len(part) and len(part) >= 3:
+                out.append(Mention(part, category_of(part, h.group()), pos, pos + len(part), c_start, c_end))
+            pos += len(part) + 1
+    return out
+
+
+
+def _dedupe(found: list[Mention]) -> list[Mention]:
+    """One entity, one candidate: keep the first mention of each normalised name."""
+    out: dict[tuple[str, str, str], Mention] = {}
+    places = _Places()
+    for mention in found:
+        if any(spam in mention.name for spam in lx.SPAM):
+            continue
+        name = mention.name
+        if name.count("“") != name.count("”") or name.count("(") + name.count("（") != \
+                name.count(")") + name.count("）"):
+            continue  # a cut quoted title or bracket, not a name
+        if re.search(r"[-:：]", name) or "等" in name:
+            continue
+        key = normal_name(name)
+        if len(key) < 3:
+            continue
+        proper, head = entity_key(key)
+        phase = PHASE.search(name)
+        if mention.category not in _HEAD_MATTERS:
+            head = ""  # 凤凰湖 and 凤凰湖湿地 are one wetland, 垣曲县光伏 and 垣曲县光伏发电项目 one project
+        if phase:
+            head += phase.group(0)
+        if not phase and places.same_place(mention.category, proper):
+            continue
+        out.setdefault((mention.category, proper, head), mention)
+        places.add(mention.category, proper)
+    return sorted(out.values(), key=lambda m: (m.start, m.end))
+
+
+#: categories where the head tells two projects of one place apart (变电站 vs 送出工程)
+_HEAD_MATTERS = {"substation", "transport", "port_waterway", "industrial_park"}
+
+
+_PLACE_PREFIX = re.compile(r"[\u3400-\u9fff]{1,5}(?:县|市|区|旗)")
+
+
+def _place_cuts(name: str) -> list[str]:
+    """``name`` without a county or city in front, each way (攸县广寒坪 → 广寒坪), at least two characters."""
+    return [name[k:] for k in range(2, min(7, len(name) - 1)) if _PLACE_PREFIX.fullmatch(name, 0, k)]
+
+
+class _Places:
+    """The proper names kept per category, to ask whether a new one names a kept place:
+    广寒坪 and 攸县广寒坪 are one place, one name being the other with a county or city in front.
+    Each question costs a few set look-ups, not a pass over every kept name."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, set[str]] = {}
+        self.cuts: dict[str, set[str]] = {}
+
+    def add(self, category: str, name: str) -> None:
+        """Keep ``name`` of ``category``."""
+        self.names.setdefault(category, set()).add(name)
+        self.cuts.setdefault(category, set()).update(_place_cuts(name))
+
+    def same_place(self, category: str, name: str) -> bool:
+        """Whether a kept name of ``category`` is ``name`` with or without a county in front."""
+        names = self.names.get(category, set())
+        return (len(name) >= 2 and name in self.cuts.get(category, set())) or \
+            any(cut in names for cut in _place_cuts(name))
+

@@ -1,0 +1,238 @@
+"""Names in plan prose: generic words, clause openers, proper parts and the category a head implies.
+
+Pure string functions the mention finder (:mod:`geo.reader.mentions`) and the scorer
+(:mod:`geo.reader.compare`) share: whether words are only generic modifiers
+(:func:`is_generic`), a name without the verbs that open its clause (:func:`strip_openers`),
+its proper part and generic tail (:func:`split_tail`), the key that makes two mentions of one
+entity one candidate (:func:`normal_name`, :func:`entity_key`). Where a character could open a
+clause or start a word (将 in 将军山), jieba's bundled dictionary decides (:func:`first_word`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from functools import lru_cache
+from typing import Any
+
+from geo._text import words_only
+from geo.quantities import quantities_from_text
+
+from . import lexicon as lx
+from .clauses import CJK, ENUMERATOR
+
+ADMIN = re.compile(r"[\u3400-\u9fff]{1,5}(?:自治县|县|区|市|旗|镇|乡|街道)")
+
+
+GENERIC_WORDS: tuple[str, ...] = tuple(sorted((set(lx.GENERIC) | set(lx.HEAD_LIST)) - lx.WATER_HEADS, key=len,
+                                               reverse=True))
+
+
+PHASE = re.compile(r"[一二三四五]期")
+PHASE_BRACKETED = re.compile(r"[（(][一二三四五]期[）)]|[一二三四五]期")
+
+
+GENERIC_SET = frozenset(GENERIC_WORDS)
+#: every facility head, longest first
+HEAD_RE = re.compile("|".join(re.escape(h) for h in lx.HEAD_LIST))
+
+
+def without_quantities(text: str) -> str:
+    """``text`` with every capacity (number + unit) taken out."""
+    kept, done = [], 0
+    for q in quantities_from_text(text):
+        kept.append(text[done:q.start])
+        done = q.end
+    return "".join(kept) + text[done:]
+
+
+@lru_cache(maxsize=65536)
+def is_generic(qualifier: str) -> bool:
+    """Whether words are only generic modifiers and heads (no proper name among them)."""
+    rest = without_quantities(re.sub(r"[“”\"'()（）·\-—\s]", "", qualifier))
+    rest = re.sub(r"[\dA-Za-z.]+", "", rest)
+    return not rest or words_only(rest, GENERIC_SET)
+
+
+_STRONG_VERBS = tuple(sorted((v for v in lx.VERBS if v not in lx.WEAK_VERBS and (len(v) > 1 or v == "的")),
+                             key=len, reverse=True))
+ALL_VERBS = tuple(sorted(lx.VERBS, key=len, reverse=True))
+
+
+@lru_cache(maxsize=65536)
+def first_word(text: str) -> str:
+    """The first word of ``text`` by jieba's dictionary (no HMM guessing, no model download)."""
+    return next(iter(load_jieba().cut(text, HMM=False)), "")
+
+
+@lru_cache(maxsize=1)
+def load_jieba() -> Any:
+    """jieba with its bundled dictionary loaded (once per process, about half a second), quietly."""
+    with warnings.catch_warnings():  # jieba 0.42 has old-style escapes and imports that newer Pythons warn of
+        warnings.simplefilter("ignore")
+        import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def opens_with(name: str, verb: str) -> bool:
+    """Whether ``name`` opens with the verb or particle ``verb`` — not with a word that starts with
+    its character: 将 opens "将城北物流园…" but not 将军山风电场, 向 not 向阳湖, 和 not 和县."""
+    if not name.startswith(verb):
+        return False
+    return len(verb) > 1 or first_word(name) == verb
+
+
+def strip_openers(name: str, *, keep: int = 0) -> str:
+    """Drop enumerators and clause-opening verbs and particles from the front of a name.
+
+    Strong verbs (推进, 建设 ...) cut the name wherever they stand before its last ``keep``
+    characters (the head); weak ones (发展, 改造 ...) only at the very front.
+    """
+    name = ENUMERATOR.sub("", name)
+    changed = True
+    while changed and name:
+        changed = False
+        front = name[: len(name) - keep] if keep else name
+        for verb in ALL_VERBS:
+            if opens_with(front, verb) and len(name) - len(verb) >= 2:
+                name = name[len(verb):]
+                changed = True
+                break
+        if changed:
+            continue
+        for verb in _STRONG_VERBS:
+            at = front.rfind(verb)
+            if at >= 0 and len(name) - (at + len(verb)) >= 2:
+                name = name[at + len(verb):]
+                changed = True
+                break
+    while name and name[0] in "等和及与、" and (name[0] == "、" or opens_with(name, name[0])):
+        name = name[1:]
+    return name
+
+
+
+@lru_cache(maxsize=65536)
+def split_tail(name: str) -> tuple[str, str]:
+    """Split a name into its proper part and its generic tail (heads and modifiers)."""
+    for cut in range(len(name)):
+        if is_generic(name[cut:]):
+            return name[:cut], name[cut:]
+    return name, ""
+
+
+def ends_with_head(part: str) -> bool:
+    """Whether a list member is a name of its own (a water word like 湖 does not count)."""
+    return any(part.endswith(h) for h in lx.HEAD_LIST if h not in lx.WATER_HEADS) or \
+        part.endswith(lx.COMPLETE_ENDINGS)
+
+
+def is_toponym(qualifier: str) -> bool:
+    """A place name: a toponym morpheme (县, 湖, 江 ...) after at least two other characters."""
+    if ADMIN.search(qualifier) and not is_generic(qualifier):
+        return True
+    core = [c for c in qualifier if CJK.match(c)]
+    plain = [c for c in core if c not in lx.TOPONYM_CHARS]
+    return len(plain) >= 2 and len(plain) < len(core) and not is_generic(qualifier)
+
+
+def is_water_name(proper: str, *, listed: bool = False) -> bool:
+    """The proper part of a water body's name: two or more characters that are not generic
+    (one is enough inside a list of water bodies: 盐湖、伍姓湖)."""
+    core = re.sub(r"[^\u3400-\u9fff]", "", proper)
+    plain = [c for c in core if c not in lx.TOPONYM_CHARS]
+    return len(plain) >= (1 if listed else 2) and len(plain) == len(core) - (len(core) - len(plain)) and \
+        not is_generic(core) and "“" not in proper and not any(core.startswith(v) for v in ALL_VERBS)
+
+
+_CONJUNCTION = re.compile(r"以及|、|和|及|与")
+
+
+def list_items(list_part: str) -> list[str]:
+    """The members of a list: split at 、 and at conjunctions that stand as words (和 in 和县 does not)."""
+    parts: list[str] = []
+    start = 0
+    for m in _CONJUNCTION.finditer(list_part):
+        if m.group() == "、" or opens_with(list_part[m.start():], m.group()):
+            parts.append(list_part[start:m.start()])
+            start = m.end()
+    parts.append(list_part[start:])
+    parts = [p for p in parts if p]
+    if len(parts) > 1 and all(p.endswith("型") for p in parts):
+        return [list_part]  # "多式联运型和干支衔接型": kinds of one facility, not a list of names
+    return parts
+
+
+
+def drop_list_closer(words: str) -> str:
+    """Words after 等 without a closing place word: "地光伏发电项目" → "光伏发电项目"."""
+    for closer in lx.LIST_CLOSERS:
+        if words.startswith(closer) and not any(words.startswith(h) for h in lx.HEAD_LIST):
+            return words[len(closer):]
+    return words
+
+
+def shared_tail(tail: str) -> str:
+    """A head shared by a list, without the modifiers that describe the list rather than each
+    member: "现有大型水电站" after "柘溪等" → "水电站"."""
+    changed = True
+    while changed:
+        changed = False
+        for word in lx.SHARED_ONLY:
+            if tail.startswith(word) and len(tail) > len(word):
+                tail, changed = tail[len(word):], True
+    return tail
+
+
+def specific_enough(proper: str, head: str) -> bool:
+    core = re.sub(r"[^\u3400-\u9fffA-Za-z0-9]", "", proper)
+    if head in lx.WATER_HEADS:
+        # a water body needs a proper name of its own (伍姓湖, 姚暹渠), not a stray character
+        return len(CJK.findall(core)) >= 2
+    return len(core) >= 2
+
+
+
+def category_of(name: str, head: str) -> str:
+    category = lx.HEADS[head]
+    if category == "coal_power" and re.search(r"生物质|垃圾|秸秆|农林废弃物|沼气", name):
+        return "biomass_waste"
+    if re.search(r"港[一二三四五]期", name):
+        return "port_waterway"
+    if category in ("industrial_park", "other", "transport") and "物流" in name:
+        return "logistics"
+    if "湿地" in name and category not in ("logistics", "transport"):
+        return "wetland"
+    return category
+
+
+
+def normal_name(name: str) -> str:
+    """Name without capacities, brackets and spaces: for de-duplication and matching."""
+    return re.sub(r"[\s“”\"'（）()·]", "", without_quantities(name))
+
+
+
+def entity_key(normal: str) -> tuple[str, str]:
+    """``(proper part, final head)`` of a name: the same entity written with or without its
+    capacity or generic words gets the same key."""
+    head = next((h for h in lx.HEAD_LIST if normal.endswith(h)), "")
+    proper, _ = split_tail(normal)
+    for h in lx.HEAD_LIST:
+        if proper.endswith(h) and len(proper) > len(h):
+            proper = proper[: -len(h)]
+            break
+    return (proper if len(proper) >= 2 else normal), head
+
+
+
+def is_programme(name: str) -> bool:
+    """A named programme (计划, 行动, 试点, 示范…, a 工程 that is no facility type) rather than one
+    facility: 输变电工程, 送出工程, 疏浚工程 are facilities."""
+    if re.search(r"计划|行动|试点|示范$|示范工程$", name):
+        return True
+    return name.endswith("工程") and not any(name.endswith(h) for h in lx.HEAD_LIST)
