@@ -9,14 +9,17 @@ Normalised fields and their units::
     storage_mwh           MWh   万千瓦时 ×10, 兆瓦时/MWh ×1, GWh ×1000
     voltage_kv            kV    千伏/kV (a voltage is not a capacity)
     transformer_mva       MVA   万千伏安 ×10, 千伏安/kVA ×0.001, MVA ×1
-    area_ha               ha    亩 ÷15, 万亩, 公顷, 平方公里 ×100, 平方米 ×0.0001
+    area_ha               ha    亩 ÷15, 万亩, 公顷, 平方公里/㎢ ×100, 平方米/㎡ ×0.0001
     throughput_t_per_yr   t/yr  吨, 万吨 ×10⁴, 亿吨 ×10⁸; per day ×365
     length_km             km    公里, 千米, km
 
 Rules: ``N×X`` and ``N台X`` multiply; a range ``a–b`` normalises to its upper bound
 ``b``; several mentions of one dimension add up, except voltage, which takes the
 highest. Energy preceded by 发电量/年 etc. is annual generation, not storage, and
-is recognised but not normalised; so are tonnes of standard coal and cubic metres.
+is recognised but not normalised; so are tonnes of standard coal, cubic metres and a
+tonnage class (``5万吨级泊位``: the ships a berth takes, no throughput). A magnitude class
+of power (``百万千瓦级``) is a capacity; grades without a unit (``国家级``, ``4A级``, ``一级``)
+are no quantity. Thousands separators are read (``1,200千瓦``, ``１，２００千瓦``).
 
 Limits: what is longer than these is not part of a quantity, so the parser is linear in
 its input (it tries each start position once and backtracks only within a bounded token):
@@ -56,10 +59,11 @@ _UNITS: dict[str, tuple[str, float]] = {
     "km2": ("area", 100.0), "万公顷": ("area", 1e4), "公顷": ("area", 1.0),
     "万平方米": ("area", 1.0), "平方米": ("area", 1e-4), "万平米": ("area", 1.0),
     "平米": ("area", 1e-4), "m²": ("area", 1e-4), "m2": ("area", 1e-4),
+    "万㎡": ("area", 1.0), "㎡": ("area", 1e-4), "k㎡": ("area", 100.0), "㎢": ("area", 100.0),
     "万亩": ("area", 1e4 / 15), "亩": ("area", 1 / 15),
     "万立方米": ("volume", 1e4), "亿立方米": ("volume", 1e8), "立方米": ("volume", 1.0),
     "亿吨": ("mass", 1e8), "万吨": ("mass", 1e4), "吨": ("mass", 1.0),
-    "公里": ("length", 1.0), "千米": ("length", 1.0), "km": ("length", 1.0),
+    "公里": ("length", 1.0), "千米": ("length", 1.0), "km": ("length", 1.0), "㎞": ("length", 1.0),
 }
 
 #: dimension -> field of :class:`Capacity` (dimensions absent here are recognised only)
@@ -95,9 +99,12 @@ MAX_GAP = 6
 _CN_ALL = "零〇一二两三四五六七八九十百千"
 _CN_MULT = "一二两三四五六七八九十"
 _GAP = rf"\s{{0,{MAX_GAP}}}+"
+#: groups of three digits after a thousands separator (1,200; 12,000,000): MAX_DIGITS digits at most
+_GROUPS = (MAX_DIGITS - 1) // 3
 # an arabic number: not inside a digit run or a dotted run on either side
-_ARABIC = (rf"(?:(?<!\d)(?<!\d\.)|(?<=m2))\d{{1,{MAX_DIGITS}}}+(?:\.\d{{1,{MAX_DECIMALS}}}+)?+"
-           r"(?!\.?\d)")
+_ARABIC = (rf"(?:(?<!\d)(?<!\d\.)(?<!\d,)|(?<=m2))"
+           rf"(?:\d{{1,3}}+(?:,\d{{3}}+){{1,{_GROUPS}}}+(?!\d)|\d{{1,{MAX_DIGITS}}}+)"
+           rf"(?:\.\d{{1,{MAX_DECIMALS}}}+)?+(?!\.?\d)")
 _NUM = rf"(?:{_ARABIC}|(?<![{_CN_ALL}])[{_CN_ALL}]{{1,{MAX_NUMERAL}}})"
 _MULT = rf"(?:{_ARABIC}|(?<![{_CN_MULT}])[{_CN_MULT}]{{1,{MAX_NUMERAL}}}+)"
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
@@ -107,7 +114,7 @@ _QUANTITY = re.compile(
     rf"(?P<unit>{_UNIT_ALT})(?![a-zA-Z])"
     rf"(?P<per>{_GAP}(?:/|每){_GAP}(?:年|日|天|小时|h)|(?:每年|/年))?"
 )
-_NUMBER_CHARS = max(MAX_DIGITS + 1 + MAX_DECIMALS, MAX_NUMERAL)
+_NUMBER_CHARS = max(MAX_DIGITS + _GROUPS + 1 + MAX_DECIMALS, MAX_NUMERAL)
 #: the most characters one quantity can span (follows from the limits above): a multiplier,
 #: a range of two numbers, the longest unit and a "per year" part, with every gap at its widest
 MAX_QUANTITY_CHARS = ((_NUMBER_CHARS + 2 * MAX_GAP + 1) * 2 + _NUMBER_CHARS + MAX_GAP
@@ -157,6 +164,8 @@ def chinese_number(text: str) -> float:
         The text is not a number.
     """
     text = unicodedata.normalize("NFKC", text)
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", text):
+        text = text.replace(",", "")  # thousands separators: 1,200
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return float(text)
     if not text or any(c not in _CN_DIGITS and c not in _CN_SMALL_UNITS for c in text):
@@ -183,7 +192,7 @@ class Quantity:
         Offsets of the match in the searched text.
     dimension : str
         ``power``, ``energy``, ``generation``, ``voltage``, ``apparent``, ``area``,
-        ``mass``, ``coal_equivalent``, ``volume``, ``length``.
+        ``mass``, ``mass_per_hour``, ``coal_equivalent``, ``tonnage_class``, ``volume``, ``length``.
     value : float
         Normalised value (see module docstring); upper bound for ranges.
     """
@@ -233,7 +242,9 @@ def _reading(text: str, norm: str, m: re.Match[str]) -> Quantity | None:
     if dimension == "energy" and (any(c in before for c in _GENERATION_CUES) or "年" in per):
         dimension = "generation"
     if dimension == "mass":
-        if any(after.startswith(w) for w in _MASS_NOT_THROUGHPUT):
+        if after.startswith("级"):
+            dimension = "tonnage_class"  # 千吨级航道, 5万吨级泊位: the ships a waterway or berth takes
+        elif any(after.startswith(w) for w in _MASS_NOT_THROUGHPUT):
             dimension = "coal_equivalent"
         elif "小时" in per or per.endswith("h"):
             dimension = "mass_per_hour"

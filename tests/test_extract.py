@@ -263,3 +263,19 @@ def test_county_scoped_geothermal(list_forms: dict[str, object]) -> None:
     # "城北区、东岭县较丰富的地热能资源": one geothermal entry per named county
     kinds = {name: c.category.value for name, c in list_forms.items()}  # type: ignore[attr-defined]
     assert kinds.get("城北区地热能") == "geothermal" and kinds.get("东岭县地热能") == "geothermal"
+
+
+def test_area_throughput_and_thousands_after_the_name() -> None:
+    """A figure after the name, of the dimension its cue announces: area after 占地, throughput
+    after 日处理 (per day, so the capacity text keeps the cue), a thousands separator read."""
+    text = ("推进甲市生活垃圾焚烧发电厂建设，日处理生活垃圾1,500吨。建设城北物流园，占地面积约1200亩。"
+            "完成乙县光伏发电项目建设，总装机1,200千瓦。加快龙门港区码头建设，可停靠5万吨级船舶。")
+    found = {c.name_zh: c for c in candidates_from_text(text, "TEST")}
+    plant = found["甲市生活垃圾焚烧发电厂"]
+    assert (plant.capacity_text, plant.throughput_t_per_yr) == ("日处理生活垃圾1,500吨", 547500.0)
+    park = found["城北物流园"]
+    assert (park.capacity_text, park.area_ha, park.power_mw) == ("1200亩", 80.0, None)
+    assert found["乙县光伏发电项目"].power_mw == 1.2
+    assert found["龙门港区码头"].throughput_t_per_yr is None  # a tonnage class is no throughput
+    for c in found.values():
+        assert c.capacity_text in c.quote

@@ -47,7 +47,7 @@ plan_like = st.lists(st.sampled_from(TOKENS), max_size=40).map("".join)
 any_text = st.one_of(st.text(max_size=200), plan_like)
 
 DIMENSIONS = {"power", "energy", "generation", "voltage", "apparent", "area", "mass", "mass_per_hour",
-              "coal_equivalent", "volume", "length"}
+              "coal_equivalent", "tonnage_class", "volume", "length"}
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -88,6 +88,8 @@ growth = settings(max_examples=8, deadline=None, derandomize=True, database=None
 # The shapes of the findings and of the patterns that backtracked, always tried first.
 KNOWN = (
     ("", "1", ""),                       # a run of digits
+    ("", "1,", "千瓦"),                  # a run of digits and thousands separators
+    ("", "1,000", "千瓦"),               # groups of three after one another
     ("", " ", ""),                       # a run of spaces
     ("2025", " ", ""),                   # a year, then spaces
     ("", "2021-2025年，", ""),           # many ranges (each was replaced through the whole text)

@@ -116,20 +116,37 @@ class _Clauses:
         return self.timelines[key]
 
 
-_CAPACITY_CUE = re.compile(r"(?:总装机|装机容量|装机规模|装机|规模|容量)(?:容量)?(?:约|达|达到|为|共|合计)?")
+#: words that announce a figure of the facility, and the dimensions each may announce
+_CUE_DIMENSIONS = {
+    "总装机": ("power", "energy"), "装机容量": ("power", "energy"), "装机规模": ("power", "energy"),
+    "装机": ("power", "energy"), "规模": ("power", "energy", "mass", "area"), "容量": ("power", "energy", "apparent"),
+    "主变容量": ("apparent",), "变电容量": ("apparent",), "占地面积": ("area",), "占地": ("area",),
+    "面积": ("area",), "处理能力": ("mass",), "年处理": ("mass",), "日处理": ("mass",), "吞吐能力": ("mass",),
+    "吞吐量": ("mass",), "年吞吐": ("mass",), "年产": ("mass",), "产能": ("mass",), "全长": ("length",),
+    "总长": ("length",), "长约": ("length",), "长度": ("length",), "里程": ("length",),
+}
+_CAPACITY_CUE = re.compile("(" + "|".join(sorted(_CUE_DIMENSIONS, key=len, reverse=True)) + ")"
+                           r"(?:容量)?(?:约|达|达到|为|共|合计|超过|近)?")
 
 
 def _capacity_after(text: str, mention: Mention, next_start: int) -> str:
-    """A power or storage capacity stated after the name in the same clause, before the next
-    mention: "完成某县光伏发电项目建设,总装机33.2万千瓦" → "33.2万千瓦"."""
+    """A figure of the facility stated after its name in the same clause, before the next
+    mention, of the dimension its cue announces: "完成某县光伏发电项目建设,总装机33.2万千瓦" →
+    "33.2万千瓦", "某垃圾焚烧发电厂,日处理生活垃圾1500吨" → "日处理生活垃圾1500吨" (a cue and its figure
+    may stand a few words apart: 日处理 + 生活垃圾 + 1500吨)."""
     end = min(mention.clause_end, next_start)
     for cue in _CAPACITY_CUE.finditer(text, mention.end, end):
+        dimensions = _CUE_DIMENSIONS[cue.group(1)]
+        at = cue.end()
+        if "mass" in dimensions:  # 日处理生活垃圾1500吨: a short object between the cue and its figure
+            skip = re.match(r"[\u3400-\u9fff]{0,4}?(?=[\d０-９])", text[at:min(end, at + 5)])
+            at += skip.end() if skip else 0
         # no quantity is longer than MAX_QUANTITY_CHARS: reading further would only cost time
-        q = leading_quantity(text[cue.end():min(end, cue.end() + MAX_QUANTITY_CHARS + 7)])
-        if q is not None and q.dimension in ("power", "energy"):
-            return q.text
+        q = leading_quantity(text[at:min(end, at + MAX_QUANTITY_CHARS + 7)])
+        if q is not None and q.dimension in dimensions:
+            # a mass with its cue: 日处理 makes it per day (the capacity text states it whole)
+            return text[cue.start(1):at + q.end] if q.dimension == "mass" else q.text
     return ""
-
 
 
 def candidates_from_text(text: str, region: str) -> list[Project]:
