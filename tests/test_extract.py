@@ -279,3 +279,29 @@ def test_area_throughput_and_thousands_after_the_name() -> None:
     assert found["龙门港区码头"].throughput_t_per_yr is None  # a tonnage class is no throughput
     for c in found.values():
         assert c.capacity_text in c.quote
+
+
+def test_compare_lists_scores_each_golden_list(tmp_path: Path) -> None:
+    """The development lists are scored per plan and category, every listed row counted once."""
+    import csv
+    import io
+    import shutil
+
+    from geo.reader.compare import compare_lists, report
+
+    golden = DATA / "golden"
+    result = compare_lists(golden)
+    sizes = {p.stem: len(list(csv.DictReader(io.StringIO(p.read_text(encoding="utf-8")))))
+             for p in golden.glob("*.csv")}
+    assert {k: s.rows for k, s in result.by_region.items()} == sizes
+    assert result.overall.rows == sum(sizes.values()) == len(result.misses) + len(result.pairs)
+    assert result.overall.candidates == len(result.extras) + len(result.pairs)
+    for candidate, row in result.pairs:
+        assert (candidate.region, candidate.category) == (row.region, row.category)
+    text = report(result, result, list_limit=0)
+    assert text.count("SHANGHAI ") == 2 and "headline *" in text
+    shutil.copy(golden / "SHAOXING.csv", tmp_path / "SHAOXING.csv")
+    with pytest.raises(ExtractError, match=r"no plan text SHAOXING\.txt"):
+        compare_lists(tmp_path)
+    with pytest.raises(ExtractError, match="no lists"):
+        compare_lists(tmp_path / "nothing")

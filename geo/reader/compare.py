@@ -12,15 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from geo._text import longest_common_run
-from geo.catalog import Project
+from geo.catalog import Project, projects_from_csv
+from geo.errors import ExtractError
 from geo.quantities import quantities_from_text
 from geo.settings import Settings
 
 from .candidates import candidates_from_text
 from .lexicon import HEAD_LIST
 from .names import normal_name, split_tail
+from .reading import text_from_txt
 
 FOCUS = ("wind", "pumped_storage", "substation", "wetland", "logistics")
 
@@ -97,6 +100,14 @@ class Comparison:
     by_category: dict[str, Score] = field(default_factory=dict)
     overall: Score = field(default_factory=Score)
 
+    @property
+    def focus(self) -> Score:
+        """The headline categories (:data:`FOCUS`) together."""
+        total = Score()
+        for category in FOCUS:
+            total += self.by_category.get(category, Score())
+        return total
+
     def extend(self, other: Comparison) -> None:
         """Add another plan's comparison."""
         self.pairs += other.pairs
@@ -160,25 +171,71 @@ def compare_plans(settings: Settings) -> Comparison:
     return total
 
 
-def report(comparison: Comparison, *, list_limit: int = 400) -> str:
-    """Figures per region and per category, then misses and extras."""
+def compare_lists(folder: Path) -> Comparison:
+    """Run the reader over each list's plan text and compare with the list: ``CODE.csv`` (rows in
+    the catalogue's columns, quotes verbatim in the text) beside ``CODE.txt`` (the plan's text as
+    :func:`~geo.reader.text_from_path` read it), as in ``tests/data/golden/``.
+
+    Raises
+    ------
+    ExtractError
+        The folder holds no list, a list has no text beside it, or a list has bad rows.
+    """
+    folder = Path(folder)
+    lists = sorted(folder.glob("*.csv"))
+    if not lists:
+        raise ExtractError(f"{folder}: no lists (CODE.csv beside CODE.txt) to compare with")
+    total = Comparison()
+    for path in lists:
+        text_path = path.with_suffix(".txt")
+        if not text_path.is_file():
+            raise ExtractError(f"{path}: no plan text {text_path.name} beside it")
+        read = projects_from_csv(path)
+        if read.problems:
+            raise ExtractError(f"{path}: {len(read.problems)} bad rows, first: {read.problems[0]}")
+        plan = text_from_txt(text_path)
+        total.extend(compare(candidates_from_text(plan.text, path.stem), list(read.projects)))
+    return total
+
+
+def _table(comparison: Comparison, title: str) -> list[str]:
     def line(key: str, s: Score) -> str:
         rec = "   -" if s.rows == 0 else f"{s.recall:5.2f}"
         pre = "   -" if s.candidates == 0 else f"{s.precision:5.2f}"
         return f"{key:<18}{s.rows:>6}{s.matched_rows:>8}{rec:>8}{s.candidates:>11}{s.matched_candidates:>8}{pre:>10}"
 
     head = f"{'':<18}{'rows':>6}{'found':>8}{'recall':>8}{'candidates':>11}{'right':>8}{'precision':>10}"
-    lines = ["by region (a match: same category, names agreeing near the same quote, or strongly anywhere)", head]
+    lines = [title, "", "by plan", head]
     lines += [line(k, s) for k, s in sorted(comparison.by_region.items())]
     lines.append(line("all", comparison.overall))
+    lines.append(line("headline *", comparison.focus))
     lines += ["", "by category", head]
     order = sorted(comparison.by_category, key=lambda k: (k not in FOCUS, k))
     lines += [line(k + (" *" if k in FOCUS else ""), comparison.by_category[k]) for k in order]
-    lines += ["", f"misses ({len(comparison.misses)}): catalogue rows no candidate found"]
-    lines += [f"  {r.id} [{r.category.value}] {r.name_zh}" for r in comparison.misses[:list_limit]]
-    lines += ["", f"extras ({len(comparison.extras)}): candidates that match no catalogue row"]
-    lines += [f"  {c.region} [{c.category.value}] {c.name_zh}  @{c.quote_offset}"
-              for c in comparison.extras[:list_limit]]
-    return "\n".join(lines)
+    return lines
+
+
+def report(training: Comparison, development: Comparison | None = None, *, list_limit: int = 400) -> str:
+    """Figures per plan and per category, of the training plans and (when given) of the
+    development lists, then the misses and extras of each.
+
+    A match: same category, names agreeing near the same quote, or strongly anywhere;
+    ``*`` marks the headline categories (:data:`FOCUS`), whose sum is the ``headline`` line.
+    """
+    sets = [("training plans (data/plans against the curated catalogue data/projects)", training)]
+    if development is not None:
+        sets.append(("development plans (golden lists: plan texts the reader was not built from)", development))
+    lines: list[str] = []
+    for title, comparison in sets:
+        lines += [*_table(comparison, title), ""]
+    for title, comparison in sets:
+        name = title.split(" (")[0]
+        lines += [f"{name}: misses ({len(comparison.misses)}): listed rows no candidate found"]
+        lines += [f"  {r.id} [{r.category.value}] {r.name_zh}" for r in comparison.misses[:list_limit]]
+        lines += ["", f"{name}: extras ({len(comparison.extras)}): candidates that match no listed row"]
+        lines += [f"  {c.region} [{c.category.value}] {c.name_zh}  @{c.quote_offset}"
+                  for c in comparison.extras[:list_limit]]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
 
 
