@@ -25,6 +25,7 @@ from . import lexicon as lx
 from .clauses import ENUMERATOR, body_start, soft_joined
 from .mentions import Mention, mentions
 from .names import ADMIN, ALL_VERBS, PHASE, PHASE_BRACKETED, is_programme
+from .tables import table_mentions
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +165,9 @@ def candidates_from_text(text: str, region: str) -> list[Project]:
     out: list[Project] = []
     groups: dict[str, str] = {}
     joined, index = soft_joined(text)
-    found = mentions(joined, start=body_start(joined))
+    body = body_start(joined)
+    in_tables, rows = table_mentions(joined, start=body)
+    found = mentions(joined, start=body, leave=rows, extra=in_tables)
     facts = _Clauses(text, joined, index)
     starts: dict[int, list[int]] = {}  # clause start -> starts of its mentions, sorted
     for o in found:
@@ -177,7 +180,7 @@ def candidates_from_text(text: str, region: str) -> list[Project]:
         phase = phase_match.group(0) if phase_match else ""
         name = PHASE_BRACKETED.sub("", m.name, count=1) if phase else m.name
         group = groups.setdefault(name, f"{region}-G{len(groups) + 1:02d}") if phase else ""
-        capacity = next((q.text for q in quantities_from_text(m.name)), "")
+        capacity = next((q.text for q in quantities_from_text(m.name)), "") or m.capacity
         if not capacity:
             clause_starts = starts[m.clause_start]
             at = bisect_left(clause_starts, m.end)

@@ -90,24 +90,29 @@ _SOFT_NEXT = re.compile(r"[\u3400-\u9fffA-Za-z0-9、，,”）)]")
 def soft_joined(text: str) -> tuple[str, list[int]]:
     """Undo PDF line wrapping: drop line breaks inside a sentence.
 
-    A break is soft when the line is long (≥ 15 characters), does not end a sentence and
-    the next line does not open a heading. Returns the joined text and, for each of its
+    A break is soft when the line is long (≥ 15 characters), does not end a sentence,
+    the next line does not open a heading, and neither line is a table row (cells joined by
+    tabs: the reader has put a row on one line already). Returns the joined text and, for each of its
     characters, the index of that character in ``text`` (quotes are cut from ``text``).
     """
     out: list[str] = []
     index: list[int] = []
     line_len = 0
+    tabbed = False  # the current line holds a tab
     for i, ch in enumerate(text):
         if ch == "\n":
             nxt = text[i + 1:i + 2]
             prev = text[i - 1:i]
+            next_end = text.find("\n", i + 1)
+            next_tabbed = "\t" in text[i + 1:len(text) if next_end < 0 else next_end]  # each line read twice
             if line_len >= 15 and prev and _SOFT_PREV.match(prev) and nxt and _SOFT_NEXT.match(nxt) and \
-                    not ENUMERATOR.match(text[i + 1:i + 8]):
+                    not ENUMERATOR.match(text[i + 1:i + 8]) and not tabbed and not next_tabbed:
                 line_len = 0
                 continue
-            line_len = 0
+            line_len, tabbed = 0, False
         else:
             line_len += 1
+            tabbed = tabbed or ch == "\t"
         out.append(ch)
         index.append(i)
     return "".join(out), index

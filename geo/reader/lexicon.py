@@ -88,6 +88,27 @@ SECTOR_KEYWORDS = (
     ("充电", "ev_charging"),
     ("地热", "geothermal"), ("生物质", "biomass_waste"), ("碳捕集", "ccus"), ("CCUS", "ccus"),
 )
+#: sector words of a table's name, type or section cells (the type column of a key-project table
+#: names a sector: 城市电网, 油气, 可再生能源发电), in the order they are tried
+TABLE_KEYWORDS = (
+    ("抽水蓄能", "pumped_storage"), ("储能", "energy_storage"), ("风电", "wind"), ("光伏", "solar"),
+    ("太阳能", "solar"), ("生物质", "biomass_waste"), ("垃圾", "biomass_waste"), ("氢", "hydrogen"),
+    ("充电", "ev_charging"), ("天然气", "gas_oil"), ("油气", "gas_oil"), ("成品油", "gas_oil"), ("航油", "gas_oil"),
+    ("LNG", "gas_oil"), ("燃气", "gas_oil"), ("燃机", "gas_oil"), ("管网", "gas_oil"), ("油库", "gas_oil"),
+    ("煤机", "coal_power"), ("燃煤", "coal_power"), ("煤电", "coal_power"), ("等容量替代", "coal_power"),
+    ("输变电", "substation"), ("变电", "substation"), ("输电", "substation"), ("特高压", "substation"),
+    ("联网", "substation"), ("直流", "substation"), ("电网", "substation"), ("外来电", "substation"),
+    ("网架", "substation"), ("线路", "substation"), ("主变", "substation"), ("配电", "substation"),
+    ("湿地", "wetland"), ("物流", "logistics"), ("货运", "logistics"), ("冷链", "logistics"), ("码头", "port_waterway"),
+    ("航道", "port_waterway"), ("港", "port_waterway"), ("铁路", "transport"), ("公路", "transport"),
+    ("地热", "geothermal"), ("碳捕集", "ccus"), ("CCUS", "ccus"),
+    ("造林", "forest_ecology"), ("森林", "forest_ecology"),
+)
+#: words of a table's name cell that name a type of works, not a project (天然气主干管网工程, 成品油项目)
+TABLE_TYPE_WORDS = ("主干", "管网", "管道", "设施", "储备", "调峰", "利用", "项目", "工程", "建设", "发电", "通道",
+                    "改造", "扩建", "输变电", "线路", "网架", "站线", "配套", "其他", "重点")
+#: a member of a table's content list ending with one of these is named in full (金虹航油管道)
+TABLE_ENDINGS = (*COMPLETE_ENDINGS, "管道", "油库", "储罐", "扩建", "改造", "通道", "联络线", "干线")
 
 # Words that, before a head, do not make a mention specific ("鼓励建设绿色物流园区").
 GENERIC = (

@@ -10,7 +10,7 @@ mention per entity.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from geo._text import Spans
@@ -55,6 +55,7 @@ class Mention:
     end: int
     clause_start: int
     clause_end: int
+    capacity: str = ""  #: a figure the mention's context states for it (a table row's cell), verbatim
 
 
 
@@ -329,11 +330,19 @@ def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mentio
 _PROGRAMME_HEAD_RE = re.compile("|".join(re.escape(h) for h in lx.PROGRAMME_HEADS))
 
 
-def mentions(text: str, *, start: int = 0) -> list[Mention]:
-    """Every specific facility mention of the text, lists expanded, in order of appearance."""
+def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = (),
+             extra: Sequence[Mention] = ()) -> list[Mention]:
+    """Every specific facility mention of the text, lists expanded, in order of appearance.
+
+    ``leave``: sorted spans (table rows) whose clauses another reader has read, and ``extra``
+    the mentions it found there, kept with these when they name another entity.
+    """
     found: list[Mention] = []
     skip = Spans([(m.start(), m.end()) for m in _RESPONSIBLE.finditer(text)])
+    left = Spans(list(leave))
     for c_start, c_end in clauses(text, start=start):
+        if left.covers(c_start):
+            continue
         clause = text[c_start:c_end]
         water_clause = any(word in clause for word in lx.WATER_CONTEXT)
         for m in HEAD_RE.finditer(clause):
@@ -364,7 +373,7 @@ def mentions(text: str, *, start: int = 0) -> list[Mention]:
         found.extend(_admin_scoped(text, c_start, c_end))
         found.extend(_wetland_constructions(text, c_start, c_end))
         found.extend(_programmes(text, c_start, c_end, skip))
-    return _dedupe(found)
+    return _dedupe([*found, *extra])
 
 
 
@@ -443,7 +452,7 @@ def _dedupe(found: list[Mention]) -> list[Mention]:
         if name.count("“") != name.count("”") or name.count("(") + name.count("（") != \
                 name.count(")") + name.count("）"):
             continue  # a cut quoted title or bracket, not a name
-        if re.search(r"[-:：]", name) or "等" in name:
+        if re.search(r"[-:：]", name) or "等" in name.replace("等容量", ""):  # 等容量替代: like-for-like
             continue
         key = normal_name(name)
         if len(key) < 3:

@@ -157,7 +157,10 @@ def list_items(list_part: str) -> list[str]:
     parts: list[str] = []
     start = 0
     for m in _CONJUNCTION.finditer(list_part):
-        if m.group() == "、" or opens_with(list_part[m.start():], m.group()):
+        follows = list_part[m.end():m.end() + 1]
+        if m.group() == "、" or ((not follows or follows not in "、，,")
+                                and opens_with(list_part[m.start():], m.group())):
+            # 和 before a separator ends a name (泰和、华夏): it joins nothing
             parts.append(list_part[start:m.start()])
             start = m.end()
     parts.append(list_part[start:])
