@@ -124,7 +124,8 @@ def test_the_key_project_table_of_a_development_plan(shanghai: dict[str, Project
         assert (row.category.value, row.voltage_kv, row.capacity_text) == ("substation", 500.0, "５００千伏")
     # "泰和、华夏、万安等18个": 和 before a separator ends a name, it joins nothing
     assert {"泰和２２０千伏输变电工程", "华夏２２０千伏输变电工程", "万安２２０千伏输变电工程"} <= set(shanghai)
-    assert shanghai["金虹航油管道"].category.value == "gas_oil"
+    assert shanghai["金闵二线成品油管道"].category.value == "gas_oil"
+    assert "高化航油管道" not in shanghai  # 海滨－高化航油管道: a full-width dash inside a name
     assert shanghai["奉贤海上风电基地"].category.value == "wind"
     # a name cell that names a type of works is no project of its own
     assert not {"天然气主干管网工程", "成品油项目", "风电", "太阳能利用", "５００千伏输变电工程"} & set(shanghai)

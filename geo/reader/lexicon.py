@@ -23,7 +23,8 @@ HEADS: dict[str, str] = {
     # grid
     "变电站": "substation", "开关站": "substation", "换流站": "substation", "输变电工程": "substation",
     "送出工程": "substation", "电网工程": "substation", "电网扩容": "substation", "配电网改造": "substation",
-    "电网改造": "substation", "微电网": "substation", "协调控制中心": "substation",  # the last only with GRID_WORDS
+    "电网改造": "substation", "微电网": "substation", "输变电扩建工程": "substation", "直流配电网": "substation",
+    "交流环网": "substation", "协调控制中心": "substation",  # the last only with GRID_WORDS
     # wetlands and water bodies
     "国家湿地公园": "wetland", "湿地公园": "wetland", "湿地自然公园": "wetland", "沼泽湿地": "wetland",
     "湿地系统": "wetland", "湿地": "wetland", "湖": "wetland", "荡": "wetland", "漾": "wetland", "渠": "wetland",
@@ -36,24 +37,27 @@ HEADS: dict[str, str] = {
     "货场": "logistics", "仓储物流基地": "logistics", "配送中心": "logistics",
     # ports, transport
     "码头": "port_waterway", "港区": "port_waterway", "航道": "port_waterway", "锚地": "port_waterway",
-    "疏浚工程": "port_waterway",
+    "疏浚工程": "port_waterway", "水库": "port_waterway", "排涝工程": "port_waterway", "防洪工程": "port_waterway",
     "机场": "transport", "高铁": "transport", "铁路": "transport", "城际铁路": "transport", "高速": "transport",
     "快速化改造工程": "transport", "改线工程": "transport", "改建工程": "transport", "旅游公路": "transport",
-    "大桥": "transport",
+    "大桥": "transport", "绿道": "transport", "通用机场": "transport", "快速路工程": "transport",
     # energy plants and fuels
     "垃圾焚烧发电厂": "biomass_waste", "焚烧发电项目": "biomass_waste", "生物质发电项目": "biomass_waste",
     "热电项目": "biomass_waste", "热电联产项目": "coal_power", "热电联产工程": "coal_power",
     "热电联产": "coal_power", "水电站": "hydro", "水力发电站": "hydro", "电厂": "coal_power",
     "热电": "coal_power", "发电公司": "coal_power",
     "煤业": "coal_power", "核电站": "nuclear", "加氢站": "hydrogen", "氢能产业园": "hydrogen",
-    "储气站": "gas_oil", "加油站": "gas_oil", "支干线": "gas_oil", "LNG接收站": "gas_oil", "储运站": "gas_oil",
+    "油品管道": "gas_oil", "成品油管道": "gas_oil", "航油管道": "gas_oil", "天然气管道": "gas_oil",
+    "长输管线": "gas_oil", "分输中心": "gas_oil", "储气站": "gas_oil",
+    "加油站": "gas_oil", "支干线": "gas_oil", "LNG接收站": "gas_oil", "储运站": "gas_oil",
     "地热能供热": "geothermal", "能源站": "district_energy", "分布式能源中心": "district_energy",
     "CCUS项目": "ccus", "碳捕集": "ccus",
     # parks, ecology, recycling
     "产业园": "industrial_park", "工业园区": "industrial_park", "开发区": "industrial_park",
     "高新区": "industrial_park",
     "产业基地": "industrial_park", "专业镇": "industrial_park", "产业园区": "industrial_park",
-    "森林公园": "forest_ecology", "退化林修复项目": "forest_ecology", "石漠化综合治理工程": "forest_ecology",
+    "森林公园": "forest_ecology",
+    "退化林修复项目": "forest_ecology", "石漠化综合治理工程": "forest_ecology",
     "生态廊道": "forest_ecology", "国家公园": "forest_ecology", "储备林": "forest_ecology",
     "再生资源回收利用基地": "circular_economy", "综合利用示范基地": "circular_economy",
     "充电基础设施建设项目": "ev_charging", "充电桩建设工程": "ev_charging",
@@ -127,6 +131,7 @@ GENERIC = (
     "公园", "配电站", "开关站", "台架变", "个", "处", "座", "家", "条", "类", "种", "服务区", "场站",
     "自治区", "国家和自治区", "省和市", "场景", "应用", "车辆", "新能源汽车", "能源", "多元", "所有", "全部",
     "市辖区", "县城区", "中心城区", "城区", "存量", "开发利用",
+    "步行", "骑行", "慢行", "滨水", "中低压", "交直流", "直流", "交流", "通用",
     "背压式", "抽凝式", "非公用", "公用", "超临界", "超超临界", "亚临界", "大容量",
 )
 #: modifiers of a head shared by a list ("柘溪等现有大型水电站") that belong to no member's name
@@ -148,7 +153,7 @@ VERBS = (
     "全面", "着力", "持续", "继续", "做强", "做大", "引进", "承接", "吸引", "带头", "率先", "稳步", "深入",
     "以及", "其中", "包括", "包含", "涵盖", "重点在", "主要在", "配合", "协调", "贯通", "联通", "恢复", "维持",
     "增强", "增加", "强化", "健全", "防止", "严格控制", "修复", "保护", "治理", "制定", "占用", "晋升", "成功",
-    "成为", "列入", "纳入", "被评为", "获评", "进行", "利用好", "用好",
+    "成为", "列入", "纳入", "被评为", "获评", "进行", "利用好", "用好", "争创", "巩固", "创成", "依靠",
 )
 LIST_SEPARATORS = ("、", "和", "及", "与", "以及")
 #: verbs that also occur inside names ("一体化发展", "绿色发展"): stripped only at the very front

@@ -39,7 +39,7 @@ from .names import (
 )
 
 _HARD_STOP = set("，,。；;：:！!？?\n\t（）()【】[]《》")  # a name never spans these (but see _left_span)
-_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9.·\-—“”\"×()（）]")
+_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9.·\-－—“”\"×()（）]")
 
 
 MAX_NAME = 36
