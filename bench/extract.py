@@ -1,8 +1,9 @@
-"""Benchmark the plan reader: recall and precision on the five plans, and throughput.
+"""Benchmark the plan reader: recall and precision on the five plans and the golden lists, and throughput.
 
-Prints the comparison with the curated catalogue (per region, per category, misses and
-extras), the reading speed in characters per second (best of ``--repeat`` runs over all
-five plans, wall-clock and CPU time: on a shared machine the CPU figure is the steadier
+Prints the comparison with the curated catalogue and with the golden lists of the development
+plans (tests/data/golden; per plan, per category, misses and extras), the reading speed in
+characters per second (best of ``--repeat`` runs over all five plans, wall-clock and CPU
+time: on a shared machine the CPU figure is the steadier
 one), and the time the parsers take on the worst inputs of issue 11 (each once, CPU time).
 Then, apart from extraction, the speed of reading PDFs (text layer to
 :class:`geo.reader.PlanText`) on the development PDFs of ../shared/devplans (or
@@ -25,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from geo.plans import plans_from_dir
 from geo.quantities import capacity_from_text, quantities_from_text
 from geo.reader import candidates_from_text
-from geo.reader.compare import compare_plans, report
+from geo.reader.compare import compare_lists, compare_plans, report
 from geo.settings import load_settings
 from geo.timeline import interval_from_text
 
@@ -58,7 +59,7 @@ def main() -> None:
     start = time.perf_counter()
     names.load_jieba()
     loaded = time.perf_counter() - start
-    print(report(compare_plans(settings), list_limit=args.limit))
+    print(report(compare_plans(settings), compare_lists(ROOT / "tests" / "data" / "golden"), list_limit=args.limit))
     plans = plans_from_dir(settings.plans_dir)
     chars = sum(len(p.text) for p in plans.values())
     best, best_cpu = float("inf"), float("inf")
