@@ -305,3 +305,24 @@ def test_compare_lists_scores_each_golden_list(tmp_path: Path) -> None:
         compare_lists(tmp_path)
     with pytest.raises(ExtractError, match="no lists"):
         compare_lists(tmp_path / "nothing")
+
+
+def test_candidates_of_every_plan_pass_the_catalogues_rules() -> None:
+    """The candidates of the five plans and of the three development texts (tables among them)
+    pass the validator's rules on rows: verbatim fields, capacities and years as their texts
+    state them, one row per entity, consistent groups, a quote that names the project."""
+    from types import SimpleNamespace
+
+    from geo import validate
+    from geo.plans import plans_from_dir
+
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in (DATA / "golden").glob("*.txt")}
+    texts |= {code: plan.text for code, plan in plans_from_dir(ROOT / "data" / "plans").items()}
+    rules = (validate.rule_quote_names_project, validate.rule_verbatim_fields, validate.rule_capacity_agrees,
+             validate.rule_timeline_agrees, validate.rule_one_row_per_entity, validate.rule_groups_consistent)
+    for code, text in texts.items():
+        found = candidates_from_text(text, code)
+        plan = SimpleNamespace(text=text, body_start=0, source=SimpleNamespace(file=code, noise=()))
+        context = SimpleNamespace(plans={code: plan})
+        problems = [str(p) for rule in rules for p in rule(found, context)]  # type: ignore[arg-type]
+        assert len(found) >= 20 and not problems, (code, problems[:5])
