@@ -262,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", help="geojson, gpkg, csv, shp or kml (default: from the file suffix)")
     p.add_argument("--crs", default="EPSG:4326", help="EPSG:4326 (default), EPSG:4490 (CGCS2000) or GCJ-02")
     p.add_argument("--encoding", default="UTF-8", help="Shapefile text encoding: UTF-8 (default) or GBK")
-    p.add_argument("--region", action="append", help="JINSHI, JIAXING, ZHUZHOU, YUNCHENG, KUNDULUN")
+    p.add_argument("--region", action="append", help="a region code of data/plans/sources.toml, e.g. ZHUZHOU")
     p.add_argument("--category", action="append", help="e.g. wind, pumped_storage, substation")
     p.add_argument("--status", action="append", help="e.g. construction, pre-construction")
     p.add_argument("--due-by", type=int, dest="due_by", help="only projects due by this year (year_end <= YEAR)")

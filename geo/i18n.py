@@ -15,7 +15,7 @@ _UI: dict[str, tuple[str, str]] = {
     "language": ("语言 / Language", "Language / 语言"),
     "filters": ("筛选", "Filters"),
     "region": ("地区", "Region"),
-    "all_regions": ("全部五个地区", "All five regions"),
+    "all_regions": ("全部地区", "All regions"),
     "category": ("类别", "Category"),
     "status": ("状态", "Status"),
     "capacity": ("装机容量 (MW)", "Power capacity (MW)"),
@@ -85,10 +85,6 @@ _PHASE = {
     "due": ("到期（应已完成）", "due by then"), "under_way": ("推进中", "under way"),
     "planned": ("计划中（之后）", "planned later"), "no_year": ("未注明年份", "no year stated"),
 }
-_REGION = {
-    "JINSHI": ("津市市", "Jinshi"), "JIAXING": ("嘉兴市", "Jiaxing"), "ZHUZHOU": ("株洲市", "Zhuzhou"),
-    "YUNCHENG": ("运城市", "Yuncheng"), "KUNDULUN": ("昆都仑区", "Kundulun"),
-}
 _COLOUR_BY = {"category": ("类别", "Category"), "status": ("状态", "Status"), "phase": ("时间进度", "Timeline phase")}
 _BASEMAP = {
     "carto": ("浅色底图 (CartoDB)", "Light (CartoDB)"), "osm": ("OpenStreetMap", "OpenStreetMap"),
@@ -108,7 +104,8 @@ def ui(key: str, lang: str) -> str:
 
 def label(kind: str, value: str, lang: str) -> str:
     """The label of a vocabulary value (``kind``: category, status, precision, action, phase,
-    region, colour_by, basemap); unknown values are shown as they are."""
+    colour_by, basemap); unknown values are shown as they are. Region names come from the plan
+    register (:meth:`geo.plans.PlanSource.region_name`), not from here."""
     pair = _LABELS[kind].get(value)
     return _pick(pair, lang) if pair else value
 
@@ -119,5 +116,5 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "status": {k.value: v for k, v in _STATUS.items()},
     "precision": {k.value: v for k, v in _PRECISION.items()},
     "action": {k.value: v for k, v in _ACTION.items()},
-    "phase": _PHASE, "region": _REGION, "colour_by": _COLOUR_BY, "basemap": _BASEMAP,
+    "phase": _PHASE, "colour_by": _COLOUR_BY, "basemap": _BASEMAP,
 }

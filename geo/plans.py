@@ -68,6 +68,10 @@ class PlanSource:
     body_marker: str
     noise: tuple[str, ...] = ()
 
+    def region_name(self, lang: str) -> str:
+        """The region's name in ``lang`` (``zh``, else English)."""
+        return self.region_zh if lang == "zh" else self.region_en
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:
