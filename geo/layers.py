@@ -131,6 +131,8 @@ FIELDS: tuple[Field, ...] = (
     Field("quote", "string", "sentence of the plan that names the project, verbatim", shp="quote"),
     Field("quote_offset", "integer", "offset of the quote in the plan text (Unicode code points)", shp="quote_off"),
     Field("notes", "string", "reviewer notes", shp="notes"),
+    Field("reviewed", "boolean", "checked by a person against the plan; false = a plan-reader candidate not yet "
+          "reviewed (python -m geo add-region)", shp="reviewed"),
 )
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 BOUNDARY_FIELDS = ("region", "adcode", "name_zh", "level", "parent_adcode")
