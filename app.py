@@ -44,7 +44,7 @@ SETTINGS = load_settings()
 REGISTER = sources_from_dir(SETTINGS.plans_dir)  # regions come from the plan register
 REGIONS = tuple(REGISTER)
 TABLE_COLUMNS = ["id", "name_zh", "name_en", "region", "category", "status", "power_mw", "voltage_kv", "area_ha",
-                 "year_start", "year_end", TIMELINE_PHASE, "phase", "precision", "place_text"]
+                 "year_start", "year_end", TIMELINE_PHASE, "phase", "precision", "place_text", "reviewed"]
 
 
 @st.cache_data(show_spinner=False)
@@ -136,6 +136,8 @@ def detail_panel(frame: gpd.GeoDataFrame, project_id: str | None, shown: tuple[s
                          key=f"stack-{project_id}", format_func=lambda i: f"{i} {names[i]}",
                          on_change=choose_from_stack, args=(f"stack-{project_id}",))
     row = frame[frame["id"] == project_id].iloc[0]
+    if not row["reviewed"]:
+        st.warning(ui("unreviewed", lang))
     st.markdown(f"**{ui('name', lang)}**")  # data goes through st.text: never rendered as markdown
     names = [row["name_zh"], row["name_en"] if isinstance(row["name_en"], str) else ""]
     st.text("\n".join(n for n in names if n) + f"\n{row['id']} · {label('category', row['category'], lang)}"

