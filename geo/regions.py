@@ -14,6 +14,7 @@ A failure at any step leaves the project as it was.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
@@ -197,7 +198,25 @@ def _publish(settings: Settings, stage: Path) -> None:
 
 def _change(settings: Settings, code: str, edit: Callable[[Settings], tuple[int, int, list[Problem]]]
             ) -> RegionChange:
-    """Run ``edit`` on a staged copy of the project, rebuild there, and publish the result."""
+    """Run ``edit`` on a staged copy of the project, rebuild there, and publish the result.
+
+    One change at a time: the project root is locked (``flock``) for the whole change, so two runs
+    never swap in copies that each lack the other's region.
+    """
+    fd = os.open(settings.root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            raise RegionError(f"another add-region or remove-region is running in {settings.root}; "
+                              "try again when it has finished") from err
+        return _change_locked(settings, code, edit)
+    finally:
+        os.close(fd)
+
+
+def _change_locked(settings: Settings, code: str, edit: Callable[[Settings], tuple[int, int, list[Problem]]]
+                   ) -> RegionChange:
     with staging_dir(settings.root, STAGE_PREFIX) as stage:
         _copy_data(settings.data_dir, stage)
         staged = replace(settings, root=stage, cache_dir=settings.cache_dir or settings.data_dir / _CACHE)

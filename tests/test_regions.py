@@ -287,3 +287,38 @@ def test_a_text_file_works_too(project: Path) -> None:
     assert [(d.level, d.adcode) for d in counties] == [("region", "330602"), ("county", "330602")]
     assert main(["remove-region", "YUECHENG"]) == 0
     assert snapshot(project) == before
+
+
+def test_the_published_development_pdf_end_to_end(project: Path) -> None:
+    """The Shaoxing plan as the government published it (when ../shared/devplans is at hand)."""
+    from .test_golden import devplans
+
+    folder = devplans()
+    if folder is None or not (folder / "SHAOXING-climate.pdf").is_file():
+        pytest.skip("the development PDFs are not here (../shared/devplans or $CPM_DEVPLANS); the drawn PDF "
+                    "above covers the same path")
+    pdf = folder / "SHAOXING-climate.pdf"
+    before = snapshot(project)
+    assert main(["add-region", str(pdf), "--adcode", "330600", "--code", "SHAOXING"]) == 0
+    plan = plans_from_dir(project / "data" / "plans")["SHAOXING"]
+    assert plan.text == GOLDEN.read_text(encoding="utf-8")  # the vendored text is what the reader makes of it
+    frame = projects_from_layers(project / "layers")
+    mine = frame[frame["region"] == "SHAOXING"]
+    assert len(mine) >= 10 and not mine["reviewed"].any()
+    assert main(["remove-region", "SHAOXING"]) == 0
+    assert snapshot(project) == before
+
+
+def test_one_change_at_a_time(project: Path, small_plan: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import fcntl
+    import os
+
+    before = snapshot(project)
+    fd = os.open(project, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as a running add-region holds it
+        assert main(["add-region", str(small_plan), "--adcode", "330600", "--code", "SHAOXING"]) == 2
+    finally:
+        os.close(fd)
+    assert "another add-region or remove-region is running" in capsys.readouterr().err
+    assert snapshot(project) == before
