@@ -316,7 +316,7 @@ def cnmaps_division(adcode: str) -> CnmapsDivision | None:
         return None
     name, parent = names[adcode]
     level = "province" if adcode.endswith("0000") else "city" if adcode.endswith("00") else "county"
-    province = names.get(adcode[:2] + "0000", (name, ""))[0]
+    province = names.get(adcode[:2] + "0000", ("", ""))[0]
     children = tuple(sorted(a for a, (_, p) in names.items() if p == adcode and a != adcode))
     return CnmapsDivision(adcode, name, parent, level, province, children)
 
