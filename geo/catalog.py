@@ -66,6 +66,11 @@ class Project:
         ``override_precision``, ``override_source``.
     Provenance
         ``plan`` (code), ``quote`` (verbatim) at ``quote_offset`` (code points).
+    Review
+        ``reviewed``: whether a person has checked the row against the plan. The plan
+        reader's candidates (``python -m geo add-region``) are ``False`` until a reviewer
+        sets the cell to ``true``; an empty cell reads as ``True`` (the curated files
+        predate the column), a record built in code is unreviewed unless it says so.
     """
 
     id: str
@@ -103,6 +108,7 @@ class Project:
     override_precision: Precision | None = None
     override_source: str = ""
     notes: str = ""
+    reviewed: bool = False
     source_file: str = ""
     source_row: int = 0
 
@@ -113,7 +119,7 @@ COLUMNS: tuple[str, ...] = (
     "is_programme", "capacity_text", *CAPACITY_FIELDS, "status", "status_text", "action",
     "year_start", "year_end", "timeline_text", "place_text", "county_adcode", "county_source",
     "place_id", "override_lon", "override_lat", "override_precision", "override_source",
-    "plan", "quote", "quote_offset", "notes",
+    "plan", "quote", "quote_offset", "notes", "reviewed",
 )
 REQUIRED: tuple[str, ...] = (
     "id", "region", "name_zh", "category", "is_programme", "status", "action", "plan", "quote",
@@ -151,6 +157,9 @@ def _parse_project(file: str, row: Mapping[str, str]) -> tuple[Project | None, l
     action = p.choice("action", Action)
     is_programme = p.boolean("is_programme")
     offset = p.integer("quote_offset", required=True)
+    reviewed = p.text("reviewed")
+    if reviewed not in ("", "true", "false"):
+        p.problem("reviewed", f"{reviewed!r} is not true or false (empty = reviewed)")
     if offset is not None and offset < 0:
         p.problem("quote_offset", f"{offset} is negative")
     capacities = {name: p.number(name, maximum=CAPACITY_MAX[name]) for name in CAPACITY_FIELDS}
@@ -198,7 +207,7 @@ def _parse_project(file: str, row: Mapping[str, str]) -> tuple[Project | None, l
     project = Project(
         **values,  # type: ignore[arg-type]
         category=category, status=status, action=action,  # type: ignore[arg-type]
-        is_programme=bool(is_programme), quote_offset=int(offset or 0),
+        is_programme=bool(is_programme), quote_offset=int(offset or 0), reviewed=reviewed != "false",
         year_start=year_start, year_end=year_end,
         override_lon=lon, override_lat=lat, override_precision=precision,
         source_file=file, source_row=p.row_no, **cast("dict[str, Any]", capacities),

@@ -125,6 +125,10 @@ class ExtractError(GeoError, ValueError):
     """A plan text could not be read for extraction (empty, binary, undecodable)."""
 
 
+class RegionError(GeoError, ValueError):
+    """A region cannot be added or removed (unknown division, a code already used ...)."""
+
+
 class OutputPathError(GeoError, ValueError):
     """An output path that must not be written: a link, a FIFO or device, or source data (``data/``)."""
 

@@ -11,11 +11,11 @@ LANGUAGES = ("zh", "en")
 
 _UI: dict[str, tuple[str, str]] = {
     "title": ("碳达峰项目地图", "Carbon-Peak Project Map"),
-    "subtitle": ("五个地区碳达峰方案中的具体项目——每个项目附方案原文", "Concrete projects of five carbon-peak plans — each with the plan's own sentence"),
+    "subtitle": ("各地区碳达峰方案中的具体项目——每个项目附方案原文", "Concrete projects of the regions' carbon-peak plans — each with the plan's own sentence"),
     "language": ("语言 / Language", "Language / 语言"),
     "filters": ("筛选", "Filters"),
     "region": ("地区", "Region"),
-    "all_regions": ("全部五个地区", "All five regions"),
+    "all_regions": ("全部地区", "All regions"),
     "category": ("类别", "Category"),
     "status": ("状态", "Status"),
     "capacity": ("装机容量 (MW)", "Power capacity (MW)"),
@@ -49,6 +49,7 @@ _UI: dict[str, tuple[str, str]] = {
     "source": ("坐标来源", "Coordinate source"),
     "plan_title": ("方案", "Plan"),
     "name": ("项目名称", "Project name"),
+    "unreviewed": ("未审核：方案阅读器提取的候选项目，尚未经人工核对。", "Unreviewed: a candidate of the plan reader that no person has checked yet."),
 }
 
 _CATEGORY = {
@@ -85,10 +86,6 @@ _PHASE = {
     "due": ("到期（应已完成）", "due by then"), "under_way": ("推进中", "under way"),
     "planned": ("计划中（之后）", "planned later"), "no_year": ("未注明年份", "no year stated"),
 }
-_REGION = {
-    "JINSHI": ("津市市", "Jinshi"), "JIAXING": ("嘉兴市", "Jiaxing"), "ZHUZHOU": ("株洲市", "Zhuzhou"),
-    "YUNCHENG": ("运城市", "Yuncheng"), "KUNDULUN": ("昆都仑区", "Kundulun"),
-}
 _COLOUR_BY = {"category": ("类别", "Category"), "status": ("状态", "Status"), "phase": ("时间进度", "Timeline phase")}
 _BASEMAP = {
     "carto": ("浅色底图 (CartoDB)", "Light (CartoDB)"), "osm": ("OpenStreetMap", "OpenStreetMap"),
@@ -108,7 +105,8 @@ def ui(key: str, lang: str) -> str:
 
 def label(kind: str, value: str, lang: str) -> str:
     """The label of a vocabulary value (``kind``: category, status, precision, action, phase,
-    region, colour_by, basemap); unknown values are shown as they are."""
+    colour_by, basemap); unknown values are shown as they are. Region names come from the plan
+    register (:meth:`geo.plans.PlanSource.region_name`), not from here."""
     pair = _LABELS[kind].get(value)
     return _pick(pair, lang) if pair else value
 
@@ -119,5 +117,5 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "status": {k.value: v for k, v in _STATUS.items()},
     "precision": {k.value: v for k, v in _PRECISION.items()},
     "action": {k.value: v for k, v in _ACTION.items()},
-    "phase": _PHASE, "region": _REGION, "colour_by": _COLOUR_BY, "basemap": _BASEMAP,
+    "phase": _PHASE, "colour_by": _COLOUR_BY, "basemap": _BASEMAP,
 }

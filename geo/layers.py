@@ -72,6 +72,9 @@ class Field:
         Allowed values of a vocabulary field ('' for free values).
     shp : str
         Name in Shapefiles (at most 10 bytes).
+    register : bool
+        The allowed values are the region codes of the plan register (``data/plans/sources.toml``),
+        which a build writes into the schema: adding a region needs no code edit.
     """
 
     name: str
@@ -80,6 +83,7 @@ class Field:
     unit: str = ""
     enum: tuple[str, ...] = ()
     shp: str = ""
+    register: bool = False
 
 
 def _values(vocab: Iterable[Any]) -> tuple[str, ...]:
@@ -90,8 +94,7 @@ FIELDS: tuple[Field, ...] = (
     Field("id", "string", "stable project id REGION-NNN (never reused)", shp="id"),
     Field("name_zh", "string", "name as the plan gives it", shp="name_zh"),
     Field("name_en", "string", "English name", shp="name_en"),
-    Field("region", "string", "plan / region code", enum=("JINSHI", "JIAXING", "ZHUZHOU", "YUNCHENG", "KUNDULUN"),
-          shp="region"),
+    Field("region", "string", "plan / region code", shp="region", register=True),
     Field("region_zh", "string", "region name", shp="region_zh"),
     Field("category", "string", "kind of project (see vocabulary)", enum=_values(Category), shp="category"),
     Field("subtype", "string", "free subtype, snake_case", shp="subtype"),
@@ -128,6 +131,8 @@ FIELDS: tuple[Field, ...] = (
     Field("quote", "string", "sentence of the plan that names the project, verbatim", shp="quote"),
     Field("quote_offset", "integer", "offset of the quote in the plan text (Unicode code points)", shp="quote_off"),
     Field("notes", "string", "reviewer notes", shp="notes"),
+    Field("reviewed", "boolean", "checked by a person against the plan; false = a plan-reader candidate not yet "
+          "reviewed (python -m geo add-region)", shp="reviewed"),
 )
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 BOUNDARY_FIELDS = ("region", "adcode", "name_zh", "level", "parent_adcode")
@@ -285,16 +290,24 @@ def targets_to_csv(targets: Sequence[Target]) -> str:
     return rows_to_csv(rows, TARGET_COLUMNS)
 
 
-def schema_document() -> dict[str, Any]:
-    """The machine-readable schema of the project layers (Frictionless Table Schema style)."""
+def field_values(f: Field, regions: Sequence[str]) -> tuple[str, ...]:
+    """The allowed values of a field: its vocabulary, or the registered ``regions`` (see :attr:`Field.register`)."""
+    return tuple(regions) if f.register else f.enum
+
+
+def schema_document(regions: Sequence[str]) -> dict[str, Any]:
+    """The machine-readable schema of the project layers (Frictionless Table Schema style).
+
+    ``regions``: the region codes of the plan register, in its order.
+    """
     fields = []
     for f in FIELDS:
         entry: dict[str, Any] = {"name": f.name, "type": f.type, "description": f.description,
                                  "shapefile_name": f.shp}
         if f.unit:
             entry["unit"] = f.unit
-        if f.enum:
-            entry["constraints"] = {"enum": list(f.enum)}
+        if field_values(f, regions):
+            entry["constraints"] = {"enum": list(field_values(f, regions))}
         fields.append(entry)
     return {
         "name": "carbon-peak-projects",
@@ -308,7 +321,7 @@ def schema_document() -> dict[str, Any]:
     }
 
 
-def readme_text(counts: dict[str, int]) -> str:
+def readme_text(counts: dict[str, int], regions: Sequence[str]) -> str:
     """``layers/README.md``: what each file is and every property with type and unit."""
     lines = [
         "# Published layers",
@@ -322,7 +335,8 @@ def readme_text(counts: dict[str, int]) -> str:
         f"| `projects.geojson` | every project ({counts.get('projects', 0)} points), RFC 7946, EPSG:4326 |",
         "| `<category>.geojson` | the projects of one category (one file per category of the vocabulary, "
         "empty ones included) |",
-        "| `boundaries.geojson` | the five regions (`level` = region) and their county-level divisions "
+        "| `boundaries.geojson` | the regions of the plan register (`level` = region) and their county-level "
+        "divisions "
         "(`level` = county) |",
         "| `targets.csv` | the plans' quantitative targets (see `data/projects/README.md`) |",
         "| `schema.json` | this schema, machine-readable (fields, types, units, vocabularies, Shapefile names) |",
@@ -336,7 +350,8 @@ def readme_text(counts: dict[str, int]) -> str:
         "|---|---|---|---|---|",
     ]
     for f in FIELDS:
-        desc = f.description + (f" — one of: {', '.join(f'`{v}`' for v in f.enum)}" if f.enum else "")
+        values = field_values(f, regions)
+        desc = f.description + (f" — one of: {', '.join(f'`{v}`' for v in values)}" if values else "")
         lines.append(f"| `{f.name}` | {f.type} | {f.unit} | `{f.shp}` | {desc} |")
     lines += ["", "## Vocabularies", ""]
     for vocab in (Category, Status, Action, Precision):
@@ -372,9 +387,15 @@ class BuildResult:
     files: dict[str, int]
 
 
-def render_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets: Sequence[Target]
-                  ) -> tuple[dict[str, bytes], dict[str, int]]:
-    """Every published file as bytes, and its feature (row) count: ``(files, counts)``."""
+def render_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets: Sequence[Target], *,
+                  regions: Sequence[str] | None = None) -> tuple[dict[str, bytes], dict[str, int]]:
+    """Every published file as bytes, and its feature (row) count: ``(files, counts)``.
+
+    ``regions``: the region codes of the plan register, in its order, for the schema; by default
+    the regions of ``boundaries`` in the order they come.
+    """
+    if regions is None:
+        regions = tuple(dict.fromkeys(boundaries["region"]))
     rendered: dict[str, bytes] = {"projects.geojson": frame_to_geojson(frame, name="projects")}
     files: dict[str, int] = {"projects.geojson": len(frame)}
     for category in Category:
@@ -385,8 +406,9 @@ def render_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets
     files["boundaries.geojson"] = len(boundaries)
     rendered["targets.csv"] = targets_to_csv(targets).encode("utf-8")
     files["targets.csv"] = len(targets)
-    rendered["schema.json"] = (json.dumps(schema_document(), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    rendered["README.md"] = readme_text({"projects": len(frame)}).encode("utf-8")
+    rendered["schema.json"] = (json.dumps(schema_document(regions), ensure_ascii=False, indent=1) + "\n"
+                               ).encode("utf-8")
+    rendered["README.md"] = readme_text({"projects": len(frame)}, regions).encode("utf-8")
     return rendered, files
 
 
@@ -421,7 +443,7 @@ def publish_layers(rendered: dict[str, bytes], out_dir: Path) -> None:
 
 
 def build_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets: Sequence[Target],
-                 out_dir: Path) -> BuildResult:
+                 out_dir: Path, *, regions: Sequence[str] | None = None) -> BuildResult:
     """Publish every layer into ``out_dir`` as one set: readers see the old set or the new one.
 
     Every file is rendered first, then written into a staged folder beside ``out_dir`` (each
@@ -438,6 +460,8 @@ def build_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets:
     targets : sequence of Target
     out_dir : Path
         The published folder (a symbolic link to a folder is followed: the folder it names is swapped).
+    regions : sequence of str, optional, keyword-only
+        The region codes of the plan register (see :func:`render_layers`).
 
     Raises
     ------
@@ -449,7 +473,7 @@ def build_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets:
     WriteError
         A file could not be written completely.
     """
-    rendered, files = render_layers(frame, boundaries, targets)
+    rendered, files = render_layers(frame, boundaries, targets, regions=regions)
     publish_layers(rendered, out_dir)
     log.info("layers: %d projects in %d files published to %s", len(frame), len(files), out_dir)
     return BuildResult(files)
@@ -502,8 +526,10 @@ def build_from_settings(settings: Settings, *, out_dir: Path | None = None) -> B
     if outside:
         raise LayerError(outside, "geocoded points lie outside their regions; nothing was published")
     names = dict(zip(counties["adcode"], counties["name_zh"], strict=True))
-    frame = projects_frame(projects, geocoded, sources_from_dir(settings.plans_dir), names)
-    return build_layers(frame, boundaries_frame(regions, counties), targets, out_dir or settings.layers_dir)
+    sources = sources_from_dir(settings.plans_dir)
+    frame = projects_frame(projects, geocoded, sources, names)
+    return build_layers(frame, boundaries_frame(regions, counties), targets, out_dir or settings.layers_dir,
+                        regions=tuple(sources))
 
 
 def read_layer_files(layers_dir: Path, names: Sequence[str]) -> dict[str, bytes]:

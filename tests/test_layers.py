@@ -82,7 +82,9 @@ def test_properties_are_documented() -> None:
     assert list(doc["features"][0]["properties"]) == list(FIELD_NAMES)
     schema = json.loads((LAYERS / "schema.json").read_text(encoding="utf-8"))
     assert [f["name"] for f in schema["fields"]] == list(FIELD_NAMES)
-    assert schema == json.loads(json.dumps(schema_document()))
+    regions = tuple(sources_from_dir(ROOT / "data" / "plans"))
+    assert schema == json.loads(json.dumps(schema_document(regions)))
+    assert next(f for f in schema["fields"] if f["name"] == "region")["constraints"]["enum"] == list(regions)
     readme = (LAYERS / "README.md").read_text(encoding="utf-8")
     for f in FIELDS:
         assert f"| `{f.name}` | {f.type} |" in readme

@@ -102,3 +102,24 @@ def test_an_unreadable_register_is_one_clear_problem(tmp_path: Path, data: bytes
     with pytest.raises(PlanError) as info:
         sources_from_dir(tmp_path)
     assert [words in p.message for p in info.value.problems] == [True], info.value.problems
+
+
+def test_a_register_entry_is_appended_and_removed_byte_for_byte() -> None:
+    import tomllib
+
+    from geo.plans import register_with_entry, register_without_entry
+
+    text = (ROOT / "data" / "plans" / "sources.toml").read_text(encoding="utf-8")
+    odd = 'a "quote", a \\ backslash,\ta tab, a line\nbreak, DEL \x7f and \x01'
+    added = register_with_entry(text, {"code": "NEWONE", "title": odd, "noise": ["x", odd]})
+    assert added.startswith(text)
+    entry = tomllib.loads(added)["plan"][-1]
+    assert entry == {"code": "NEWONE", "title": odd, "noise": ["x", odd]}
+    assert register_without_entry(added, "NEWONE") == text
+    # a table in the middle goes with the blank line after it; the others are kept as they were
+    without = register_without_entry(text, "ZHUZHOU")
+    codes = [p["code"] for p in tomllib.loads(without)["plan"]]
+    assert codes == [c for c in [p["code"] for p in tomllib.loads(text)["plan"]] if c != "ZHUZHOU"]
+    assert "\n\n\n" not in without and "株洲" not in without
+    with pytest.raises(PlanError, match="no plan 'NOWHERE' in the register"):
+        register_without_entry(text, "NOWHERE")
