@@ -255,8 +255,7 @@ def add_region(settings: Settings, plan_path: Path, *, adcode: str, code: str, n
         The project does not validate or build with the region added.
     """
     from .boundaries import cnmaps_division
-    from .reader import candidates_from_text
-    from .reader import text_from_path
+    from .reader import candidates_from_text, text_from_path
 
     _check_new(settings, code, adcode)
     division = cnmaps_division(adcode)
