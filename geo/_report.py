@@ -19,12 +19,12 @@ def precision_table(rows: Sequence[GeocodedRow]) -> str:
     """Counts by region (rows) × precision (columns), with totals."""
     regions = list(dict.fromkeys(r.region for r in rows))
     counts = Counter((r.region, r.result.precision) for r in rows)
-    head = f"{'region':<10}" + "".join(f"{p.value:>8}" for p in Precision) + f"{'total':>8}"
+    head = f"{'region':<10}" + "".join(f"{p.value:>9}" for p in Precision) + f"{'total':>8}"
     lines = [head]
     for region in regions:
-        cells = "".join(f"{counts.get((region, p), 0):>8}" for p in Precision)
+        cells = "".join(f"{counts.get((region, p), 0):>9}" for p in Precision)
         lines.append(f"{region:<10}{cells}{sum(counts.get((region, p), 0) for p in Precision):>8}")
-    totals = "".join(f"{sum(counts.get((r, p), 0) for r in regions):>8}" for p in Precision)
+    totals = "".join(f"{sum(counts.get((r, p), 0) for r in regions):>9}" for p in Precision)
     lines.append(f"{'total':<10}{totals}{len(rows):>8}")
     return "\n".join(lines)
 
