@@ -236,6 +236,22 @@ def points_from_catalog(projects: Sequence[Project], providers: Sequence[Provide
     return tuple(sorted(rows, key=lambda r: id_sort_key(r.id)))
 
 
+def points_from_context(context: ProviderContext, *, progress: ProgressFn | None = None
+                        ) -> tuple[GeocodedRow, ...]:
+    """The chain of :func:`providers_from_settings` run over the context's catalogue, with the GPPD id
+    of every confident plant match kept on its row (even where a reviewed place answered first).
+
+    Raises
+    ------
+    LayerError, SettingsError, GazetteerError
+        As :func:`points_from_catalog` and :func:`providers_from_settings`; a data file of a
+        provider (``data/lines.csv``, ``data/towns.csv``) is malformed.
+    """
+    chain = providers_from_settings(context)
+    gppd_ids = {pid: hit[1].gppd_idnr for pid, hit in PlantProvider.from_context(context).matched.items()}
+    return points_from_catalog(context.projects, chain, context.areas, progress=progress, gppd_ids=gppd_ids)
+
+
 @dataclass(frozen=True)
 class GeocodeRun:
     """What :func:`geocode_from_settings` did.
@@ -289,10 +305,7 @@ def geocode_from_settings(settings: Settings, *, online: bool = False,
     places = gazetteer_from_csv(settings.gazetteer_path) if settings.gazetteer_path.exists() else ()
     areas = admin_areas_from_dir(settings.boundaries_dir)
     context = ProviderContext(settings, areas, tuple(places), projects)
-    chain = providers_from_settings(context)
-    # the confident plant matches name their GPPD id on the row even where a reviewed place answered first
-    gppd_ids = {pid: hit[1].gppd_idnr for pid, hit in PlantProvider.from_context(context).matched.items()}
-    rows = points_from_catalog(projects, chain, areas, progress=progress, gppd_ids=gppd_ids)
+    rows = points_from_context(context, progress=progress)
     # online answers are for review, never published as they are: they go to a file of their own
     # (git-ignored); a confirmed answer becomes a gazetteer place or an override with its citation
     path = settings.geocoded_online_path if settings.online_geocoding else settings.geocoded_path
@@ -379,5 +392,6 @@ def line_from_text(text: str) -> tuple[tuple[float, float], ...]:
 
 __all__ = [
     "OFFLINE_CHAIN", "ONLINE", "PROVIDERS", "GeocodeRun", "GeocodedRow", "geocode_from_settings",
-    "geocoded_from_csv", "geocoded_to_csv", "line_from_text", "line_to_text", "point_for_project", "points_from_catalog", "providers_from_settings",
+    "geocoded_from_csv", "geocoded_to_csv", "line_from_text", "line_to_text", "point_for_project",
+    "points_from_catalog", "points_from_context", "providers_from_settings",
 ]

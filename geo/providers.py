@@ -389,19 +389,28 @@ class TownProvider:
     name = "towns"
     online = False
 
-    def __init__(self, index: TownIndex) -> None:
+    def __init__(self, index: TownIndex | None) -> None:
         self.index = index
 
     @classmethod
     def from_context(cls, context: ProviderContext) -> Self:
-        """The index of ``data/towns.csv`` and the register of divisions."""
+        """The index of ``data/towns.csv`` and the register of divisions (none without the file:
+        the provider is then never asked).
+
+        Raises
+        ------
+        GazetteerError
+            The file is malformed.
+        """
         from .towns_match import town_index_from_dir
 
+        if not (context.settings.data_dir / "towns.csv").exists():
+            return cls(None)
         return cls(town_index_from_dir(context.settings.data_dir))
 
     def queries(self, project: Project) -> tuple[str, ...]:
         """The row's place words (they are verbatim words of its quote)."""
-        return (project.place_text,) if project.place_text.strip() else ()
+        return (project.place_text,) if self.index is not None and project.place_text.strip() else ()
 
     def geocode(self, query: str, *, region: str, county: str | None = None) -> GeocodeResult:
         """The unit the words name, at its own point or, lacking one, its town's.
@@ -413,6 +422,8 @@ class TownProvider:
         GeocodeAmbiguous
             Several units bear it and scope does not decide.
         """
+        if self.index is None:
+            raise GeocodeNotFound("no town gazetteer (data/towns.csv)")
         match = self.index.point(query, region=region, county=county)
         town, point = match.town, match.point
         assert town is not None and point is not None and point.lon is not None and point.lat is not None

@@ -21,7 +21,7 @@ from geo.geocode import (
     geocode_from_settings,
     geocoded_from_csv,
     geocoded_to_csv,
-    points_from_catalog,
+    points_from_context,
     providers_from_settings,
 )
 from geo.providers import ProviderContext
@@ -47,7 +47,7 @@ def _stage(settings: Settings, areas: AdminAreas) -> tuple[Any, ...]:
     projects = catalog_from_dir(settings.projects_dir, root=settings.root)
     places = gazetteer_from_csv(settings.gazetteer_path) if settings.gazetteer_path.exists() else ()
     ctx = ProviderContext(settings, areas, tuple(places), tuple(projects))
-    return points_from_catalog(projects, providers_from_settings(ctx), areas)
+    return points_from_context(ctx)
 
 
 def test_every_row_gets_a_point_with_precision_and_source(settings: Settings, gazetteer_root: Path,
@@ -126,7 +126,7 @@ def test_the_stage_wired_from_settings_writes_the_results(settings: Settings, ga
     run = geocode_from_settings(configured)
     assert run.path == settings.geocoded_path and not run.online
     assert [r.id for r in geocoded_from_csv(run.path)] == [r.id for r in run.rows] == [p.id for p in run.projects]
-    assert {r.result.provider for r in run.rows} <= {"override", "gazetteer", "admin"}
+    assert {r.result.provider for r in run.rows} <= {"override", "gazetteer", "plants", "lines", "towns", "admin"}
     assert not settings.geocoded_online_path.exists()
 
 
@@ -157,7 +157,7 @@ def test_unknown_service_names_are_refused_with_the_variable(settings: Settings,
 
 def test_online_off_builds_only_the_offline_chain(areas: AdminAreas) -> None:
     chain = providers_from_settings(ProviderContext(Settings(root=ROOT, geocoders=("google",)), areas))
-    assert [p.name for p in chain] == ["override", "gazetteer"]
+    assert [p.name for p in chain] == ["override", "gazetteer", "plants", "lines", "towns"]
 
 
 # --- the real catalogue ----------------------------------------------------------------------
