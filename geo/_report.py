@@ -42,6 +42,12 @@ def geocode_summary(run: GeocodeRun) -> str:
         lines.extend(f"  {r.id} {names[r.id]}: {r.note}" for r in ambiguous)
     lines.append(f"\n{len(fallback)} unresolved below county/region level (shown at their county or region point):")
     lines.extend(f"  {r.id} {names[r.id]} → {r.result.precision.value}" for r in fallback)
+    from .lines import is_linear
+
+    linear = [p.id for p in run.projects if is_linear(p)]
+    drawn = {r.id for r in rows if r.result.precision is Precision.CORRIDOR}
+    lines.append(f"\nlinear works: {len(drawn & set(linear))} of {len(linear)} drawn as lines (corridor); "
+                 "without named ends, kept as points: " + (", ".join(i for i in linear if i not in drawn) or "none"))
     review = " (for review; the layers read data/geocoded.csv)" if run.online else ""
     lines.append(f"\nwrote {len(rows)} points to {run.path}{review}")
     return "\n".join(lines)

