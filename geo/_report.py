@@ -19,12 +19,12 @@ def precision_table(rows: Sequence[GeocodedRow]) -> str:
     """Counts by region (rows) × precision (columns), with totals."""
     regions = list(dict.fromkeys(r.region for r in rows))
     counts = Counter((r.region, r.result.precision) for r in rows)
-    head = f"{'region':<10}" + "".join(f"{p.value:>8}" for p in Precision) + f"{'total':>8}"
+    head = f"{'region':<10}" + "".join(f"{p.value:>9}" for p in Precision) + f"{'total':>8}"
     lines = [head]
     for region in regions:
-        cells = "".join(f"{counts.get((region, p), 0):>8}" for p in Precision)
+        cells = "".join(f"{counts.get((region, p), 0):>9}" for p in Precision)
         lines.append(f"{region:<10}{cells}{sum(counts.get((region, p), 0) for p in Precision):>8}")
-    totals = "".join(f"{sum(counts.get((r, p), 0) for r in regions):>8}" for p in Precision)
+    totals = "".join(f"{sum(counts.get((r, p), 0) for r in regions):>9}" for p in Precision)
     lines.append(f"{'total':<10}{totals}{len(rows):>8}")
     return "\n".join(lines)
 
@@ -42,6 +42,12 @@ def geocode_summary(run: GeocodeRun) -> str:
         lines.extend(f"  {r.id} {names[r.id]}: {r.note}" for r in ambiguous)
     lines.append(f"\n{len(fallback)} unresolved below county/region level (shown at their county or region point):")
     lines.extend(f"  {r.id} {names[r.id]} → {r.result.precision.value}" for r in fallback)
+    from .lines import is_linear
+
+    linear = [p.id for p in run.projects if is_linear(p)]
+    drawn = {r.id for r in rows if r.result.precision is Precision.CORRIDOR}
+    lines.append(f"\nlinear works: {len(drawn & set(linear))} of {len(linear)} drawn as lines (corridor); "
+                 "without named ends, kept as points: " + (", ".join(i for i in linear if i not in drawn) or "none"))
     review = " (for review; the layers read data/geocoded.csv)" if run.online else ""
     lines.append(f"\nwrote {len(rows)} points to {run.path}{review}")
     return "\n".join(lines)

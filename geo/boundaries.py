@@ -182,12 +182,42 @@ class AdminAreas:
         west, south, east, north = shapely.bounds(self.regions[region])
         return float(west), float(south), float(east), float(north)
 
+    def farthest_m(self, geom: shapely.Geometry, lon: float, lat: float) -> int:
+        """Metres (WGS-84 ellipsoid, rounded up) from ``(lon, lat)`` to the farthest point of ``geom``:
+        the radius of the circle around the point that holds the whole polygon or line. The
+        farthest point of a polygon from a point is always one of its vertices."""
+        return farthest_m(geom, lon, lat)
+
+    def county_radius_m(self, adcode: str) -> int:
+        """:meth:`farthest_m` of the county's representative point: its ``coordinate uncertainty``."""
+        lon, lat = self.county_points[adcode]
+        return self.farthest_m(self.counties[adcode], lon, lat)
+
+    def region_radius_m(self, region: str) -> int:
+        """:meth:`farthest_m` of the region's representative point."""
+        lon, lat = self.region_points[region]
+        return self.farthest_m(self.regions[region], lon, lat)
+
     def county_of(self, region: str, lon: float, lat: float) -> str:
         """The adcode of the region's county containing the point ('' if none)."""
         for adcode, geom in self.counties.items():
             if self.county_region[adcode] == region and shapely.intersects_xy(geom, lon, lat):
                 return adcode
         return ""
+
+
+def farthest_m(geom: shapely.Geometry, lon: float, lat: float) -> int:
+    """Metres (geodesic, WGS-84, rounded up) from ``(lon, lat)`` to the farthest vertex of ``geom``."""
+    import math
+
+    import numpy as np
+    from pyproj import Geod
+
+    xy = shapely.get_coordinates(geom)
+    if not len(xy):
+        raise ValueError("an empty geometry has no farthest point")
+    _, _, dist = Geod(ellps="WGS84").inv(np.full(len(xy), lon), np.full(len(xy), lat), xy[:, 0], xy[:, 1])
+    return math.ceil(float(np.max(dist)))
 
 
 def representative_point(geom: shapely.Geometry) -> tuple[float, float]:

@@ -44,14 +44,18 @@ from .errors import (
     SettingsError,
 )
 from .gazetteer import gazetteer_from_csv
+from .lines import LineProvider
 from .providers import (
     AdminProvider,
     GazetteerProvider,
     GeocodeResult,
     OverrideProvider,
+    PlantProvider,
     Provider,
     ProviderClass,
     ProviderContext,
+    TownProvider,
+    uncertainty_for,
 )
 from .vocabulary import Precision
 
@@ -64,13 +68,17 @@ log = logging.getLogger(__name__)
 PROVIDERS: Mapping[str, ProviderClass] = MappingProxyType({
     "override": OverrideProvider,
     "gazetteer": GazetteerProvider,
+    "plants": PlantProvider,
+    "lines": LineProvider,
+    "towns": TownProvider,
     "admin": AdminProvider,
     "nominatim": NominatimProvider,
     "arcgis": ArcGISProvider,
     "baidu": BaiduProvider,
 })
 #: the offline providers asked for every row, in order (the admin fallback comes after the whole chain)
-OFFLINE_CHAIN = ("override", "gazetteer")
+#: reviewed coordinates and sourced sites first, then GPPD plants, lines of linear works, towns
+OFFLINE_CHAIN = ("override", "gazetteer", "plants", "lines", "towns")
 #: the providers that make requests: the names ``CPM_GEOCODERS`` accepts
 ONLINE = tuple(name for name, cls in PROVIDERS.items() if cls.online)
 
@@ -106,6 +114,9 @@ class GeocodedRow:
     ``status`` is ``resolved`` (a provider finer than the admin fallback answered),
     ``fallback`` (nothing finer was found: county or region point), or ``ambiguous``
     (several candidates matched; the row fell back and ``note`` lists them).
+    ``county_adcode`` is the county the point lies in, and '' for a region point: a point
+    that stands for a whole region credits no county. ``gppd_id`` is the GPPD plant matched
+    with confidence to the row (whichever provider placed it), for joining the GPPD.
     """
 
     id: str
@@ -114,10 +125,17 @@ class GeocodedRow:
     status: str
     county_adcode: str
     note: str = ""
+    gppd_id: str = ""
+
+    @property
+    def uncertainty_m(self) -> int:
+        """Darwin Core ``coordinateUncertaintyInMeters`` of the point."""
+        r = self.result
+        return r.uncertainty_m if r.uncertainty_m is not None else uncertainty_for(r.precision)
 
 
 GEOCODED_COLUMNS = ("id", "region", "lon", "lat", "precision", "status", "provider", "place_id", "county_adcode",
-                    "query", "source", "note")
+                    "query", "source", "note", "uncertainty_m", "town_code", "gppd_id", "line")
 
 
 def point_for_project(project: Project, providers: Sequence[Provider], fallback: Provider,
@@ -158,8 +176,9 @@ def point_for_project(project: Project, providers: Sequence[Provider], fallback:
     result = fallback.geocode(fallback.queries(project)[0], region=project.region, county=county)
     _check_inside(project, result, areas)
     status = "ambiguous" if ambiguous else "fallback"
-    return GeocodedRow(project.id, project.region, result, status,
-                       county or areas.county_of(project.region, result.lon, result.lat), _joined(notes))
+    point_county = "" if result.precision is Precision.REGION else \
+        county or areas.county_of(project.region, result.lon, result.lat)
+    return GeocodedRow(project.id, project.region, result, status, point_county, _joined(notes))
 
 
 def _joined(notes: list[str]) -> str:
@@ -184,8 +203,12 @@ ProgressFn = Callable[[int, int, str], None]
 
 
 def points_from_catalog(projects: Sequence[Project], providers: Sequence[Provider], areas: AdminAreas, *,
-                        progress: ProgressFn | None = None) -> tuple[GeocodedRow, ...]:
+                        progress: ProgressFn | None = None,
+                        gppd_ids: Mapping[str, str] | None = None) -> tuple[GeocodedRow, ...]:
     """Geocode every row; the admin fallback guarantees each row a point.
+
+    ``gppd_ids`` (``{project id: GPPD id}``) are the confident plant matches, kept on the rows
+    whichever provider placed them.
 
     Raises
     ------
@@ -197,7 +220,9 @@ def points_from_catalog(projects: Sequence[Project], providers: Sequence[Provide
     problems: list[Problem] = []
     for i, project in enumerate(projects, start=1):
         try:
-            rows.append(point_for_project(project, providers, fallback, areas))
+            row = point_for_project(project, providers, fallback, areas)
+            gppd = row.result.gppd_id or (gppd_ids or {}).get(project.id, "")
+            rows.append(replace(row, gppd_id=gppd) if gppd else row)
         except GeocodeOutsideRegion as err:
             problems.append(Problem(project.source_file, project.source_row, "geocode", str(err), project.id))
         if progress:
@@ -209,6 +234,22 @@ def points_from_catalog(projects: Sequence[Project], providers: Sequence[Provide
              ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
              sum(r.status == "fallback" for r in rows), sum(r.status == "ambiguous" for r in rows))
     return tuple(sorted(rows, key=lambda r: id_sort_key(r.id)))
+
+
+def points_from_context(context: ProviderContext, *, progress: ProgressFn | None = None
+                        ) -> tuple[GeocodedRow, ...]:
+    """The chain of :func:`providers_from_settings` run over the context's catalogue, with the GPPD id
+    of every confident plant match kept on its row (even where a reviewed place answered first).
+
+    Raises
+    ------
+    LayerError, SettingsError, GazetteerError
+        As :func:`points_from_catalog` and :func:`providers_from_settings`; a data file of a
+        provider (``data/lines.csv``, ``data/towns.csv``) is malformed.
+    """
+    chain = providers_from_settings(context)
+    gppd_ids = {pid: hit[1].gppd_idnr for pid, hit in PlantProvider.from_context(context).matched.items()}
+    return points_from_catalog(context.projects, chain, context.areas, progress=progress, gppd_ids=gppd_ids)
 
 
 @dataclass(frozen=True)
@@ -264,7 +305,7 @@ def geocode_from_settings(settings: Settings, *, online: bool = False,
     places = gazetteer_from_csv(settings.gazetteer_path) if settings.gazetteer_path.exists() else ()
     areas = admin_areas_from_dir(settings.boundaries_dir)
     context = ProviderContext(settings, areas, tuple(places), projects)
-    rows = points_from_catalog(projects, providers_from_settings(context), areas, progress=progress)
+    rows = points_from_context(context, progress=progress)
     # online answers are for review, never published as they are: they go to a file of their own
     # (git-ignored); a confirmed answer becomes a gazetteer place or an override with its citation
     path = settings.geocoded_online_path if settings.online_geocoding else settings.geocoded_path
@@ -281,6 +322,8 @@ def geocoded_to_csv(rows: Iterable[GeocodedRow], path: Path) -> None:
             "lat": format_number(round(r.result.lat, 6)), "precision": r.result.precision.value,
             "status": r.status, "provider": r.result.provider, "place_id": r.result.place_id,
             "county_adcode": r.county_adcode, "query": r.result.query, "source": r.result.source, "note": r.note,
+            "uncertainty_m": str(r.uncertainty_m), "town_code": r.result.town_code, "gppd_id": r.gppd_id,
+            "line": line_to_text(r.result.line),
         })
     atomic_write_text(path, rows_to_csv(out, GEOCODED_COLUMNS))
 
@@ -298,21 +341,57 @@ def geocoded_from_csv(path: Path) -> tuple[GeocodedRow, ...]:
     for row in rows:
         n = int(row["__row__"])
         try:
+            line = line_from_text(row["line"])
+        except ValueError as err:
+            problems.append(Problem(str(path), n, "line", f"not a line: {err}", row["id"]))
+            continue
+        try:
+            radius = int(row["uncertainty_m"])
+        except ValueError:
+            problems.append(Problem(str(path), n, "uncertainty_m", f"{row['uncertainty_m']!r} is not a whole number "
+                                    "of metres", row["id"]))
+            continue
+        try:
             result = GeocodeResult(float(row["lon"]), float(row["lat"]), Precision(row["precision"]),
-                                   row["provider"], row["source"], row["query"], row["place_id"])
+                                   row["provider"], row["source"], row["query"], row["place_id"], radius,
+                                   row["town_code"], row["gppd_id"], line)
         except ValueError as err:
             problems.append(Problem(str(path), n, "lon", f"not a usable point: {err}", row["id"]))
             continue
         if row["status"] not in ("resolved", "fallback", "ambiguous"):
             problems.append(Problem(str(path), n, "status", f"{row['status']!r} is not a geocoding status", row["id"]))
             continue
-        out.append(GeocodedRow(row["id"], row["region"], result, row["status"], row["county_adcode"], row["note"]))
+        out.append(GeocodedRow(row["id"], row["region"], result, row["status"], row["county_adcode"], row["note"],
+                               row["gppd_id"]))
     if problems:
         raise LayerError(problems, f"{path}: geocoding results are broken; rerun python -m geo geocode")
     return tuple(out)
 
 
+def line_to_text(line: Sequence[tuple[float, float]]) -> str:
+    """A line's vertices as ``lon lat,lon lat,…`` (6 decimals); '' for none."""
+    return ",".join(f"{format_number(round(x, 6))} {format_number(round(y, 6))}" for x, y in line)
+
+
+def line_from_text(text: str) -> tuple[tuple[float, float], ...]:
+    """The inverse of :func:`line_to_text`.
+
+    Raises
+    ------
+    ValueError
+        A vertex is not two numbers.
+    """
+    out = []
+    for vertex in filter(None, (v.strip() for v in text.split(","))):
+        parts = vertex.split()
+        if len(parts) != 2:
+            raise ValueError(f"{vertex!r} is not 'lon lat'")
+        out.append((float(parts[0]), float(parts[1])))
+    return tuple(out)
+
+
 __all__ = [
     "OFFLINE_CHAIN", "ONLINE", "PROVIDERS", "GeocodeRun", "GeocodedRow", "geocode_from_settings",
-    "geocoded_from_csv", "geocoded_to_csv", "point_for_project", "points_from_catalog", "providers_from_settings",
+    "geocoded_from_csv", "geocoded_to_csv", "line_from_text", "line_to_text", "point_for_project",
+    "points_from_catalog", "points_from_context", "providers_from_settings",
 ]

@@ -74,6 +74,7 @@ _STATUS = {
 }
 _PRECISION = {
     Precision.EXACT: ("精确", "exact"), Precision.SITE: ("场址", "site"), Precision.TOWN: ("乡镇", "town"),
+    Precision.CORRIDOR: ("走廊示意线", "corridor"),
     Precision.COUNTY: ("县级代表点", "county point"), Precision.REGION: ("市/区级代表点", "region point"),
 }
 _ACTION = {

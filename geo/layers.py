@@ -4,6 +4,9 @@
 coordinates, no timestamps):
 
 * ``projects.geojson`` – every project; ``<category>.geojson`` – one per category;
+* ``lines.geojson`` – the linear works drawn as schematic lines (precision ``corridor``);
+* ``areas.geojson`` – the rows placed only in a county or the whole region, with that
+  division's polygon;
 * ``boundaries.geojson`` – regions and counties; ``targets.csv`` – the plans' targets;
 * ``schema.json`` – the machine-readable schema of the project properties, and
   ``README.md`` – the same, for people.
@@ -121,6 +124,14 @@ FIELDS: tuple[Field, ...] = (
     Field("county_zh", "string", "name of the county of the point", shp="county_zh"),
     Field("point_county_adcode", "string", "county-level division the point lies in", shp="pt_county"),
     Field("precision", "string", "how well the point locates the project", enum=_values(Precision), shp="precision"),
+    Field("coord_uncertainty_m", "integer", "Darwin Core coordinateUncertaintyInMeters: radius around the point "
+          "that holds what it locates (county/region: to the polygon's farthest point; corridor: to the line's; "
+          "town 10000, village 2000; site 1000, or 5000 for lakes, wetlands, rivers, parks; exact 100)", unit="m",
+          shp="coord_unc"),
+    Field("town_code", "string", "12-digit division code of the town or village that locates the point",
+          shp="town_code"),
+    Field("gppd_id", "string", "WRI Global Power Plant Database id (WRI…) of the plant matched to the row",
+          shp="gppd_id"),
     Field("geocode_status", "string", "resolved / fallback (county or region point) / ambiguous",
           enum=("resolved", "fallback", "ambiguous"), shp="geo_status"),
     Field("geocode_provider", "string", "provider that answered (override, gazetteer, admin, ...)", shp="geo_prov"),
@@ -158,6 +169,12 @@ def project_properties(project: Project, row: GeocodedRow, plan: PlanSource, cou
             out[f.name] = row.county_adcode
         elif f.name == "precision":
             out[f.name] = row.result.precision.value
+        elif f.name == "coord_uncertainty_m":
+            out[f.name] = row.uncertainty_m
+        elif f.name == "town_code":
+            out[f.name] = row.result.town_code
+        elif f.name == "gppd_id":
+            out[f.name] = row.gppd_id
         elif f.name == "geocode_status":
             out[f.name] = row.status
         elif f.name == "geocode_provider":
@@ -208,6 +225,58 @@ def projects_frame(projects: Sequence[Project], geocoded: Sequence[GeocodedRow],
     frame = gpd.GeoDataFrame(records, columns=list(FIELD_NAMES),
                              geometry=shapely.points(lon, lat), crs="EPSG:4326")
     return typed_frame(frame)
+
+
+def lines_frame(frame: gpd.GeoDataFrame, geocoded: Sequence[GeocodedRow], areas: AdminAreas) -> gpd.GeoDataFrame:
+    """The projects that have a schematic line (``corridor``), with the line as geometry and
+    ``outside_region`` true where a part of it lies outside the region."""
+    import geopandas as gpd
+    import shapely
+
+    lines = {r.id: r.result.line for r in geocoded if len(r.result.line) >= 2}
+    part = frame[frame["id"].isin(list(lines))]
+    geoms = [shapely.LineString(lines[i]) for i in part["id"]]
+    out = gpd.GeoDataFrame(part.drop(columns=part.geometry.name), geometry=geoms, crs="EPSG:4326")
+    out["outside_region"] = [not shapely.covers(areas.regions[r], g) for r, g in zip(out["region"], geoms,
+                                                                                     strict=True)]
+    return out.reset_index(drop=True)
+
+
+#: tolerance (degrees, about 100 m) of the polygons of ``areas.geojson``: every row repeats its
+#: division's polygon, so the layer carries them simplified (boundaries.geojson has them whole)
+AREA_SIMPLIFY_DEG = 0.001
+
+
+def areas_frame(frame: gpd.GeoDataFrame, areas: AdminAreas) -> gpd.GeoDataFrame:
+    """The projects placed only in a county or the whole region (``county`` / ``region`` precision),
+    with that division's polygon (simplified by :data:`AREA_SIMPLIFY_DEG`, topology kept) as
+    geometry and ``area_level`` / ``area_code`` saying which."""
+    import geopandas as gpd
+    import shapely
+
+    simple: dict[str, shapely.Geometry] = {}
+
+    def polygon(code: str, geom: shapely.Geometry) -> shapely.Geometry:
+        if code not in simple:
+            simple[code] = shapely.simplify(geom, AREA_SIMPLIFY_DEG, preserve_topology=True)
+        return simple[code]
+
+    part = frame[frame["precision"].isin([Precision.COUNTY.value, Precision.REGION.value])]
+    levels, codes, geoms = [], [], []
+    for region, county, precision in zip(part["region"], part["point_county_adcode"], part["precision"],
+                                         strict=True):
+        if precision == Precision.COUNTY.value and county in areas.counties:
+            levels.append("county")
+            codes.append(county)
+            geoms.append(polygon(county, areas.counties[county]))
+        else:
+            levels.append("region")
+            codes.append(region)
+            geoms.append(polygon(region, areas.regions[region]))
+    out = gpd.GeoDataFrame(part.drop(columns=part.geometry.name), geometry=geoms, crs="EPSG:4326")
+    out["area_level"] = levels
+    out["area_code"] = codes
+    return out.reset_index(drop=True)
 
 
 def typed_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -335,14 +404,19 @@ def readme_text(counts: dict[str, int], regions: Sequence[str]) -> str:
         f"| `projects.geojson` | every project ({counts.get('projects', 0)} points), RFC 7946, EPSG:4326 |",
         "| `<category>.geojson` | the projects of one category (one file per category of the vocabulary, "
         "empty ones included) |",
+        f"| `lines.geojson` | the linear works drawn as schematic lines through the places the plan names "
+        f"({counts.get('lines', 0)}; precision `corridor`, `outside_region` true where an end lies outside) |",
+        f"| `areas.geojson` | the projects placed only in a county or the whole region "
+        f"({counts.get('areas', 0)}), with that division's polygon (`area_level`, `area_code`) |",
         "| `boundaries.geojson` | the regions of the plan register (`level` = region) and their county-level "
         "divisions "
         "(`level` = county) |",
         "| `targets.csv` | the plans' quantitative targets (see `data/projects/README.md`) |",
         "| `schema.json` | this schema, machine-readable (fields, types, units, vocabularies, Shapefile names) |",
         "",
-        "Every point carries its `precision` — `exact`, `site`, `town`, `county`, `region` — and the source of",
-        "its coordinate. A `county` or `region` point is a representative point of the polygon, **not a site**.",
+        "Every point carries its `precision` — `exact`, `site`, `town`, `corridor`, `county`, `region` — the",
+        "source of its coordinate and `coord_uncertainty_m`. A `county` or `region` point is a representative",
+        "point of the polygon, **not a site**; a region point names no county (`county_zh` is empty).",
         "",
         "## Project properties",
         "",
@@ -388,16 +462,22 @@ class BuildResult:
 
 
 def render_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets: Sequence[Target], *,
-                  regions: Sequence[str] | None = None) -> tuple[dict[str, bytes], dict[str, int]]:
+                  regions: Sequence[str] | None = None, lines: gpd.GeoDataFrame | None = None,
+                  areas: gpd.GeoDataFrame | None = None) -> tuple[dict[str, bytes], dict[str, int]]:
     """Every published file as bytes, and its feature (row) count: ``(files, counts)``.
 
     ``regions``: the region codes of the plan register, in its order, for the schema; by default
-    the regions of ``boundaries`` in the order they come.
+    the regions of ``boundaries`` in the order they come. ``lines`` (:func:`lines_frame`) and
+    ``areas`` (:func:`areas_frame`) are written as ``lines.geojson`` and ``areas.geojson`` when given.
     """
     if regions is None:
         regions = tuple(dict.fromkeys(boundaries["region"]))
     rendered: dict[str, bytes] = {"projects.geojson": frame_to_geojson(frame, name="projects")}
     files: dict[str, int] = {"projects.geojson": len(frame)}
+    for name, extra in (("lines", lines), ("areas", areas)):
+        if extra is not None:
+            rendered[f"{name}.geojson"] = frame_to_geojson(extra, name=name)
+            files[f"{name}.geojson"] = len(extra)
     for category in Category:
         part = frame[frame["category"] == category.value]
         rendered[f"{category.value}.geojson"] = frame_to_geojson(part, name=category.value)
@@ -408,7 +488,8 @@ def render_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets
     files["targets.csv"] = len(targets)
     rendered["schema.json"] = (json.dumps(schema_document(regions), ensure_ascii=False, indent=1) + "\n"
                                ).encode("utf-8")
-    rendered["README.md"] = readme_text({"projects": len(frame)}, regions).encode("utf-8")
+    rendered["README.md"] = readme_text({"projects": len(frame), "lines": files.get("lines.geojson", 0),
+                                         "areas": files.get("areas.geojson", 0)}, regions).encode("utf-8")
     return rendered, files
 
 
@@ -443,7 +524,8 @@ def publish_layers(rendered: dict[str, bytes], out_dir: Path) -> None:
 
 
 def build_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets: Sequence[Target],
-                 out_dir: Path, *, regions: Sequence[str] | None = None) -> BuildResult:
+                 out_dir: Path, *, regions: Sequence[str] | None = None, lines: gpd.GeoDataFrame | None = None,
+                 areas: gpd.GeoDataFrame | None = None) -> BuildResult:
     """Publish every layer into ``out_dir`` as one set: readers see the old set or the new one.
 
     Every file is rendered first, then written into a staged folder beside ``out_dir`` (each
@@ -473,7 +555,7 @@ def build_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets:
     WriteError
         A file could not be written completely.
     """
-    rendered, files = render_layers(frame, boundaries, targets, regions=regions)
+    rendered, files = render_layers(frame, boundaries, targets, regions=regions, lines=lines, areas=areas)
     publish_layers(rendered, out_dir)
     log.info("layers: %d projects in %d files published to %s", len(frame), len(files), out_dir)
     return BuildResult(files)
@@ -522,14 +604,16 @@ def build_from_settings(settings: Settings, *, out_dir: Path | None = None) -> B
     geocoded = geocoded_from_csv(settings.geocoded_path)
     regions = boundaries_from_dir(settings.boundaries_dir, level="region")
     counties = boundaries_from_dir(settings.boundaries_dir, level="county")
-    outside = points_outside(geocoded, admin_areas_from_frames(regions, counties))
+    admin = admin_areas_from_frames(regions, counties)
+    outside = points_outside(geocoded, admin)
     if outside:
         raise LayerError(outside, "geocoded points lie outside their regions; nothing was published")
     names = dict(zip(counties["adcode"], counties["name_zh"], strict=True))
     sources = sources_from_dir(settings.plans_dir)
     frame = projects_frame(projects, geocoded, sources, names)
     return build_layers(frame, boundaries_frame(regions, counties), targets, out_dir or settings.layers_dir,
-                        regions=tuple(sources))
+                        regions=tuple(sources), lines=lines_frame(frame, geocoded, admin),
+                        areas=areas_frame(frame, admin))
 
 
 def read_layer_files(layers_dir: Path, names: Sequence[str]) -> dict[str, bytes]:

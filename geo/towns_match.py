@@ -152,6 +152,11 @@ class TownIndex:
             raise GeocodeNotFound(f"towns: {match.reason}")
         return match
 
+    def names_a_division(self, words: str, region: str) -> bool:
+        """Whether ``words`` are only the name of the region or of one of its counties (full or
+        short: 攸县, 醴陵, 盐湖区): place words no finer than a county."""
+        return self._division_reading(words.strip(), region) is not None
+
     # internals ----------------------------------------------------------------------------------
     def _strip_scope(self, words: str, region: str) -> tuple[str, str]:
         """Leading region and county names removed; returns the rest and the county they named."""

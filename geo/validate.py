@@ -158,6 +158,16 @@ def rule_verbatim_fields(projects: Sequence[Project], ctx: Context) -> list[Prob
     return out
 
 
+def rule_place_in_quote(projects: Sequence[Project], ctx: Context) -> list[Problem]:
+    """``place_text`` is taken from the row's own quote: the place words of the sentence that names the
+    project, not of another sentence of the plan (a county named elsewhere says nothing of this row)."""
+    return [
+        _at(p, "place_text", f"{p.place_text!r} is not in the row's quote: copy the place words of the quote "
+            "itself, or leave the field empty when the quote names no place")
+        for p in projects if p.place_text and p.place_text not in p.quote
+    ]
+
+
 def rule_capacity_agrees(projects: Sequence[Project], ctx: Context) -> list[Problem]:
     """The normalised capacity fields are exactly what ``capacity_text`` states."""
     out = []
@@ -295,6 +305,7 @@ RULES: dict[str, RuleFn] = {
     "quote_in_plan": rule_quote_in_plan,
     "quote_names_project": rule_quote_names_project,
     "verbatim_fields": rule_verbatim_fields,
+    "place_in_quote": rule_place_in_quote,
     "capacity_agrees": rule_capacity_agrees,
     "timeline_agrees": rule_timeline_agrees,
     "no_noise": rule_no_noise,

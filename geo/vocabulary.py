@@ -72,6 +72,7 @@ class Precision(StrEnum):
     EXACT = "exact"
     SITE = "site"
     TOWN = "town"
+    CORRIDOR = "corridor"
     COUNTY = "county"
     REGION = "region"
 
@@ -121,6 +122,8 @@ DEFINITIONS: dict[StrEnum, str] = {
     Precision.EXACT: "coordinates of the facility itself from an official or surveyed source",
     Precision.SITE: "the named site (plant, lake, port, park) from a citable reference",
     Precision.TOWN: "the town, township or subdistrict the plan names",
+    Precision.CORRIDOR: ("a linear work (railway, road, waterway, pipeline) drawn as a schematic line through the "
+                         "places the plan names as its ends or waypoints; the point is on that line"),
     Precision.COUNTY: "representative point of the county-level division (not a site)",
     Precision.REGION: "representative point of the plan's whole region (not a site)",
 }

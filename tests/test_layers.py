@@ -72,9 +72,38 @@ def test_geojson_obeys_rfc7946() -> None:
                 lon, lat = geom["coordinates"]
                 assert 108 < lon < 122 and 25 < lat < 42, (path.name, f["properties"]["id"])  # lon first
                 assert len(str(lon).split(".")[-1]) <= 6
+            elif geom["type"] == "LineString":
+                assert len(geom["coordinates"]) >= 2 and f["properties"]["precision"] == "corridor", path.name
             else:
                 for ring, exterior in _rings(geom):
                     assert shapely.LinearRing(ring).is_ccw == exterior, path.name  # right-hand rule
+
+
+def test_lines_and_areas_layers() -> None:
+    lines = json.loads((LAYERS / "lines.geojson").read_text(encoding="utf-8"))["features"]
+    areas = json.loads((LAYERS / "areas.geojson").read_text(encoding="utf-8"))["features"]
+    projects = json.loads((LAYERS / "projects.geojson").read_text(encoding="utf-8"))["features"]
+    precision = {f["properties"]["id"]: f["properties"]["precision"] for f in projects}
+    assert lines and {f["properties"]["id"] for f in lines} == {i for i, p in precision.items() if p == "corridor"}
+    assert any(f["properties"]["outside_region"] for f in lines)   # an end outside the region is kept, flagged
+    assert {f["properties"]["id"] for f in areas} == {i for i, p in precision.items() if p in ("county", "region")}
+    for f in areas:
+        p = f["properties"]
+        assert f["geometry"]["type"] in ("Polygon", "MultiPolygon")
+        assert p["area_level"] == p["precision"] or (p["precision"] == "county" and p["area_level"] == "county")
+        assert p["area_code"] == (p["point_county_adcode"] if p["area_level"] == "county" else p["region"])
+
+
+def test_every_feature_says_its_uncertainty_and_region_points_name_no_county() -> None:
+    projects = json.loads((LAYERS / "projects.geojson").read_text(encoding="utf-8"))["features"]
+    for f in projects:
+        p = f["properties"]
+        assert isinstance(p["coord_uncertainty_m"], int) and p["coord_uncertainty_m"] > 0, p["id"]
+        if p["precision"] == "region":
+            assert p["county_zh"] == "" and p["point_county_adcode"] == "", p["id"]
+    county = [f["properties"]["coord_uncertainty_m"] for f in projects if f["properties"]["precision"] == "county"]
+    region = [f["properties"]["coord_uncertainty_m"] for f in projects if f["properties"]["precision"] == "region"]
+    assert max(county) < max(region)   # a region's polygon reaches further from its point than a county's
 
 
 def test_properties_are_documented() -> None:

@@ -24,7 +24,7 @@ from geo.providers import (
     ProviderContext,
 )
 from geo.settings import Settings
-from geo.vocabulary import Precision
+from geo.vocabulary import Category, Precision
 
 from .conftest import DATA, ROOT, RowEditor
 from .online_fakes import TEST_AGENT, FakeTime, RecordedAdapter
@@ -163,10 +163,26 @@ def _online(name: str) -> Case:
     return build
 
 
+def _plants(ctx: ProviderContext, row: Project) -> tuple[Provider, Project]:
+    # a power row whose name shares a word with a GPPD plant of Zhuzhou (Huayin Zhuzhou power station)
+    power = replace(row, id="ZHUZHOU-001", name_zh="华银株洲电厂", category=Category.COAL_POWER, is_programme=False,
+                    county_adcode="", place_text="", place_id="")
+    return PROVIDERS["plants"].from_context(replace(ctx, projects=(power,))), power
+
+
+def _lines(ctx: ProviderContext, row: Project) -> tuple[Provider, Project]:
+    # a row of data/lines.csv: 株醴城际铁路, Zhuzhou to Liling
+    real = next(p for p in catalog_from_dir(ROOT / "data" / "projects", root=ROOT) if p.id == "ZHUZHOU-090")
+    return PROVIDERS["lines"].from_context(replace(ctx, projects=(real,))), real
+
+
 #: how each provider of the table is shown a row it answers; a new provider adds its case here
 CASES: dict[str, Case] = {
     "override": _offline("override"),
     "gazetteer": _offline("gazetteer", place_id="ZHUZHOU-P002", county_adcode=""),
+    "plants": _plants,
+    "lines": _lines,
+    "towns": _offline("towns", place_text="攸县丫江桥", county_adcode="430223"),
     "admin": _offline("admin"),
     "nominatim": _online("nominatim"),
     "arcgis": _online("arcgis"),
@@ -196,3 +212,103 @@ def test_every_provider_honours_the_protocol(name: str, areas: AdminAreas, place
     assert result.provider == name and result.source and result.query == queries[0]
     with pytest.raises(GeocodeNotFound):  # never an answer outside the region asked about
         provider.geocode(queries[0], region="KUNDULUN" if name != "admin" else "NOWHERE")
+
+
+# --- towns: homonyms are resolved by scope or reported, never guessed ------------------------------
+
+
+@pytest.fixture(scope="module")
+def towns() -> Provider:
+    from geo.providers import TownProvider
+    from geo.towns_match import town_index_from_dir
+
+    return TownProvider(town_index_from_dir(ROOT / "data"))
+
+
+def test_tongxiang_is_a_county_in_jiaxing_and_no_town_in_yuncheng(towns: Provider) -> None:
+    # 桐乡 is 桐乡市 in Jiaxing (a county, not a town: the admin point answers) and a 500 kV
+    # station's name in Yuncheng, where no unit bears it
+    with pytest.raises(GeocodeNotFound, match="county 桐乡市"):
+        towns.geocode("桐乡", region="JIAXING")
+    with pytest.raises(GeocodeNotFound, match="no town or village of region YUNCHENG"):
+        towns.geocode("桐乡", region="YUNCHENG")
+
+
+def test_nanhu_is_the_district_unless_the_subdistrict_is_named_in_full(towns: Provider) -> None:
+    with pytest.raises(GeocodeNotFound, match="南湖区"):
+        towns.geocode("南湖", region="JIAXING")
+    full = towns.geocode("南湖街道", region="JIAXING")
+    assert full.precision is Precision.TOWN and full.town_code.startswith("330402")
+    assert full.uncertainty_m == 10_000
+
+
+def test_yanhu_is_the_district_not_a_town(towns: Provider) -> None:
+    with pytest.raises(GeocodeNotFound, match="盐湖区"):
+        towns.geocode("盐湖", region="YUNCHENG")
+
+
+def test_taihu_is_a_village_of_lukou_only_with_that_scope(towns: Provider) -> None:
+    # 太湖 is a lake elsewhere and a village of 渌口区: without the county it is not taken for the village
+    with pytest.raises(GeocodeNotFound):
+        towns.geocode("太湖", region="ZHUZHOU")
+    village = towns.geocode("太湖", region="ZHUZHOU", county="430212")
+    assert village.town_code == "430212108207"
+    # 淦田太湖: 太湖村 lies in 龙门镇, not in 淦田镇; the two readings do not nest, so no guess
+    with pytest.raises(GeocodeAmbiguous, match="do not nest"):
+        towns.geocode("淦田太湖", region="ZHUZHOU")
+
+
+def test_huli_wetland_is_no_town(towns: Provider) -> None:
+    # 茶陵湖里 names a marsh; no unit is called 湖里 (Xiamen's 湖里区 is not of these regions)
+    for words in ("茶陵湖里", "湖里"):
+        with pytest.raises(GeocodeNotFound):
+            towns.geocode(words, region="ZHUZHOU", county="430224")
+
+
+def test_a_town_answer_names_its_unit_and_source(towns: Provider, areas: AdminAreas) -> None:
+    r = towns.geocode("攸县丫江桥", region="ZHUZHOU")
+    assert r.precision is Precision.TOWN and areas.county_contains("430223", r.lon, r.lat)
+    assert r.town_code == r.place_id and "Vonng/adcode" in r.source and "GCJ-02" in r.source
+
+
+# --- plants and uncertainty ----------------------------------------------------------------------
+
+
+def test_plants_answer_only_confident_matches(settings: Settings, areas: AdminAreas) -> None:
+    from geo.providers import PlantProvider
+
+    projects = catalog_from_dir(ROOT / "data" / "projects", root=ROOT)
+    ctx = ProviderContext(Settings(root=ROOT), areas, (), tuple(projects))
+    plants = PlantProvider.from_context(ctx)
+    assert set(plants.matched) >= {"JIAXING-039", "JIAXING-087", "KUNDULUN-001", "YUNCHENG-090"}
+    by_id = {p.id: p for p in projects}
+    assert plants.queries(by_id["ZHUZHOU-009"]) == ()   # only the region's name is shared: doubtful, not asked
+    r = plants.geocode("YUNCHENG-090", region="YUNCHENG")
+    assert r.gppd_id == "WRI1070817" and r.precision is Precision.SITE and r.uncertainty_m == 1_000
+    with pytest.raises(GeocodeNotFound):
+        plants.geocode("YUNCHENG-090", region="YUNCHENG", county="140802")   # the plant lies in 河津市
+
+
+def test_admin_points_carry_the_radius_of_their_polygon(areas: AdminAreas) -> None:
+    import shapely
+
+    admin = AdminProvider(areas)
+    r = admin.geocode("x", region="ZHUZHOU", county="430223")
+    # every vertex of 攸县 lies within the radius, and one lies at it
+    poly = areas.counties["430223"]
+    assert r.uncertainty_m == areas.county_radius_m("430223")
+    assert 20_000 < r.uncertainty_m < 100_000
+    assert shapely.contains_xy(poly, r.lon, r.lat)
+    whole = admin.geocode("x", region="ZHUZHOU")
+    assert whole.uncertainty_m is not None and whole.uncertainty_m > r.uncertainty_m   # a region is wider
+
+
+def test_uncertainty_by_precision_and_kind() -> None:
+    from geo.providers import uncertainty_for
+
+    assert uncertainty_for(Precision.EXACT) < uncertainty_for(Precision.SITE) < uncertainty_for(Precision.SITE, "lake")
+    assert uncertainty_for(Precision.TOWN) == 10_000
+    with pytest.raises(ValueError, match="measured"):
+        uncertainty_for(Precision.COUNTY)
+    with pytest.raises(ValueError, match="positive"):
+        GeocodeResult(113.0, 27.0, Precision.SITE, "x", "s", "q", uncertainty_m=0)

@@ -91,6 +91,9 @@ BAD_ROWS = [
                  id="timeline-not-verbatim"),
     pytest.param({"place_text": "火星基地"}, "place_text", "not verbatim text", "verbatim_fields",
                  id="place-not-verbatim"),
+    # words of the plan, but of another sentence: a row's place words come from its own quote
+    pytest.param({"place_text": "株洲西"}, "place_text", "not in the row's quote", "place_in_quote",
+                 id="place-not-in-quote"),
     pytest.param({"override_lon": "113.1", "override_lat": "127.1", "override_precision": "site",
                   "override_source": "x"}, "override_lat", "not a latitude", "", id="override-lat-not-latitude"),
     # a coordinate that passed the range checks but is not in the region: geocode would fail on it
