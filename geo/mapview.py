@@ -80,11 +80,12 @@ def marker_radius(power_mw: float | None) -> float:
 def marker_style(power_mw: float | None, precision: str, colour: str) -> dict[str, Any]:
     """Leaflet path options of one project's circle marker.
 
-    Exact and site points are filled; town points half-filled; county and region points are
+    Exact and site points are filled; town and corridor points half-filled; county and region points are
     hollow dashed rings, so that a county centroid is never mistaken for a site.
     """
     approximate = precision in (Precision.COUNTY.value, Precision.REGION.value)
-    fill = 0.0 if approximate else (0.45 if precision == Precision.TOWN.value else 0.85)
+    partial = precision in (Precision.TOWN.value, Precision.CORRIDOR.value)   # a town, a point on a schematic line
+    fill = 0.0 if approximate else (0.45 if partial else 0.85)
     return {"radius": marker_radius(power_mw), "color": colour, "fillColor": colour, "fillOpacity": fill,
             "weight": 2 if approximate else 1, "opacity": 0.95, "dashArray": "3 3" if approximate else None}
 

@@ -106,16 +106,16 @@ def test_selection_shows_the_detail(app: AppTest) -> None:
 
 
 def test_projects_stacked_at_one_point_can_each_be_chosen(app: AppTest) -> None:
-    # ZHUZHOU-021 (攸县广寒坪) sits at the 攸县 county point with other 攸县 projects
+    # ZHUZHOU-038 (攸县石漠化综合治理) sits at the 攸县 county point with other 攸县 projects
     points = gpd.read_file(ROOT / "layers" / "projects.geojson")
-    mine = points[points["id"] == "ZHUZHOU-021"].geometry.iloc[0]
+    mine = points[points["id"] == "ZHUZHOU-038"].geometry.iloc[0]
     stacked = points[(points.geometry.x == mine.x) & (points.geometry.y == mine.y)]
     assert len(stacked) > 1
-    app.session_state["selected_id"] = "ZHUZHOU-021"
+    app.session_state["selected_id"] = "ZHUZHOU-038"
     app.run()
-    box = app.selectbox(key="stack-ZHUZHOU-021")
+    box = app.selectbox(key="stack-ZHUZHOU-038")
     assert sorted(box.options) == sorted(f"{i} {n}" for i, n in zip(stacked["id"], stacked["name_zh"], strict=True))
-    other = next(i for i in stacked["id"] if i != "ZHUZHOU-021")
+    other = next(i for i in stacked["id"] if i != "ZHUZHOU-038")
     box.select_index(list(stacked["id"]).index(other)).run()
     assert app.session_state["selected_id"] == other
     assert any(t.value.startswith(str(stacked.loc[stacked["id"] == other, "name_zh"].iloc[0])) for t in app.text)
