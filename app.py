@@ -9,94 +9,94 @@ from __future__ import annotations
 
 import hashlib
 from functools import partial
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.boundaries import boundaries_from_dir
+from geo.appdata import AppData, app_data_from_settings, data_version
 from geo.explore import (
+    DEFAULT_YEAR,
     TIMELINE_PHASE,
     YEAR_MAX,
     YEAR_MIN,
     Filters,
     Phase,
     capacity_by_category,
-    counts_by,
+    facet_counts,
     filter_projects,
-    phase_in_year,
     power_range,
     sharing_point,
     targets_vs_catalogue,
 )
-from geo.export import export_to_bytes, targets_table
-from geo.i18n import label, ui
-from geo.layers import boundaries_frame, projects_from_layers
+from geo.export import EXPORT_BASENAME, Format, selection_export
+from geo.i18n import counted_labels, label, ui
 from geo.mapview import MapOptions, basemaps, build_map
 from geo.settings import load_settings
 from geo.vocabulary import Category, Status
 
 st.set_page_config(page_title="Carbon-Peak Project Map / 碳达峰项目地图", layout="wide")
 SETTINGS = load_settings()
-REGIONS = ("JINSHI", "JIAXING", "ZHUZHOU", "YUNCHENG", "KUNDULUN")
 TABLE_COLUMNS = ["id", "name_zh", "name_en", "region", "category", "status", "power_mw", "voltage_kv", "area_ha",
                  "year_start", "year_end", TIMELINE_PHASE, "phase", "precision", "place_text"]
 
 
-@st.cache_data(show_spinner=False)
-def load_projects(layers_dir: str) -> gpd.GeoDataFrame:
-    return projects_from_layers(Path(layers_dir))
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _app_data(version: tuple[tuple[str, int, int], ...]) -> AppData:
+    """One copy per server, shared by every session (never mutated); a rebuild's new version
+    replaces it (``max_entries=1``)."""
+    return app_data_from_settings(SETTINGS)
 
 
-@st.cache_data(show_spinner=False)
-def load_boundaries(boundaries_dir: str) -> gpd.GeoDataFrame:
-    folder = Path(boundaries_dir)
-    return boundaries_frame(boundaries_from_dir(folder, level="region"), boundaries_from_dir(folder, level="county"))
+def app_data() -> AppData:
+    return _app_data(data_version(SETTINGS))
 
 
-@st.cache_data(show_spinner=False)
-def load_targets(layers_dir: str) -> pd.DataFrame:
-    return targets_table(Path(layers_dir))
+def downloads(data: AppData, ids: tuple[str, ...], lang: str) -> None:
+    """One button per format; a file is built only when its button is clicked (deferred data),
+    never for a selection nobody downloads, and not kept afterwards."""
+    st.subheader(ui("downloads", lang))
+    if not ids:
+        return
+    for col, fmt in zip(st.columns(len(Format)), Format, strict=True):
+        col.download_button(fmt.display_name, data=partial(_export_bytes, data, ids, fmt),
+                            file_name=EXPORT_BASENAME + fmt.suffix, mime=fmt.media_type, key=f"dl_{fmt.value}",
+                            on_click="ignore")
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def download(ids: tuple[str, ...], fmt: str) -> tuple[str, bytes, str]:
-    frame = load_projects(str(SETTINGS.layers_dir))
-    export = export_to_bytes(frame[frame["id"].isin(ids)], fmt,
-                             boundaries=load_boundaries(str(SETTINGS.boundaries_dir)),
-                             targets=load_targets(str(SETTINGS.layers_dir)))
-    return export.filename, export.data, export.media_type
+def _export_bytes(data: AppData, ids: tuple[str, ...], fmt: Format) -> bytes:
+    return selection_export(data.projects, ids, fmt, boundaries=data.boundaries, targets=data.targets).data
 
 
-def sidebar(frame: gpd.GeoDataFrame) -> tuple[Filters, MapOptions, str]:
-    """All the chrome: language, filters with live counts, colour scheme and basemap."""
+def _facet(name: str, kind: str, options: list[str], lang: str, placeholder: str) -> tuple[list[str], object]:
+    """A multiselect with fixed labels (never counts: a label that changes makes Streamlit drop the
+    choice) and a caption slot below it for the counts, filled once every filter is known."""
+    chosen = st.multiselect(ui(kind if kind != "phase" else "phases", lang), options, key=name,
+                            placeholder=placeholder, select_all=False,
+                            format_func=lambda v: label(kind, v, lang))
+    return chosen, st.empty()
+
+
+def sidebar(frame: gpd.GeoDataFrame, all_regions: tuple[str, ...]) -> tuple[Filters, MapOptions, str]:
+    """All the chrome: language, filters (counts beside them), colour scheme and basemap."""
     with st.sidebar:
         lang = st.radio(ui("language", "zh"), ["zh", "en"], horizontal=True, key="lang",
                         format_func=lambda v: "中文" if v == "zh" else "English")
-        st.header(ui("filters", lang))
-        region_counts = counts_by(frame, "region")
-        everything = "全部" if lang == "zh" else "All"
-        regions = st.multiselect(ui("region", lang), REGIONS, key="regions", placeholder=ui("all_regions", lang),
-                                 format_func=lambda r: f"{label('region', r, lang)} ({region_counts.get(r, 0)})")
-        scoped = frame[frame["region"].isin(regions)] if regions else frame
-        cat_counts = counts_by(scoped, "category")
-        categories = st.multiselect(ui("category", lang), [c.value for c in Category if c.value in cat_counts],
-                                    key="categories", placeholder=everything,
-                                    format_func=lambda c: f"{label('category', c, lang)} ({cat_counts.get(c, 0)})")
-        status_counts = counts_by(scoped, "status")
-        statuses = st.multiselect(ui("status", lang), [s.value for s in Status if s.value in status_counts],
-                                  key="statuses", placeholder=everything,
-                                  format_func=lambda s: f"{label('status', s, lang)} ({status_counts.get(s, 0)})")
+        everything = ui("all", lang)
+        regions, region_slot = _facet("regions", "region", list(all_regions), lang, ui("all_regions", lang))
+        present = set(frame["category"])
+        categories, category_slot = _facet("categories", "category", [c.value for c in Category if c.value in present],
+                                           lang, everything)
+        present = set(frame["status"])
+        statuses, status_slot = _facet("statuses", "status", [s.value for s in Status if s.value in present], lang,
+                                       everything)
         _, high = power_range(frame)
         power = st.slider(ui("capacity", lang), 0.0, float(max(high, 1.0)), (0.0, float(max(high, 1.0))),
                           key="power")
         no_capacity = st.checkbox(ui("include_no_capacity", lang), value=True, key="no_capacity")
-        year = st.slider(ui("year", lang), YEAR_MIN, YEAR_MAX, 2025, key="year")
-        phase_counts = counts_by(phase_in_year(scoped, year).to_frame(), TIMELINE_PHASE)  # follow the slider
-        phases = st.multiselect(ui("phases", lang), [p.value for p in Phase], key="phases", placeholder=everything,
-                                format_func=lambda p: f"{label('phase', p, lang)} ({phase_counts.get(p, 0)})")
+        year = st.slider(ui("year", lang), YEAR_MIN, YEAR_MAX, DEFAULT_YEAR, key="year")
+        phases, phase_slot = _facet("phases", "phase", [p.value for p in Phase], lang, everything)
         search = st.text_input(ui("search", lang), key="search", help=ui("search_help", lang))
         colour_by = st.radio(ui("colour_by", lang), ["category", "status", "phase"], horizontal=True,
                              key="colour_by", format_func=lambda c: label("colour_by", c, lang))
@@ -111,6 +111,11 @@ def sidebar(frame: gpd.GeoDataFrame) -> tuple[Filters, MapOptions, str]:
     filters = Filters(regions=tuple(regions), categories=tuple(categories), statuses=tuple(statuses),
                       power_mw=power_filter, include_no_capacity=no_capacity, year=year, phases=tuple(phases),
                       search=search)
+    for slot, kind, column, chosen in ((region_slot, "region", "region", filters.regions),
+                                       (category_slot, "category", "category", filters.categories),
+                                       (status_slot, "status", "status", filters.statuses),
+                                       (phase_slot, "phase", TIMELINE_PHASE, filters.phases)):
+        slot.caption(counted_labels(kind, facet_counts(frame, filters, column), lang, chosen=chosen))
     options = MapOptions(colour_by=colour_by, basemap=basemap, lang=lang, tianditu_key=SETTINGS.tianditu_key)
     return filters, options, lang
 
@@ -145,8 +150,9 @@ def detail_panel(frame: gpd.GeoDataFrame, project_id: str | None, shown: tuple[s
                  width="stretch", key="detail_table")
 
 
-def summary_tab(frame: gpd.GeoDataFrame, targets: pd.DataFrame, regions: tuple[str, ...], lang: str) -> None:
-    for region in regions or REGIONS:
+def summary_tab(frame: gpd.GeoDataFrame, targets: pd.DataFrame, all_regions: tuple[str, ...],
+                regions: tuple[str, ...], lang: str) -> None:
+    for region in regions or all_regions:
         mine = frame[frame["region"] == region]
         st.subheader(label("region", region, lang))
         table = capacity_by_category(mine)
@@ -185,8 +191,9 @@ def choose_from_table(table_key: str, shown_ids: tuple[str, ...]) -> None:
 
 
 def main() -> None:
-    frame = load_projects(str(SETTINGS.layers_dir))
-    filters, options, lang = sidebar(frame)
+    data = app_data()
+    frame = data.projects
+    filters, options, lang = sidebar(frame, data.regions)
     st.title(ui("title", lang))
     st.caption(ui("subtitle", lang))
     selection = filter_projects(frame, filters)
@@ -198,7 +205,7 @@ def main() -> None:
         with map_tab:
             if selection.empty:
                 st.info(ui("nothing", lang))
-            m = build_map(selection, load_boundaries(str(SETTINGS.boundaries_dir)), options,
+            m = build_map(selection, data.boundaries, options,
                           fit_regions=filters.regions)
             st_folium(m, key="map", height=620, use_container_width=True, returned_objects=["last_active_drawing"],
                       on_change=choose_from_map)
@@ -208,13 +215,9 @@ def main() -> None:
             table_key = f"table-{hashlib.sha1(' '.join(ids).encode()).hexdigest()[:12]}"
             st.dataframe(shown, hide_index=True, width="stretch", selection_mode="single-row", key=table_key,
                          on_select=partial(choose_from_table, table_key, ids))
-            st.subheader(ui("downloads", lang))
-            if ids:
-                for col, fmt in zip(st.columns(3), ("geojson", "gpkg", "csv"), strict=True):
-                    name, data, mime = download(ids, fmt)
-                    col.download_button(fmt.upper(), data=data, file_name=name, mime=mime, key=f"dl_{fmt}")
+            downloads(data, ids, lang)
         with summary:
-            summary_tab(selection, load_targets(str(SETTINGS.layers_dir)), filters.regions, lang)
+            summary_tab(selection, data.targets, data.regions, filters.regions, lang)
     with right:
         detail_panel(frame, st.session_state.get("selected_id"), ids, lang)
 

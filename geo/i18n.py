@@ -14,6 +14,7 @@ _UI: dict[str, tuple[str, str]] = {
     "subtitle": ("五个地区碳达峰方案中的具体项目——每个项目附方案原文", "Concrete projects of five carbon-peak plans — each with the plan's own sentence"),
     "language": ("语言 / Language", "Language / 语言"),
     "filters": ("筛选", "Filters"),
+    "all": ("全部", "All"),
     "region": ("地区", "Region"),
     "all_regions": ("全部五个地区", "All five regions"),
     "category": ("类别", "Category"),
@@ -121,3 +122,15 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "action": {k.value: v for k, v in _ACTION.items()},
     "phase": _PHASE, "region": _REGION, "colour_by": _COLOUR_BY, "basemap": _BASEMAP,
 }
+
+
+def counted_labels(kind: str, counts: dict[str, int], lang: str, *, chosen: tuple[str, ...] = (),
+                   limit: int = 6) -> str:
+    """``风电 5 · 光伏 3 · +4``: the chosen values of a vocabulary with their counts, then the others
+    largest first, at most ``limit`` in all (then ``+N``); the text beside a filter, whose own
+    labels stay fixed."""
+    order = [v for v in chosen if v in counts] + [v for v, n in counts.items() if n and v not in chosen]
+    items = [f"{label(kind, value, lang)} {counts[value]}" for value in order]
+    more = len(items) - max(limit, len(chosen))
+    shown = " · ".join(items[:max(limit, len(chosen))])
+    return f"{shown} · +{more}" if more > 0 else shown or ("无" if lang == "zh" else "none")

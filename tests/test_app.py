@@ -2,37 +2,21 @@
 
 from __future__ import annotations
 
-import io
-import json
-from collections.abc import Iterator
 from typing import Any
 
 import geopandas as gpd
-import pandas as pd
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
+
+from geo.explore import Filters, filter_projects
+from geo.i18n import label
+from geo.layers import projects_from_layers
 
 from .conftest import COUNTS, ROOT, TOTAL, ZHUZHOU, ZHUZHOU_PUMPED
 
 KUNDULUN = sum(n for (region, _), n in COUNTS.items() if region == "KUNDULUN")
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
-@pytest.fixture
-def captured(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
-    """Bytes handed to download buttons, by file name."""
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self: Any, path_or_data: Any, mimetype: str, kind: Any, filename: str | None = None) -> str:
-        if isinstance(path_or_data, bytes) and filename:
-            files[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
-    yield files
 
 
 @pytest.fixture
@@ -55,24 +39,53 @@ def test_starts_with_every_project(app: AppTest) -> None:
 def test_filters_change_the_counts(app: AppTest) -> None:
     app.multiselect(key="regions").set_value(["ZHUZHOU"]).run()
     assert _shown(app) == f"{ZHUZHOU} / {TOTAL}"
-    # live counts in the category options follow the region
-    options = app.multiselect(key="categories").options
-    assert any(o.startswith(f"抽水蓄能 ({ZHUZHOU_PUMPED})") for o in options)
+    # fixed labels (a label that changes makes Streamlit drop the choice); counts in the caption below
+    assert "抽水蓄能" in app.multiselect(key="categories").options
+    top, n = max(((c, n) for (r, c), n in COUNTS.items() if r == "ZHUZHOU"), key=lambda x: x[1])
+    assert any(c.value.startswith(f"{label('category', top, 'zh')} {n} · ") for c in app.caption)
     app.multiselect(key="categories").set_value(["pumped_storage"]).run()
+    assert any(c.value.startswith(f"抽水蓄能 {ZHUZHOU_PUMPED} · ") for c in app.caption)  # the chosen come first
     assert ZHUZHOU_PUMPED >= 2 and _shown(app) == f"{ZHUZHOU_PUMPED} / {TOTAL}"
     app.text_input(key="search").set_value("罗萍江").run()
     assert _shown(app) == f"1 / {TOTAL}"
 
 
-def test_phase_options_count_the_chosen_year(app: AppTest) -> None:
-    def counts() -> dict[str, int]:
-        return {o.split(" (")[0]: int(o.rsplit("(", 1)[1].rstrip(")")) for o in app.multiselect(key="phases").options}
+def _count(filters: Filters) -> int:
+    return len(filter_projects(projects_from_layers(ROOT / "layers"), filters))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_filters_hold_under_any_order_of_changes(app: AppTest, lang: str) -> None:
+    app.radio(key="lang").set_value(lang).run()
+    app.multiselect(key="categories").set_value(["wind"]).run()
+    app.multiselect(key="regions").set_value(["YUNCHENG"]).run()
+    assert _shown(app) == f"{_count(Filters(regions=('YUNCHENG',), categories=('wind',)))} / {TOTAL}"
+    app.multiselect(key="regions").set_value(["YUNCHENG", "ZHUZHOU"]).run()
+    wind = _count(Filters(regions=("YUNCHENG", "ZHUZHOU"), categories=("wind",)))
+    assert wind == COUNTS["YUNCHENG", "wind"] + COUNTS["ZHUZHOU", "wind"] and _shown(app) == f"{wind} / {TOTAL}"
+    assert app.multiselect(key="categories").value == ["wind"]
+    app.multiselect(key="categories").set_value([]).run()
+    app.multiselect(key="regions").set_value([]).run()
+    app.multiselect(key="phases").set_value(["under_way"]).run()
+    app.slider(key="year").set_value(2021).run()
+    app.slider(key="year").set_value(2035).run()
+    assert app.multiselect(key="phases").value == ["under_way"]
+    assert _shown(app) == f"{_count(Filters(year=2035, phases=('under_way',)))} / {TOTAL}"
+
+
+def test_phase_counts_follow_the_chosen_year(app: AppTest) -> None:
+    def phase_caption() -> str:
+        return next(c.value for c in app.caption if "推进中" in c.value)
 
     app.slider(key="year").set_value(2021).run()
-    early = counts()
+    early = phase_caption()
     app.slider(key="year").set_value(2030).run()
-    late = counts()
-    assert early != late and sum(early.values()) == sum(late.values()) == TOTAL
+    late = phase_caption()
+    frame = projects_from_layers(ROOT / "layers")
+    assert f"推进中 {len(filter_projects(frame, Filters(year=2021, phases=('under_way',))))}" in early
+    assert f"推进中 {len(filter_projects(frame, Filters(year=2030, phases=('under_way',))))}" in late
+    assert early != late
+    assert app.multiselect(key="phases").options == ["到期（应已完成）", "推进中", "计划中（之后）", "未注明年份"]
 
 
 def test_timeline_year_and_phase(app: AppTest) -> None:
@@ -121,20 +134,25 @@ def test_projects_stacked_at_one_point_can_each_be_chosen(app: AppTest) -> None:
     assert any(t.value.startswith(str(stacked.loc[stacked["id"] == other, "name_zh"].iloc[0])) for t in app.text)
 
 
-def test_downloads_produce_valid_files(captured: dict[str, bytes], tmp_path: Any) -> None:
+def test_downloads_are_offered_in_five_formats_and_built_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    import geo.export
+
+    built: list[str] = []
+    original = geo.export.export_to_bytes
+
+    def spy(selection: Any, fmt: Any, **kwargs: Any) -> Any:
+        built.append(str(fmt))
+        return original(selection, fmt, **kwargs)
+
+    monkeypatch.setattr(geo.export, "export_to_bytes", spy)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     at.multiselect(key="regions").set_value(["KUNDULUN"]).run()
+    at.multiselect(key="regions").set_value(["KUNDULUN", "JINSHI"]).run()
+    assert not at.exception
     buttons = {b.label for b in at.get("download_button")}
-    assert buttons == {"GEOJSON", "GPKG", "CSV"}
-    geojson = json.loads(captured["carbon_peak_projects.geojson"])
-    assert len(geojson["features"]) == KUNDULUN
-    assert {f["properties"]["region"] for f in geojson["features"]} == {"KUNDULUN"}
-    (tmp_path / "d.gpkg").write_bytes(captured["carbon_peak_projects.gpkg"])
-    gpkg = gpd.read_file(tmp_path / "d.gpkg", layer="projects")
-    assert len(gpkg) == KUNDULUN
-    csv = pd.read_csv(io.BytesIO(captured["carbon_peak_projects.csv"]), encoding="utf-8-sig")
-    assert len(csv) == KUNDULUN and {"lon", "lat", "wkt"} <= set(csv.columns)
+    assert buttons == {"GeoJSON", "GeoPackage", "CSV", "Shapefile (zip)", "KML"}
+    assert built == []  # three selections, no download asked for: nothing was built
 
 
 def test_summary_tab_sets_targets_against_catalogue(app: AppTest) -> None:
