@@ -17,7 +17,6 @@ from streamlit_folium import st_folium
 
 from geo.appdata import AppData, app_data_from_settings, data_version
 from geo.explore import (
-    DEFAULT_YEAR,
     TIMELINE_PHASE,
     YEAR_MAX,
     YEAR_MIN,
@@ -34,10 +33,13 @@ from geo.export import EXPORT_BASENAME, Format, selection_export
 from geo.i18n import counted_labels, label, ui
 from geo.mapview import MapOptions, basemaps, build_map
 from geo.settings import load_settings
+from geo.viewstate import View, Vocabularies, notice_text, params_from_view, view_from_filters, view_from_params
 from geo.vocabulary import Category, Status
 
 st.set_page_config(page_title="Carbon-Peak Project Map / 碳达峰项目地图", layout="wide")
 SETTINGS = load_settings()
+PROJECT = "project"  # session state: the chosen project's id (a table row, a map click, the URL)
+URL_NOTICES, URL_VIEW = "url_notices", "url_view"  # what a shared URL asked for, and what of it was ignored
 TABLE_COLUMNS = ["id", "name_zh", "name_en", "region", "category", "status", "power_mw", "voltage_kv", "area_ha",
                  "year_start", "year_end", TIMELINE_PHASE, "phase", "precision", "place_text"]
 
@@ -78,24 +80,56 @@ def _facet(name: str, kind: str, options: list[str], lang: str, placeholder: str
     return chosen, st.empty()
 
 
-def sidebar(frame: gpd.GeoDataFrame, all_regions: tuple[str, ...]) -> tuple[Filters, MapOptions, str]:
+def vocabularies(data: AppData) -> Vocabularies:
+    """The values the filters offer and a URL may name: what the published layers hold."""
+    present = set(data.projects["category"]), set(data.projects["status"])
+    return Vocabularies(regions=data.regions, categories=tuple(c.value for c in Category if c.value in present[0]),
+                        statuses=tuple(s.value for s in Status if s.value in present[1]),
+                        project_ids=frozenset(data.projects["id"]))
+
+
+def view_from_url(known: Vocabularies) -> None:
+    """On a session's first run, the URL's view becomes the widgets' state (before they exist)."""
+    if URL_NOTICES in st.session_state:
+        return
+    view, notices = view_from_params({k: st.query_params.get_all(k) for k in st.query_params}, known)
+    st.session_state.update({"regions": list(view.regions), "categories": list(view.categories),
+                             "statuses": list(view.statuses), "year": view.year, "phases": list(view.phases),
+                             "search": view.search, "lang": view.lang})
+    if view.project:
+        st.session_state[PROJECT] = view.project
+    st.session_state[URL_NOTICES] = notices
+    st.session_state[URL_VIEW] = view
+
+
+def view_to_url(view: View, lang: str) -> None:
+    """Every change shows in the URL (only what differs from the defaults); the notices about a
+    shared URL's ignored values stay until the planner changes the view."""
+    params = params_from_view(view)
+    if {k: ",".join(st.query_params.get_all(k)) for k in st.query_params} != params:
+        st.query_params.from_dict(params)
+    notices = st.session_state.get(URL_NOTICES, ())
+    if notices and view == st.session_state.get(URL_VIEW):
+        with st.container(border=True, key="url_notices"):
+            st.markdown(f":material/warning: **{ui('url_notice', lang)}**")
+            for notice in notices:
+                st.text(notice_text(notice, lang))
+
+
+def sidebar(frame: gpd.GeoDataFrame, known: Vocabularies) -> tuple[Filters, MapOptions, str]:
     """All the chrome: language, filters (counts beside them), colour scheme and basemap."""
     with st.sidebar:
         lang = st.radio(ui("language", "zh"), ["zh", "en"], horizontal=True, key="lang",
                         format_func=lambda v: "中文" if v == "zh" else "English")
         everything = ui("all", lang)
-        regions, region_slot = _facet("regions", "region", list(all_regions), lang, ui("all_regions", lang))
-        present = set(frame["category"])
-        categories, category_slot = _facet("categories", "category", [c.value for c in Category if c.value in present],
-                                           lang, everything)
-        present = set(frame["status"])
-        statuses, status_slot = _facet("statuses", "status", [s.value for s in Status if s.value in present], lang,
-                                       everything)
+        regions, region_slot = _facet("regions", "region", list(known.regions), lang, ui("all_regions", lang))
+        categories, category_slot = _facet("categories", "category", list(known.categories), lang, everything)
+        statuses, status_slot = _facet("statuses", "status", list(known.statuses), lang, everything)
         _, high = power_range(frame)
         power = st.slider(ui("capacity", lang), 0.0, float(max(high, 1.0)), (0.0, float(max(high, 1.0))),
                           key="power")
         no_capacity = st.checkbox(ui("include_no_capacity", lang), value=True, key="no_capacity")
-        year = st.slider(ui("year", lang), YEAR_MIN, YEAR_MAX, DEFAULT_YEAR, key="year")
+        year = st.slider(ui("year", lang), YEAR_MIN, YEAR_MAX, key="year")  # starts from the URL's view
         phases, phase_slot = _facet("phases", "phase", [p.value for p in Phase], lang, everything)
         search = st.text_input(ui("search", lang), key="search", help=ui("search_help", lang))
         colour_by = st.radio(ui("colour_by", lang), ["category", "status", "phase"], horizontal=True,
@@ -175,27 +209,30 @@ def choose_from_map() -> None:
     drawing = (st.session_state.get("map") or {}).get("last_active_drawing") or {}
     project_id = (drawing.get("properties") or {}).get("id")
     if project_id:
-        st.session_state["selected_id"] = project_id
+        st.session_state[PROJECT] = project_id
 
 
 def choose_from_stack(key: str) -> None:
     """Callback of the list of projects that share the chosen one's point."""
-    st.session_state["selected_id"] = st.session_state[key]
+    st.session_state[PROJECT] = st.session_state[key]
 
 
 def choose_from_table(table_key: str, shown_ids: tuple[str, ...]) -> None:
     """Callback of a click on a table row: it selects the project of the row that was shown."""
     rows = st.session_state[table_key].selection.rows
     if rows and rows[0] < len(shown_ids):
-        st.session_state["selected_id"] = shown_ids[rows[0]]
+        st.session_state[PROJECT] = shown_ids[rows[0]]
 
 
 def main() -> None:
     data = app_data()
     frame = data.projects
-    filters, options, lang = sidebar(frame, data.regions)
+    known = vocabularies(data)
+    view_from_url(known)
+    filters, options, lang = sidebar(frame, known)
     st.title(ui("title", lang))
     st.caption(ui("subtitle", lang))
+    view_to_url(view_from_filters(filters, lang=lang, project=st.session_state.get(PROJECT)), lang)
     selection = filter_projects(frame, filters)
     st.metric(ui("projects_shown", lang), f"{len(selection)} / {len(frame)}")
     ids = tuple(selection["id"])
@@ -219,7 +256,7 @@ def main() -> None:
         with summary:
             summary_tab(selection, data.targets, data.regions, filters.regions, lang)
     with right:
-        detail_panel(frame, st.session_state.get("selected_id"), ids, lang)
+        detail_panel(frame, st.session_state.get(PROJECT), ids, lang)
 
 
 main()

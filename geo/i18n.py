@@ -15,6 +15,7 @@ _UI: dict[str, tuple[str, str]] = {
     "language": ("语言 / Language", "Language / 语言"),
     "filters": ("筛选", "Filters"),
     "all": ("全部", "All"),
+    "url_notice": ("网址中的部分设置无法识别，已忽略：", "Some settings in the URL were not understood and are ignored:"),
     "region": ("地区", "Region"),
     "all_regions": ("全部五个地区", "All five regions"),
     "category": ("类别", "Category"),

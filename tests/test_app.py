@@ -108,7 +108,7 @@ def test_language_switch(app: AppTest) -> None:
 
 
 def test_selection_shows_the_detail(app: AppTest) -> None:
-    app.session_state["selected_id"] = "ZHUZHOU-020"
+    app.session_state["project"] = "ZHUZHOU-020"
     app.run()
     texts = [t.value for t in app.text]
     name = next(t for t in texts if t.startswith("炎陵县罗萍江抽水蓄能项目"))  # the name leads the detail
@@ -124,13 +124,13 @@ def test_projects_stacked_at_one_point_can_each_be_chosen(app: AppTest) -> None:
     mine = points[points["id"] == "ZHUZHOU-021"].geometry.iloc[0]
     stacked = points[(points.geometry.x == mine.x) & (points.geometry.y == mine.y)]
     assert len(stacked) > 1
-    app.session_state["selected_id"] = "ZHUZHOU-021"
+    app.session_state["project"] = "ZHUZHOU-021"
     app.run()
     box = app.selectbox(key="stack-ZHUZHOU-021")
     assert sorted(box.options) == sorted(f"{i} {n}" for i, n in zip(stacked["id"], stacked["name_zh"], strict=True))
     other = next(i for i in stacked["id"] if i != "ZHUZHOU-021")
     box.select_index(list(stacked["id"]).index(other)).run()
-    assert app.session_state["selected_id"] == other
+    assert app.session_state["project"] == other
     assert any(t.value.startswith(str(stacked.loc[stacked["id"] == other, "name_zh"].iloc[0])) for t in app.text)
 
 
@@ -162,3 +162,37 @@ def test_summary_tab_sets_targets_against_catalogue(app: AppTest) -> None:
     assert "株洲市" in headers
     assert any("new_energy_capacity" in str(df.value["indicator"].tolist()) for df in app.dataframe
                if "indicator" in getattr(df.value, "columns", []))
+
+
+def _opened(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_shared_url_opens_its_view() -> None:
+    at = _opened(region="YUNCHENG,ZHUZHOU", category="wind", project="ZHUZHOU-002", lang="en")
+    wind = COUNTS["YUNCHENG", "wind"] + COUNTS["ZHUZHOU", "wind"]
+    assert _shown(at) == f"{wind} / {TOTAL}"
+    assert at.title[0].value == "Carbon-Peak Project Map"
+    assert at.multiselect(key="regions").value == ["YUNCHENG", "ZHUZHOU"]
+    assert any(t.value.startswith("甘田太湖风电项目") or "Gantian Taihu Wind Power Project" in t.value for t in at.text)
+    # a change in a widget shows in the URL
+    at.multiselect(key="regions").set_value(["ZHUZHOU"]).run()
+    assert dict(at.query_params) == {"region": "ZHUZHOU", "category": "wind", "lang": "en", "project": "ZHUZHOU-002"}
+
+
+def test_bad_url_values_are_ignored_with_a_notice() -> None:
+    at = _opened(region="YUNCHENG,ATLANTIS", year="3000", lang="xx", category="{{7*7}}", project="<b>x</b>")
+    assert _shown(at) == f"{sum(n for (r, _), n in COUNTS.items() if r == 'YUNCHENG')} / {TOTAL}"
+    notices = [t.value for t in at.text]
+    assert "region=ATLANTIS: 未知的值，已忽略" in notices and "category={{7*7}}: 未知的值，已忽略" in notices
+    assert any(n.startswith("year=3000") for n in notices) and any(n.startswith("project=<b>x</b>") for n in notices)
+    assert at.title[0].value == "碳达峰项目地图"
+    # the bad values leave the URL; the notice goes once the planner changes the view
+    assert dict(at.query_params) == {"region": "YUNCHENG"}
+    at.multiselect(key="regions").set_value([]).run()
+    assert not any(t.value.startswith("region=ATLANTIS") for t in at.text)

@@ -343,7 +343,7 @@ def test_filters_hold_when_regions_are_added(session: Session, lang: str) -> Non
     session.pick("regions", name["region"]("ZHUZHOU"), wind)
     assert session.chips("categories") == [name["category"]("wind")]
     assert sorted(session.chips("regions")) == sorted([name["region"]("YUNCHENG"), name["region"]("ZHUZHOU")])
-    session.page.reload()
+    session.page.goto(session.page.url.split("?")[0])  # a fresh view (the URL holds the last one)
     _open(session, lang)
     session.pick("statuses", name["status"]("operating"), _count(statuses=("operating",)))
     session.pick("regions", name["region"]("KUNDULUN"), _count(regions=("KUNDULUN",), statuses=("operating",)))
@@ -367,3 +367,28 @@ def test_phase_filter_holds_when_the_year_moves(session: Session, lang: str) -> 
     assert expected != _count(year=2021, phases=("under_way",)) and expected < TOTAL
     session.wait_count(expected)
     assert session.chips("phases") == [label("phase", "under_way", lang)]
+
+
+def test_a_shared_url_opens_its_view_and_follows_changes(session: Session) -> None:
+    base = session.page.url.split("?")[0]
+    session.page.goto(f"{base}?region=YUNCHENG,ZHUZHOU&category=wind&project=ZHUZHOU-002&lang=en")
+    session.wait_count(COUNTS["YUNCHENG", "wind"] + COUNTS["ZHUZHOU", "wind"])
+    session.page.get_by_role("heading", name="Carbon-Peak Project Map").wait_for(timeout=30_000)
+    session.page.get_by_text("Gantian Taihu Wind Power Project").first.wait_for(timeout=30_000)  # the card
+    assert sorted(session.chips("regions")) == ["Yuncheng", "Zhuzhou"] and session.chips("categories") == ["Wind"]
+    session.pick("statuses", "Construction", _count(regions=("YUNCHENG", "ZHUZHOU"), categories=("wind",),
+                                                    statuses=("construction",)))
+    session.page.wait_for_url(re.compile(r"status=construction"), timeout=30_000)
+    assert re.search(r"region=YUNCHENG(%2C|,)ZHUZHOU", session.page.url) and "lang=en" in session.page.url
+    assert session.page.locator("[data-testid='stException']").count() == 0
+
+
+def test_bad_url_values_show_a_notice_never_run(session: Session) -> None:
+    base = session.page.url.split("?")[0]
+    session.page.goto(f"{base}?region=ZHUZHOU,{XSS}&year=abc&category={{{{7*7}}}}")
+    session.wait_count(ZHUZHOU)
+    expect(session.page.get_by_text(f"region={XSS}: 未知的值，已忽略")).to_be_visible(timeout=30_000)
+    expect(session.page.get_by_text("category={{7*7}}: 未知的值，已忽略")).to_be_visible(timeout=30_000)
+    expect(session.page.get_by_text("year=abc: 不是年份，已忽略")).to_be_visible(timeout=30_000)
+    assert session.page.locator("img[src='x']").count() == 0 and session.dialogs == []
+    assert session.page.locator("[data-testid='stException']").count() == 0
