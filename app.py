@@ -16,7 +16,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.appdata import AppData, app_data_from_settings, data_version
+from geo.card import card_from_project
 from geo.explore import (
+    DEFAULT_YEAR,
     TIMELINE_PHASE,
     YEAR_MAX,
     YEAR_MIN,
@@ -154,34 +156,48 @@ def sidebar(frame: gpd.GeoDataFrame, known: Vocabularies) -> tuple[Filters, MapO
     return filters, options, lang
 
 
-def detail_panel(frame: gpd.GeoDataFrame, project_id: str | None, shown: tuple[str, ...], lang: str) -> None:
+def detail_panel(data: AppData, shown: gpd.GeoDataFrame, project_id: str | None, lang: str, year: int) -> None:
+    """The card of the chosen project (geo.card); every data string goes out as plain text."""
     st.subheader(ui("detail", lang))
+    frame = data.projects
     if not project_id or project_id not in set(frame["id"]):
         st.caption(ui("detail_hint", lang))
         return
-    if project_id not in shown:
+    if project_id not in set(shown["id"]):
         st.caption(ui("outside_filters", lang))
+        row = frame[frame["id"] == project_id].iloc[0]
     else:  # a stack of projects at one county or region point: only its top marker can be clicked
-        stack = sharing_point(frame[frame["id"].isin(shown)], project_id)
+        row = shown[shown["id"] == project_id].iloc[0]
+        stack = sharing_point(shown, project_id)
         if len(stack) > 1:
             names = dict(zip(frame["id"], frame["name_zh"], strict=True))
             st.selectbox(f"{ui('same_point', lang)} ({len(stack)})", stack, index=stack.index(project_id),
                          key=f"stack-{project_id}", format_func=lambda i: f"{i} {names[i]}",
                          on_change=choose_from_stack, args=(f"stack-{project_id}",))
-    row = frame[frame["id"] == project_id].iloc[0]
-    st.markdown(f"**{ui('name', lang)}**")  # data goes through st.text: never rendered as markdown
-    names = [row["name_zh"], row["name_en"] if isinstance(row["name_en"], str) else ""]
-    st.text("\n".join(n for n in names if n) + f"\n{row['id']} · {label('category', row['category'], lang)}"
-            f" · {label('status', row['status'], lang)}")
-    st.markdown(f"**{ui('plan_title', lang)}**")
-    st.text(f"{row['plan_title']} ({row['plan']})")
-    st.markdown(f"**{ui('quote', lang)}**")
-    st.text(row["quote"])
-    st.markdown(f"**{ui('source', lang)}**")
-    st.text(f"{label('precision', row['precision'], lang)} — {row['geocode_source']}")
-    attributes = row.drop(labels=["geometry"]).astype(str).replace({"<NA>": "", "nan": ""})
-    st.dataframe(pd.DataFrame({"field": attributes.index, "value": attributes.values}), hide_index=True,
-                 width="stretch", key="detail_table")
+    card = card_from_project(row.to_dict(), lang, plan=data.plans.get(str(row["plan"])), year=year)
+    with st.container(key="card"):
+        for name in card.names:
+            st.text(name)
+        st.text(f"{card.id} · {label('region', str(row['region']), lang)}")
+        for fact in card.facts:  # label above value: the panel is narrow
+            st.caption(fact.label)
+            st.text(fact.text)
+        st.markdown(f"**{ui('quote', lang)}**")
+        with st.container(border=True):
+            st.text(card.quote)
+            st.caption(ui("plan_title", lang))
+            st.text(card.plan)
+        if card.passage is not None:
+            with st.expander(ui("read_in_plan", lang)):
+                if card.passage.headings:
+                    st.text(" › ".join(card.passage.headings))
+                st.text(card.passage.before)
+                with st.container(border=True):
+                    st.text(card.passage.quote)
+                st.text(card.passage.after)
+        if card.notes:
+            with st.expander(ui("notes", lang)):
+                st.text(card.notes)
 
 
 def summary_tab(frame: gpd.GeoDataFrame, targets: pd.DataFrame, all_regions: tuple[str, ...],
@@ -256,7 +272,7 @@ def main() -> None:
         with summary:
             summary_tab(selection, data.targets, data.regions, filters.regions, lang)
     with right:
-        detail_panel(frame, st.session_state.get(PROJECT), ids, lang)
+        detail_panel(data, selection, st.session_state.get(PROJECT), lang, filters.year or DEFAULT_YEAR)
 
 
 main()

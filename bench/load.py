@@ -131,6 +131,7 @@ async def one_session(browser, url: str, region_label: str, region_count: int, t
                       ) -> float | str:
     """Time to map of one session (seconds), or what went wrong; then a region pick, the table, close."""
     context = await browser.new_context(viewport={"width": 1366, "height": 768})
+    context.set_default_timeout(600_000)  # a loaded server may take minutes; every wait is for a condition
     try:
         return await _session_steps(context, url, region_label, region_count, total)
     except Exception as err:  # a failed session is reported, not fatal: the others go on

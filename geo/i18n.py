@@ -51,6 +51,21 @@ _UI: dict[str, tuple[str, str]] = {
     "source": ("坐标来源", "Coordinate source"),
     "plan_title": ("方案", "Plan"),
     "name": ("项目名称", "Project name"),
+    "plan_words": ("方案原文：", "plan's words: "),
+    "programme": ("计划/项目群，非单一场址", "programme, not a single site"),
+    "action": ("建设性质", "Action"),
+    "capacity_short": ("规模", "Size"),
+    "q_power": ("装机", "power"), "q_storage": ("储能", "storage"), "q_voltage": ("电压", "voltage"),
+    "q_transformer": ("变电容量", "transformer"), "q_area": ("面积", "area"),
+    "q_throughput": ("处理/吞吐", "throughput"), "q_length": ("长度", "length"),
+    "timeline": ("时间", "Timeline"),
+    "in_year": ("{year} 年：", "in {year}: "),
+    "project_phase": ("分期", "Phase of the project"),
+    "project_group": ("所属项目群", "Group"),
+    "place": ("方案所述地点", "Place in the plan"),
+    "precision": ("位置精度", "Location precision"),
+    "read_in_plan": ("在方案原文中阅读这一段", "Read the paragraph in the plan"),
+    "notes": ("编目说明（英文）", "Curator's note"),
 }
 
 _CATEGORY = {

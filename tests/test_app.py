@@ -107,15 +107,20 @@ def test_language_switch(app: AppTest) -> None:
     assert app.multiselect(key="regions").label == "Region"
 
 
-def test_selection_shows_the_detail(app: AppTest) -> None:
+def test_selection_shows_the_card(app: AppTest) -> None:
     app.session_state["project"] = "ZHUZHOU-020"
     app.run()
     texts = [t.value for t in app.text]
-    name = next(t for t in texts if t.startswith("炎陵县罗萍江抽水蓄能项目"))  # the name leads the detail
-    assert "ZHUZHOU-020" in name and "抽水蓄能" in name
-    assert any("加快炎陵县罗萍江120万千瓦抽水蓄能项目" in t for t in texts)
-    assert any("株洲市碳达峰实施方案" in t for t in texts)
-    assert any("乡镇" in t and "Zhongcun" in t for t in texts)  # precision and geocoding source
+    at = texts.index("炎陵县罗萍江抽水蓄能项目")  # the card starts with the names, in full
+    assert texts[at:at + 3] == ["炎陵县罗萍江抽水蓄能项目", "Luopingjiang Pumped Storage Power Station",
+                                "ZHUZHOU-020 · 株洲市"]
+    assert "装机 1,200 MW · 方案原文：120万千瓦" in texts and "在建/推进 · 方案原文：建设进度" in texts
+    assert any(t.startswith("加快炎陵县罗萍江120万千瓦抽水蓄能项目") for t in texts)
+    assert "株洲市碳达峰实施方案 (株政发〔2023〕9号)" in texts
+    assert "乡镇" in texts and any("Zhongcun" in t for t in texts)  # precision and geocoding source
+    assert "三、重点任务 › (一)能源结构低碳转型" in texts  # the quote in its paragraph of the plan
+    assert not any(t == "None" or "None" in t.split() for t in texts)
+    assert not [df for df in app.dataframe if "field" in getattr(df.value, "columns", [])]  # no raw grid
 
 
 def test_projects_stacked_at_one_point_can_each_be_chosen(app: AppTest) -> None:

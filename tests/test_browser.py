@@ -392,3 +392,17 @@ def test_bad_url_values_show_a_notice_never_run(session: Session) -> None:
     expect(session.page.get_by_text("year=abc: 不是年份，已忽略")).to_be_visible(timeout=30_000)
     assert session.page.locator("img[src='x']").count() == 0 and session.dialogs == []
     assert session.page.locator("[data-testid='stException']").count() == 0
+
+
+def test_the_card_reads_the_quote_in_its_paragraph(session: Session) -> None:
+    base = session.page.url.split("?")[0]
+    session.page.goto(f"{base}?project=ZHUZHOU-020&lang=en")
+    card = session.page.locator(".st-key-card")
+    expect(card.get_by_text("Luopingjiang Pumped Storage Power Station", exact=True)).to_be_visible(timeout=60_000)
+    expect(card.get_by_text("power 1,200 MW · plan's words: 120万千瓦")).to_be_visible()
+    card.get_by_text("Read the paragraph in the plan").click()
+    expect(card.get_by_text("三、重点任务 › (一)能源结构低碳转型")).to_be_visible(timeout=30_000)
+    expect(card.get_by_text("到2025年,新型储能项目规模达到60万千瓦", exact=False).first).to_be_visible()
+    text = card.inner_text()
+    assert "None" not in text.split() and "transformer_mv" not in text
+    session.shot("07-card")
