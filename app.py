@@ -24,17 +24,17 @@ from geo.explore import (
     YEAR_MIN,
     Filters,
     Phase,
-    capacity_by_category,
     facet_counts,
     filter_projects,
     power_range,
     sharing_point,
-    targets_vs_catalogue,
 )
 from geo.export import EXPORT_BASENAME, Format, selection_export
 from geo.i18n import counted_labels, label, ui
 from geo.mapview import MapOptions, basemaps, build_map
 from geo.settings import load_settings
+from geo.summary import chart_labels, region_summary
+from geo.table import COLUMNS, table_frame
 from geo.viewstate import View, Vocabularies, notice_text, params_from_view, view_from_filters, view_from_params
 from geo.vocabulary import Category, Status
 
@@ -42,9 +42,6 @@ st.set_page_config(page_title="Carbon-Peak Project Map / 碳达峰项目地图",
 SETTINGS = load_settings()
 PROJECT = "project"  # session state: the chosen project's id (a table row, a map click, the URL)
 URL_NOTICES, URL_VIEW = "url_notices", "url_view"  # what a shared URL asked for, and what of it was ignored
-TABLE_COLUMNS = ["id", "name_zh", "name_en", "region", "category", "status", "power_mw", "voltage_kv", "area_ha",
-                 "year_start", "year_end", TIMELINE_PHASE, "phase", "precision", "place_text"]
-
 
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _app_data(version: tuple[tuple[str, int, int], ...]) -> AppData:
@@ -202,22 +199,51 @@ def detail_panel(data: AppData, shown: gpd.GeoDataFrame, project_id: str | None,
 
 def summary_tab(frame: gpd.GeoDataFrame, targets: pd.DataFrame, all_regions: tuple[str, ...],
                 regions: tuple[str, ...], lang: str) -> None:
+    """Per region: projects by category, status and precision, capacity by category, targets beside
+    the catalogued capacity; a chart only where there is data (geo.summary)."""
+    titles = chart_labels(lang)
     for region in regions or all_regions:
-        mine = frame[frame["region"] == region]
+        summary = region_summary(frame, targets, region, lang)
+        if summary.counts["category"].empty:
+            continue
         st.subheader(label("region", region, lang))
-        table = capacity_by_category(mine)
-        table["category"] = table["category"].map(lambda c: label("category", c, lang))
+        cols = st.columns(3)
+        for col, kind in zip(cols, ("category", "status", "precision"), strict=True):
+            with col:
+                st.caption(ui(f"by_{kind}", lang))
+                st.bar_chart(summary.counts[kind], x="label", y="projects", horizontal=True, x_label=titles["projects"],
+                             y_label="", height=max(120, 28 * len(summary.counts[kind])))
         st.caption(ui("capacity_by_category", lang))
-        st.bar_chart(table[table["power_mw"] > 0], x="category", y="power_mw", horizontal=True)
-        versus = targets_vs_catalogue(targets, mine, region)
+        if summary.capacity.empty:
+            st.text(ui("no_capacity", lang))
+        else:
+            st.bar_chart(summary.capacity, x="label", y="MW", horizontal=True, x_label=titles["MW"], y_label="",
+                         height=max(120, 28 * len(summary.capacity)))
         st.caption(ui("targets_vs", lang))
-        if versus.empty:
+        if summary.targets.empty:
             st.text(ui("no_targets", lang))
             continue
-        versus["label"] = versus["indicator_text"] + " " + versus["year"].astype(str)
-        chart = versus.rename(columns={"target_mw": ui("target", lang), "catalogued_mw": ui("catalogued", lang)})
-        st.bar_chart(chart, x="label", y=[ui("target", lang), ui("catalogued", lang)], stack=False)
-        st.dataframe(versus, hide_index=True, width="stretch")
+        chart = summary.targets.rename(columns=titles)
+        st.bar_chart(chart, x="label", y=[titles["target"], titles["catalogued"]], stack=False, horizontal=True,
+                     x_label=titles["MW"], y_label="", height=max(140, 56 * len(chart)))
+        st.dataframe(chart.rename(columns={"label": ui("indicator", lang)}), hide_index=True, width="stretch",
+                     column_config={titles["target"]: st.column_config.NumberColumn(format="localized"),
+                                    titles["catalogued"]: st.column_config.NumberColumn(format="localized")})
+
+
+def table_config(lang: str) -> dict[str, object]:
+    """Streamlit column settings from geo.table: headers in the interface language, years without
+    separators, capacities with them."""
+    config: dict[str, object] = {}
+    for column in COLUMNS:
+        if column.kind == "year":
+            config[column.key] = st.column_config.NumberColumn(column.header(lang), format="%d")
+        elif column.kind == "number":
+            config[column.key] = st.column_config.NumberColumn(column.header(lang), format="localized")
+        else:
+            config[column.key] = st.column_config.TextColumn(column.header(lang),
+                                                             width="large" if column.key == "name" else None)
+    return config
 
 
 def choose_from_map() -> None:
@@ -246,11 +272,12 @@ def main() -> None:
     known = vocabularies(data)
     view_from_url(known)
     filters, options, lang = sidebar(frame, known)
-    st.title(ui("title", lang))
-    st.caption(ui("subtitle", lang))
+    head, counter = st.columns([5, 1], vertical_alignment="center")  # one compact row: the map comes first
+    head.subheader(ui("title", lang))
+    head.caption(ui("subtitle", lang))
     view_to_url(view_from_filters(filters, lang=lang, project=st.session_state.get(PROJECT)), lang)
     selection = filter_projects(frame, filters)
-    st.metric(ui("projects_shown", lang), f"{len(selection)} / {len(frame)}")
+    counter.metric(ui("projects_shown", lang), f"{len(selection)} / {len(frame)}")
     ids = tuple(selection["id"])
     left, right = st.columns([5, 2], gap="medium")
     with left:
@@ -263,11 +290,11 @@ def main() -> None:
             st_folium(m, key="map", height=620, use_container_width=True, returned_objects=["last_active_drawing"],
                       on_change=choose_from_map)
         with table_tab:
-            shown = selection[TABLE_COLUMNS].reset_index(drop=True)
+            shown = table_frame(selection, lang)
             # a new key for each selection: a row chosen in another selection never carries over to this one
             table_key = f"table-{hashlib.sha1(' '.join(ids).encode()).hexdigest()[:12]}"
             st.dataframe(shown, hide_index=True, width="stretch", selection_mode="single-row", key=table_key,
-                         on_select=partial(choose_from_table, table_key, ids))
+                         on_select=partial(choose_from_table, table_key, ids), column_config=table_config(lang))
             downloads(data, ids, lang)
         with summary:
             summary_tab(selection, data.targets, data.regions, filters.regions, lang)

@@ -43,6 +43,13 @@ _UI: dict[str, tuple[str, str]] = {
     "targets_vs": ("方案目标与已编目项目容量对比 (MW)", "Plan targets against catalogued capacity (MW)"),
     "no_targets": ("该地区方案没有以兆瓦计的装机目标。", "This plan sets no capacity target in MW."),
     "target": ("目标", "Target"),
+    "n_projects": ("项目数", "Projects"),
+    "indicator": ("指标", "Indicator"),
+    "mw": ("装机容量 (MW)", "Power capacity (MW)"),
+    "by_category": ("各类别项目数", "Projects by category"),
+    "by_status": ("各状态项目数", "Projects by status"),
+    "by_precision": ("各位置精度项目数", "Projects by location precision"),
+    "no_capacity": ("所选项目均未注明装机容量。", "No selected project states a power capacity."),
     "catalogued": ("已编目项目", "Catalogued projects"),
     "legend": ("图例", "Legend"),
     "nothing": ("没有符合筛选条件的项目。", "No project matches the filters."),
@@ -89,8 +96,8 @@ _STATUS = {
     Status.PROTECTION: ("保护修复", "Protection"),
 }
 _PRECISION = {
-    Precision.EXACT: ("精确", "exact"), Precision.SITE: ("场址", "site"), Precision.TOWN: ("乡镇", "town"),
-    Precision.COUNTY: ("县级代表点", "county point"), Precision.REGION: ("市/区级代表点", "region point"),
+    Precision.EXACT: ("精确", "Exact site"), Precision.SITE: ("场址", "Site"), Precision.TOWN: ("乡镇", "Town"),
+    Precision.COUNTY: ("县级代表点", "County point"), Precision.REGION: ("市/区级代表点", "Region point"),
 }
 _ACTION = {
     Action.NEW: ("新建", "new"), Action.EXPANSION: ("扩建", "expansion"), Action.UPGRADE: ("改造升级", "upgrade"),
@@ -101,6 +108,15 @@ _ACTION = {
 _PHASE = {
     "due": ("到期（应已完成）", "due by then"), "under_way": ("推进中", "under way"),
     "planned": ("计划中（之后）", "planned later"), "no_year": ("未注明年份", "no year stated"),
+}
+_INDICATOR = {
+    "wind_capacity": ("风电装机", "Wind capacity"), "solar_capacity": ("光伏装机", "Solar capacity"),
+    "hydro_capacity": ("水电装机", "Hydro capacity"), "biomass_capacity": ("生物质发电装机", "Biomass capacity"),
+    "new_energy_capacity": ("新能源装机", "New-energy capacity"),
+    "renewable_capacity": ("可再生能源装机", "Renewable capacity"),
+    "clean_energy_capacity": ("清洁能源装机", "Clean-energy capacity"),
+    "storage_capacity": ("新型储能规模", "Energy storage capacity"),
+    "pumped_storage_capacity": ("抽水蓄能装机", "Pumped-storage capacity"),
 }
 _REGION = {
     "JINSHI": ("津市市", "Jinshi"), "JIAXING": ("嘉兴市", "Jiaxing"), "ZHUZHOU": ("株洲市", "Zhuzhou"),
@@ -136,7 +152,7 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "status": {k.value: v for k, v in _STATUS.items()},
     "precision": {k.value: v for k, v in _PRECISION.items()},
     "action": {k.value: v for k, v in _ACTION.items()},
-    "phase": _PHASE, "region": _REGION, "colour_by": _COLOUR_BY, "basemap": _BASEMAP,
+    "phase": _PHASE, "region": _REGION, "indicator": _INDICATOR, "colour_by": _COLOUR_BY, "basemap": _BASEMAP,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import geopandas as gpd
@@ -11,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from geo.explore import Filters, filter_projects
 from geo.i18n import label
 from geo.layers import projects_from_layers
+from geo.vocabulary import Status
 
 from .conftest import COUNTS, ROOT, TOTAL, ZHUZHOU, ZHUZHOU_PUMPED
 
@@ -33,7 +35,7 @@ def _shown(at: AppTest) -> str:
 
 def test_starts_with_every_project(app: AppTest) -> None:
     assert _shown(app) == f"{TOTAL} / {TOTAL}"
-    assert app.title[0].value == "碳达峰项目地图"
+    assert app.subheader[0].value == "碳达峰项目地图"
 
 
 def test_filters_change_the_counts(app: AppTest) -> None:
@@ -103,7 +105,7 @@ def test_timeline_year_and_phase(app: AppTest) -> None:
 
 def test_language_switch(app: AppTest) -> None:
     app.radio(key="lang").set_value("en").run()
-    assert app.title[0].value == "Carbon-Peak Project Map"
+    assert app.subheader[0].value == "Carbon-Peak Project Map"
     assert app.multiselect(key="regions").label == "Region"
 
 
@@ -160,13 +162,20 @@ def test_downloads_are_offered_in_five_formats_and_built_only_when_asked(monkeyp
     assert built == []  # three selections, no download asked for: nothing was built
 
 
-def test_summary_tab_sets_targets_against_catalogue(app: AppTest) -> None:
+def test_summary_and_table_speak_the_interface_language(app: AppTest) -> None:
     app.multiselect(key="regions").set_value(["ZHUZHOU"]).run()
+    app.radio(key="lang").set_value("en").run()
     assert not app.exception
-    headers = [s.value for s in app.subheader]
-    assert "株洲市" in headers
-    assert any("new_energy_capacity" in str(df.value["indicator"].tolist()) for df in app.dataframe
-               if "indicator" in getattr(df.value, "columns", []))
+    assert "Zhuzhou" in [s.value for s in app.subheader]
+    frames = [df.value for df in app.dataframe]
+    targets = next(df for df in frames if "Catalogued projects" in df.columns)
+    assert "New-energy capacity 2025" in set(targets["Indicator"])
+    assert not any(re.search(r"[\u4e00-\u9fff]", str(v)) for v in targets["Indicator"])  # no Chinese label in English
+    table = next(df for df in frames if "status" in df.columns and len(df) == ZHUZHOU)
+    assert set(table["status"]) <= {label("status", s.value, "en") for s in Status}
+    assert not {"other", "operating", "county"} & (set(table["category"]) | set(table["status"])
+                                                    | set(table["precision"]))
+    assert list(table.columns[:4]) == ["name", "region", "category", "status"]
 
 
 def _opened(**params: str) -> AppTest:
@@ -182,7 +191,7 @@ def test_a_shared_url_opens_its_view() -> None:
     at = _opened(region="YUNCHENG,ZHUZHOU", category="wind", project="ZHUZHOU-002", lang="en")
     wind = COUNTS["YUNCHENG", "wind"] + COUNTS["ZHUZHOU", "wind"]
     assert _shown(at) == f"{wind} / {TOTAL}"
-    assert at.title[0].value == "Carbon-Peak Project Map"
+    assert at.subheader[0].value == "Carbon-Peak Project Map"
     assert at.multiselect(key="regions").value == ["YUNCHENG", "ZHUZHOU"]
     assert any(t.value.startswith("甘田太湖风电项目") or "Gantian Taihu Wind Power Project" in t.value for t in at.text)
     # a change in a widget shows in the URL
@@ -196,7 +205,7 @@ def test_bad_url_values_are_ignored_with_a_notice() -> None:
     notices = [t.value for t in at.text]
     assert "region=ATLANTIS: 未知的值，已忽略" in notices and "category={{7*7}}: 未知的值，已忽略" in notices
     assert any(n.startswith("year=3000") for n in notices) and any(n.startswith("project=<b>x</b>") for n in notices)
-    assert at.title[0].value == "碳达峰项目地图"
+    assert at.subheader[0].value == "碳达峰项目地图"
     # the bad values leave the URL; the notice goes once the planner changes the view
     assert dict(at.query_params) == {"region": "YUNCHENG"}
     at.multiselect(key="regions").set_value([]).run()

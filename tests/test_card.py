@@ -80,7 +80,7 @@ def test_the_passage_holds_the_headings_above_it(plans: dict[str, Plan]) -> None
 def test_the_uncertainty_radius_is_shown_when_the_layers_carry_it(frame: gpd.GeoDataFrame) -> None:
     row = {**_row(frame, "YUNCHENG-010"), UNCERTAINTY: 25_000.0}
     facts = {f.label: f.text for f in card_from_project(row, "en").facts}
-    assert facts["Location precision"] == "county point · ± 25 km"
+    assert facts["Location precision"] == "County point · ± 25 km"
     assert radius_text(800) == "± 800 m" and number_text(0.25) == "0.25" and number_text(1200.0) == "1,200"
 
 

@@ -17,5 +17,5 @@ def test_counted_labels_put_the_chosen_first_then_the_largest() -> None:
 
 def test_labels_of_every_vocabulary_in_both_languages() -> None:
     assert label("status", "operating", "zh") == "运行" and label("status", "operating", "en") == "Operating"
-    assert label("precision", "county", "en") == "county point"
+    assert label("precision", "county", "en") == "County point"
     assert label("category", "no-such-value", "en") == "no-such-value"
