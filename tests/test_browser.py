@@ -406,3 +406,21 @@ def test_the_card_reads_the_quote_in_its_paragraph(session: Session) -> None:
     text = card.inner_text()
     assert "None" not in text.split() and "transformer_mv" not in text
     session.shot("07-card")
+
+
+def test_a_filtered_geopackage_carries_only_its_regions(session: Session, tmp_path: Path) -> None:
+    import geopandas as gpd
+    import pyogrio
+
+    base = session.page.url.split("?")[0]
+    session.page.goto(f"{base}?region=KUNDULUN")
+    kundulun = sum(n for (r, _), n in COUNTS.items() if r == "KUNDULUN")
+    session.wait_count(kundulun)
+    session.page.get_by_role("tab", name="项目表").click()
+    with session.page.expect_download(timeout=120_000) as info:  # built now, on the click
+        session.page.get_by_role("button", name="GeoPackage").click()
+    path = tmp_path / "download.gpkg"
+    info.value.save_as(path)
+    assert len(gpd.read_file(path, layer="projects")) == kundulun
+    assert set(gpd.read_file(path, layer="boundaries")["region"]) == {"KUNDULUN"}
+    assert set(pyogrio.read_dataframe(path, layer="targets")["region"]) == {"KUNDULUN"}
