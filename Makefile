@@ -30,6 +30,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/app.py
+	$(BIN)/python bench/load.py
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/pdf_libraries.py
 

@@ -6,15 +6,17 @@ app wires widgets to them, tests call them directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
 YEAR_MIN, YEAR_MAX = 2021, 2035
+#: the timeline year the app starts with
+DEFAULT_YEAR = 2025
 
 
 class Phase(StrEnum):
@@ -132,6 +134,22 @@ def sharing_point(frame: gpd.GeoDataFrame, project_id: str) -> list[str]:
     point = mine.geometry.iloc[0]
     same = (frame.geometry.x == point.x) & (frame.geometry.y == point.y)
     return [str(i) for i in frame.loc[same, "id"]]
+
+
+#: the filter fields a planner picks values of, by the column they filter
+FACETS: dict[str, str] = {"region": "regions", "category": "categories", "status": "statuses",
+                          TIMELINE_PHASE: "phases"}
+
+
+def facet_counts(frame: gpd.GeoDataFrame, filters: Filters, column: str) -> dict[str, int]:
+    """How many projects each value of ``column`` would show under every *other* filter
+    (the counts beside a filter: choosing a value never changes its own count); largest first.
+
+    ``column`` is one of :data:`FACETS` (``region``, ``category``, ``status``, ``timeline_phase``).
+    """
+    changes: dict[str, Any] = {FACETS[column]: ()}
+    cleared = replace(filters, **changes)
+    return counts_by(filter_projects(frame, cleared), column)
 
 
 def counts_by(frame: pd.DataFrame, column: str) -> dict[str, int]:

@@ -42,6 +42,9 @@ import pandas as pd
 
 log = logging.getLogger(__name__)
 
+#: the name of an export in memory, without its suffix (the app's downloads)
+EXPORT_BASENAME = "carbon_peak_projects"
+
 #: WKT of GCJ-02 as a CRS of its own: WGS 84's ellipsoid and axes, but a datum named for
 #: what it is, so no software mistakes the coordinates for WGS-84 (there is no EPSG code).
 GCJ02_WKT = (
@@ -68,6 +71,12 @@ class Format(StrEnum):
     def suffix(self) -> str:
         """File suffix of a single-file export (Shapefiles come zipped in memory)."""
         return {"geojson": ".geojson", "gpkg": ".gpkg", "csv": ".csv", "shp": ".zip", "kml": ".kml"}[self.value]
+
+    @property
+    def display_name(self) -> str:
+        """The format's name as people know it (the app's download labels)."""
+        return {"geojson": "GeoJSON", "gpkg": "GeoPackage", "csv": "CSV", "shp": "Shapefile (zip)",
+                "kml": "KML"}[self.value]
 
     @property
     def media_type(self) -> str:
@@ -193,7 +202,7 @@ class Export:
 
 def export_to_bytes(selection: gpd.GeoDataFrame, fmt: Format | str, *, crs: TargetCRS | str = TargetCRS.WGS84,
                     encoding: str = "UTF-8", boundaries: gpd.GeoDataFrame | None = None,
-                    targets: pd.DataFrame | None = None, basename: str = "carbon_peak_projects") -> Export:
+                    targets: pd.DataFrame | None = None, basename: str = EXPORT_BASENAME) -> Export:
     """Render a selection (from :func:`select_projects`) in one format, in memory.
 
     Parameters
@@ -229,6 +238,33 @@ def export_to_bytes(selection: gpd.GeoDataFrame, fmt: Format | str, *, crs: Targ
             data = _zip(files, safe_name(basename)) if fmt is Format.SHP else files[0].read_bytes()
     log.info("export: %d projects as %s in %s (%d bytes)", len(selection), fmt.value, target.value, len(data))
     return Export(name, data, fmt.media_type)
+
+
+def related_to(selection: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets: pd.DataFrame
+               ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """The boundaries (region and counties) and the targets of the regions the selection holds:
+    a download of 29 Kundulun projects carries Kundulun's polygon and targets, not all 36 and 162."""
+    regions = set(selection["region"])
+    return (boundaries[boundaries["region"].isin(regions)].reset_index(drop=True),
+            targets[targets["region"].isin(regions)].reset_index(drop=True))
+
+
+def selection_export(projects: gpd.GeoDataFrame, ids: Sequence[str], fmt: Format | str, *,
+                     boundaries: gpd.GeoDataFrame, targets: pd.DataFrame,
+                     crs: TargetCRS | str = TargetCRS.WGS84) -> Export:
+    """The projects of ``ids`` (in the frame's order) with their regions' boundaries and targets,
+    in one format (:func:`export_to_bytes`); what the app's download buttons hand out.
+
+    Raises
+    ------
+    ExportError
+        ``ids`` names no project, or any error of :func:`export_to_bytes`.
+    """
+    chosen = projects[projects["id"].isin(set(ids))]
+    if chosen.empty:
+        raise ExportError("the selection holds no project; nothing to download")
+    own_boundaries, own_targets = related_to(chosen, boundaries, targets)
+    return export_to_bytes(chosen, fmt, crs=crs, boundaries=own_boundaries, targets=own_targets)
 
 
 def _target_crs(crs: TargetCRS | str) -> TargetCRS:

@@ -14,6 +14,8 @@ _UI: dict[str, tuple[str, str]] = {
     "subtitle": ("各地区碳达峰方案中的具体项目——每个项目附方案原文", "Concrete projects of the regions' carbon-peak plans — each with the plan's own sentence"),
     "language": ("语言 / Language", "Language / 语言"),
     "filters": ("筛选", "Filters"),
+    "all": ("全部", "All"),
+    "url_notice": ("网址中的部分设置无法识别，已忽略：", "Some settings in the URL were not understood and are ignored:"),
     "region": ("地区", "Region"),
     "all_regions": ("全部地区", "All regions"),
     "category": ("类别", "Category"),
@@ -41,6 +43,13 @@ _UI: dict[str, tuple[str, str]] = {
     "targets_vs": ("方案目标与已编目项目容量对比 (MW)", "Plan targets against catalogued capacity (MW)"),
     "no_targets": ("该地区方案没有以兆瓦计的装机目标。", "This plan sets no capacity target in MW."),
     "target": ("目标", "Target"),
+    "n_projects": ("项目数", "Projects"),
+    "indicator": ("指标", "Indicator"),
+    "mw": ("装机容量 (MW)", "Power capacity (MW)"),
+    "by_category": ("各类别项目数", "Projects by category"),
+    "by_status": ("各状态项目数", "Projects by status"),
+    "by_precision": ("各位置精度项目数", "Projects by location precision"),
+    "no_capacity": ("所选项目均未注明装机容量。", "No selected project states a power capacity."),
     "catalogued": ("已编目项目", "Catalogued projects"),
     "legend": ("图例", "Legend"),
     "nothing": ("没有符合筛选条件的项目。", "No project matches the filters."),
@@ -50,6 +59,21 @@ _UI: dict[str, tuple[str, str]] = {
     "plan_title": ("方案", "Plan"),
     "name": ("项目名称", "Project name"),
     "unreviewed": ("未审核：方案阅读器提取的候选项目，尚未经人工核对。", "Unreviewed: a candidate of the plan reader that no person has checked yet."),
+    "plan_words": ("方案原文：", "plan's words: "),
+    "programme": ("计划/项目群，非单一场址", "programme, not a single site"),
+    "action": ("建设性质", "Action"),
+    "capacity_short": ("规模", "Size"),
+    "q_power": ("装机", "power"), "q_storage": ("储能", "storage"), "q_voltage": ("电压", "voltage"),
+    "q_transformer": ("变电容量", "transformer"), "q_area": ("面积", "area"),
+    "q_throughput": ("处理/吞吐", "throughput"), "q_length": ("长度", "length"),
+    "timeline": ("时间", "Timeline"),
+    "in_year": ("{year} 年：", "in {year}: "),
+    "project_phase": ("分期", "Phase of the project"),
+    "project_group": ("所属项目群", "Group"),
+    "place": ("方案所述地点", "Place in the plan"),
+    "precision": ("位置精度", "Location precision"),
+    "read_in_plan": ("在方案原文中阅读这一段", "Read the paragraph in the plan"),
+    "notes": ("编目说明（英文）", "Curator's note"),
 }
 
 _CATEGORY = {
@@ -73,9 +97,9 @@ _STATUS = {
     Status.PROTECTION: ("保护修复", "Protection"),
 }
 _PRECISION = {
-    Precision.EXACT: ("精确", "exact"), Precision.SITE: ("场址", "site"), Precision.TOWN: ("乡镇", "town"),
-    Precision.CORRIDOR: ("走廊示意线", "corridor"),
-    Precision.COUNTY: ("县级代表点", "county point"), Precision.REGION: ("市/区级代表点", "region point"),
+    Precision.EXACT: ("精确", "Exact site"), Precision.SITE: ("场址", "Site"), Precision.TOWN: ("乡镇", "Town"),
+    Precision.CORRIDOR: ("走廊示意线", "Corridor"),
+    Precision.COUNTY: ("县级代表点", "County point"), Precision.REGION: ("市/区级代表点", "Region point"),
 }
 _ACTION = {
     Action.NEW: ("新建", "new"), Action.EXPANSION: ("扩建", "expansion"), Action.UPGRADE: ("改造升级", "upgrade"),
@@ -86,6 +110,19 @@ _ACTION = {
 _PHASE = {
     "due": ("到期（应已完成）", "due by then"), "under_way": ("推进中", "under way"),
     "planned": ("计划中（之后）", "planned later"), "no_year": ("未注明年份", "no year stated"),
+}
+_INDICATOR = {
+    "wind_capacity": ("风电装机", "Wind capacity"), "solar_capacity": ("光伏装机", "Solar capacity"),
+    "hydro_capacity": ("水电装机", "Hydro capacity"), "biomass_capacity": ("生物质发电装机", "Biomass capacity"),
+    "new_energy_capacity": ("新能源装机", "New-energy capacity"),
+    "renewable_capacity": ("可再生能源装机", "Renewable capacity"),
+    "clean_energy_capacity": ("清洁能源装机", "Clean-energy capacity"),
+    "storage_capacity": ("新型储能规模", "Energy storage capacity"),
+    "pumped_storage_capacity": ("抽水蓄能装机", "Pumped-storage capacity"),
+}
+_REGION = {
+    "JINSHI": ("津市市", "Jinshi"), "JIAXING": ("嘉兴市", "Jiaxing"), "ZHUZHOU": ("株洲市", "Zhuzhou"),
+    "YUNCHENG": ("运城市", "Yuncheng"), "KUNDULUN": ("昆都仑区", "Kundulun"),
 }
 _COLOUR_BY = {"category": ("类别", "Category"), "status": ("状态", "Status"), "phase": ("时间进度", "Timeline phase")}
 _BASEMAP = {
@@ -118,5 +155,17 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "status": {k.value: v for k, v in _STATUS.items()},
     "precision": {k.value: v for k, v in _PRECISION.items()},
     "action": {k.value: v for k, v in _ACTION.items()},
-    "phase": _PHASE, "colour_by": _COLOUR_BY, "basemap": _BASEMAP,
+    "phase": _PHASE, "region": _REGION, "indicator": _INDICATOR, "colour_by": _COLOUR_BY, "basemap": _BASEMAP,
 }
+
+
+def counted_labels(kind: str, counts: dict[str, int], lang: str, *, chosen: tuple[str, ...] = (),
+                   limit: int = 6) -> str:
+    """``风电 5 · 光伏 3 · +4``: the chosen values of a vocabulary with their counts, then the others
+    largest first, at most ``limit`` in all (then ``+N``); the text beside a filter, whose own
+    labels stay fixed."""
+    order = [v for v in chosen if v in counts] + [v for v, n in counts.items() if n and v not in chosen]
+    items = [f"{label(kind, value, lang)} {counts[value]}" for value in order]
+    more = len(items) - max(limit, len(chosen))
+    shown = " · ".join(items[:max(limit, len(chosen))])
+    return f"{shown} · +{more}" if more > 0 else shown or ("无" if lang == "zh" else "none")

@@ -2,37 +2,23 @@
 
 from __future__ import annotations
 
-import io
-import json
-from collections.abc import Iterator
+import re
 from typing import Any
 
 import geopandas as gpd
-import pandas as pd
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
+
+from geo.explore import Filters, filter_projects
+from geo.i18n import label
+from geo.layers import projects_from_layers
+from geo.vocabulary import Status
 
 from .conftest import COUNTS, ROOT, TOTAL, ZHUZHOU, ZHUZHOU_PUMPED
 
 KUNDULUN = sum(n for (region, _), n in COUNTS.items() if region == "KUNDULUN")
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
-@pytest.fixture
-def captured(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
-    """Bytes handed to download buttons, by file name."""
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self: Any, path_or_data: Any, mimetype: str, kind: Any, filename: str | None = None) -> str:
-        if isinstance(path_or_data, bytes) and filename:
-            files[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
-    yield files
 
 
 @pytest.fixture
@@ -49,30 +35,59 @@ def _shown(at: AppTest) -> str:
 
 def test_starts_with_every_project(app: AppTest) -> None:
     assert _shown(app) == f"{TOTAL} / {TOTAL}"
-    assert app.title[0].value == "碳达峰项目地图"
+    assert app.subheader[0].value == "碳达峰项目地图"
 
 
 def test_filters_change_the_counts(app: AppTest) -> None:
     app.multiselect(key="regions").set_value(["ZHUZHOU"]).run()
     assert _shown(app) == f"{ZHUZHOU} / {TOTAL}"
-    # live counts in the category options follow the region
-    options = app.multiselect(key="categories").options
-    assert any(o.startswith(f"抽水蓄能 ({ZHUZHOU_PUMPED})") for o in options)
+    # fixed labels (a label that changes makes Streamlit drop the choice); counts in the caption below
+    assert "抽水蓄能" in app.multiselect(key="categories").options
+    top, n = max(((c, n) for (r, c), n in COUNTS.items() if r == "ZHUZHOU"), key=lambda x: x[1])
+    assert any(c.value.startswith(f"{label('category', top, 'zh')} {n} · ") for c in app.caption)
     app.multiselect(key="categories").set_value(["pumped_storage"]).run()
+    assert any(c.value.startswith(f"抽水蓄能 {ZHUZHOU_PUMPED} · ") for c in app.caption)  # the chosen come first
     assert ZHUZHOU_PUMPED >= 2 and _shown(app) == f"{ZHUZHOU_PUMPED} / {TOTAL}"
     app.text_input(key="search").set_value("罗萍江").run()
     assert _shown(app) == f"1 / {TOTAL}"
 
 
-def test_phase_options_count_the_chosen_year(app: AppTest) -> None:
-    def counts() -> dict[str, int]:
-        return {o.split(" (")[0]: int(o.rsplit("(", 1)[1].rstrip(")")) for o in app.multiselect(key="phases").options}
+def _count(filters: Filters) -> int:
+    return len(filter_projects(projects_from_layers(ROOT / "layers"), filters))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_filters_hold_under_any_order_of_changes(app: AppTest, lang: str) -> None:
+    app.radio(key="lang").set_value(lang).run()
+    app.multiselect(key="categories").set_value(["wind"]).run()
+    app.multiselect(key="regions").set_value(["YUNCHENG"]).run()
+    assert _shown(app) == f"{_count(Filters(regions=('YUNCHENG',), categories=('wind',)))} / {TOTAL}"
+    app.multiselect(key="regions").set_value(["YUNCHENG", "ZHUZHOU"]).run()
+    wind = _count(Filters(regions=("YUNCHENG", "ZHUZHOU"), categories=("wind",)))
+    assert wind == COUNTS["YUNCHENG", "wind"] + COUNTS["ZHUZHOU", "wind"] and _shown(app) == f"{wind} / {TOTAL}"
+    assert app.multiselect(key="categories").value == ["wind"]
+    app.multiselect(key="categories").set_value([]).run()
+    app.multiselect(key="regions").set_value([]).run()
+    app.multiselect(key="phases").set_value(["under_way"]).run()
+    app.slider(key="year").set_value(2021).run()
+    app.slider(key="year").set_value(2035).run()
+    assert app.multiselect(key="phases").value == ["under_way"]
+    assert _shown(app) == f"{_count(Filters(year=2035, phases=('under_way',)))} / {TOTAL}"
+
+
+def test_phase_counts_follow_the_chosen_year(app: AppTest) -> None:
+    def phase_caption() -> str:
+        return next(c.value for c in app.caption if "推进中" in c.value)
 
     app.slider(key="year").set_value(2021).run()
-    early = counts()
+    early = phase_caption()
     app.slider(key="year").set_value(2030).run()
-    late = counts()
-    assert early != late and sum(early.values()) == sum(late.values()) == TOTAL
+    late = phase_caption()
+    frame = projects_from_layers(ROOT / "layers")
+    assert f"推进中 {len(filter_projects(frame, Filters(year=2021, phases=('under_way',))))}" in early
+    assert f"推进中 {len(filter_projects(frame, Filters(year=2030, phases=('under_way',))))}" in late
+    assert early != late
+    assert app.multiselect(key="phases").options == ["到期（应已完成）", "推进中", "计划中（之后）", "未注明年份"]
 
 
 def test_timeline_year_and_phase(app: AppTest) -> None:
@@ -90,19 +105,24 @@ def test_timeline_year_and_phase(app: AppTest) -> None:
 
 def test_language_switch(app: AppTest) -> None:
     app.radio(key="lang").set_value("en").run()
-    assert app.title[0].value == "Carbon-Peak Project Map"
+    assert app.subheader[0].value == "Carbon-Peak Project Map"
     assert app.multiselect(key="regions").label == "Region"
 
 
-def test_selection_shows_the_detail(app: AppTest) -> None:
-    app.session_state["selected_id"] = "ZHUZHOU-020"
+def test_selection_shows_the_card(app: AppTest) -> None:
+    app.session_state["project"] = "ZHUZHOU-020"
     app.run()
     texts = [t.value for t in app.text]
-    name = next(t for t in texts if t.startswith("炎陵县罗萍江抽水蓄能项目"))  # the name leads the detail
-    assert "ZHUZHOU-020" in name and "抽水蓄能" in name
-    assert any("加快炎陵县罗萍江120万千瓦抽水蓄能项目" in t for t in texts)
-    assert any("株洲市碳达峰实施方案" in t for t in texts)
-    assert any("乡镇" in t and "Zhongcun" in t for t in texts)  # precision and geocoding source
+    at = texts.index("炎陵县罗萍江抽水蓄能项目")  # the card starts with the names, in full
+    assert texts[at:at + 3] == ["炎陵县罗萍江抽水蓄能项目", "Luopingjiang Pumped Storage Power Station",
+                                "ZHUZHOU-020 · 株洲市"]
+    assert "装机 1,200 MW · 方案原文：120万千瓦" in texts and "在建/推进 · 方案原文：建设进度" in texts
+    assert any(t.startswith("加快炎陵县罗萍江120万千瓦抽水蓄能项目") for t in texts)
+    assert "株洲市碳达峰实施方案 (株政发〔2023〕9号)" in texts
+    assert "乡镇" in texts and any("Zhongcun" in t for t in texts)  # precision and geocoding source
+    assert "三、重点任务 › (一)能源结构低碳转型" in texts  # the quote in its paragraph of the plan
+    assert not any(t == "None" or "None" in t.split() for t in texts)
+    assert not [df for df in app.dataframe if "field" in getattr(df.value, "columns", [])]  # no raw grid
 
 
 def test_projects_stacked_at_one_point_can_each_be_chosen(app: AppTest) -> None:
@@ -111,36 +131,82 @@ def test_projects_stacked_at_one_point_can_each_be_chosen(app: AppTest) -> None:
     mine = points[points["id"] == "ZHUZHOU-038"].geometry.iloc[0]
     stacked = points[(points.geometry.x == mine.x) & (points.geometry.y == mine.y)]
     assert len(stacked) > 1
-    app.session_state["selected_id"] = "ZHUZHOU-038"
+    app.session_state["project"] = "ZHUZHOU-038"
     app.run()
     box = app.selectbox(key="stack-ZHUZHOU-038")
     assert sorted(box.options) == sorted(f"{i} {n}" for i, n in zip(stacked["id"], stacked["name_zh"], strict=True))
     other = next(i for i in stacked["id"] if i != "ZHUZHOU-038")
     box.select_index(list(stacked["id"]).index(other)).run()
-    assert app.session_state["selected_id"] == other
+    assert app.session_state["project"] == other
     assert any(t.value.startswith(str(stacked.loc[stacked["id"] == other, "name_zh"].iloc[0])) for t in app.text)
 
 
-def test_downloads_produce_valid_files(captured: dict[str, bytes], tmp_path: Any) -> None:
+def test_downloads_are_offered_in_five_formats_and_built_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    import geo.export
+
+    built: list[str] = []
+    original = geo.export.export_to_bytes
+
+    def spy(selection: Any, fmt: Any, **kwargs: Any) -> Any:
+        built.append(str(fmt))
+        return original(selection, fmt, **kwargs)
+
+    monkeypatch.setattr(geo.export, "export_to_bytes", spy)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     at.multiselect(key="regions").set_value(["KUNDULUN"]).run()
+    at.multiselect(key="regions").set_value(["KUNDULUN", "JINSHI"]).run()
+    assert not at.exception
     buttons = {b.label for b in at.get("download_button")}
-    assert buttons == {"GEOJSON", "GPKG", "CSV"}
-    geojson = json.loads(captured["carbon_peak_projects.geojson"])
-    assert len(geojson["features"]) == KUNDULUN
-    assert {f["properties"]["region"] for f in geojson["features"]} == {"KUNDULUN"}
-    (tmp_path / "d.gpkg").write_bytes(captured["carbon_peak_projects.gpkg"])
-    gpkg = gpd.read_file(tmp_path / "d.gpkg", layer="projects")
-    assert len(gpkg) == KUNDULUN
-    csv = pd.read_csv(io.BytesIO(captured["carbon_peak_projects.csv"]), encoding="utf-8-sig")
-    assert len(csv) == KUNDULUN and {"lon", "lat", "wkt"} <= set(csv.columns)
+    assert buttons == {"GeoJSON", "GeoPackage", "CSV", "Shapefile (zip)", "KML"}
+    assert built == []  # three selections, no download asked for: nothing was built
 
 
-def test_summary_tab_sets_targets_against_catalogue(app: AppTest) -> None:
+def test_summary_and_table_speak_the_interface_language(app: AppTest) -> None:
     app.multiselect(key="regions").set_value(["ZHUZHOU"]).run()
+    app.radio(key="lang").set_value("en").run()
     assert not app.exception
-    headers = [s.value for s in app.subheader]
-    assert "株洲市" in headers
-    assert any("new_energy_capacity" in str(df.value["indicator"].tolist()) for df in app.dataframe
-               if "indicator" in getattr(df.value, "columns", []))
+    assert "Zhuzhou" in [s.value for s in app.subheader]
+    frames = [df.value for df in app.dataframe]
+    targets = next(df for df in frames if "Catalogued projects" in df.columns)
+    assert "New-energy capacity 2025" in set(targets["Indicator"])
+    assert not any(re.search(r"[\u4e00-\u9fff]", str(v)) for v in targets["Indicator"])  # no Chinese label in English
+    table = next(df for df in frames if "status" in df.columns and len(df) == ZHUZHOU)
+    assert set(table["status"]) <= {label("status", s.value, "en") for s in Status}
+    assert not {"other", "operating", "county"} & (set(table["category"]) | set(table["status"])
+                                                    | set(table["precision"]))
+    assert list(table.columns[:4]) == ["name", "region", "category", "status"]
+
+
+def _opened(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_shared_url_opens_its_view() -> None:
+    at = _opened(region="YUNCHENG,ZHUZHOU", category="wind", project="ZHUZHOU-002", lang="en")
+    wind = COUNTS["YUNCHENG", "wind"] + COUNTS["ZHUZHOU", "wind"]
+    assert _shown(at) == f"{wind} / {TOTAL}"
+    assert at.subheader[0].value == "Carbon-Peak Project Map"
+    assert at.multiselect(key="regions").value == ["YUNCHENG", "ZHUZHOU"]
+    assert any(t.value.startswith("甘田太湖风电项目") or "Gantian Taihu Wind Power Project" in t.value for t in at.text)
+    # a change in a widget shows in the URL
+    at.multiselect(key="regions").set_value(["ZHUZHOU"]).run()
+    assert dict(at.query_params) == {"region": "ZHUZHOU", "category": "wind", "lang": "en", "project": "ZHUZHOU-002"}
+
+
+def test_bad_url_values_are_ignored_with_a_notice() -> None:
+    at = _opened(region="YUNCHENG,ATLANTIS", year="3000", lang="xx", category="{{7*7}}", project="<b>x</b>")
+    assert _shown(at) == f"{sum(n for (r, _), n in COUNTS.items() if r == 'YUNCHENG')} / {TOTAL}"
+    notices = [t.value for t in at.text]
+    assert "region=ATLANTIS: 未知的值，已忽略" in notices and "category={{7*7}}: 未知的值，已忽略" in notices
+    assert any(n.startswith("year=3000") for n in notices) and any(n.startswith("project=<b>x</b>") for n in notices)
+    assert at.subheader[0].value == "碳达峰项目地图"
+    # the bad values leave the URL; the notice goes once the planner changes the view
+    assert dict(at.query_params) == {"region": "YUNCHENG"}
+    at.multiselect(key="regions").set_value([]).run()
+    assert not any(t.value.startswith("region=ATLANTIS") for t in at.text)

@@ -12,6 +12,7 @@ from geo.explore import (
     Phase,
     capacity_by_category,
     counts_by,
+    facet_counts,
     filter_projects,
     phase_in_year,
     power_range,
@@ -92,3 +93,20 @@ def test_bounding_box_keeps_points_inside_edges_included() -> None:
                             shapely.Point(113.5, 29), shapely.Point(112.9, 27)], crs="EPSG:4326")
     kept = filter_projects(toy, Filters(bbox=(113.0, 26.0, 114.0, 28.0)))
     assert list(kept["id"]) == ["A-001", "A-002"]
+
+
+def test_facet_counts_leave_out_their_own_filter(frame: gpd.GeoDataFrame) -> None:
+    chosen = Filters(regions=("YUNCHENG", "ZHUZHOU"), categories=("wind",), year=2030, phases=("no_year",))
+    shown = filter_projects(frame, chosen)
+    by_category = facet_counts(frame, chosen, "category")
+    # the chosen value's count is what the filters show; other values count as if they were chosen instead
+    assert by_category["wind"] == len(shown)
+    solar = filter_projects(frame, Filters(regions=("YUNCHENG", "ZHUZHOU"), categories=("solar",), year=2030,
+                                           phases=("no_year",)))
+    assert len(shown) > 0 and len(solar) > 0 and by_category.get("solar", 0) == len(solar)
+    by_region = facet_counts(frame, chosen, "region")
+    assert sum(by_region.values()) == len(filter_projects(frame, Filters(categories=("wind",), year=2030,
+                                                                         phases=("no_year",))))
+    by_phase = facet_counts(frame, chosen, "timeline_phase")
+    assert by_phase["no_year"] == len(shown) < sum(by_phase.values())  # wind under way counts too
+    assert set(by_phase) <= {p.value for p in Phase}

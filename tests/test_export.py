@@ -25,7 +25,9 @@ from geo.export import (
     Selection,
     export_to_bytes,
     export_to_path,
+    related_to,
     select_projects,
+    selection_export,
     shapefile_frame,
     targets_table,
 )
@@ -545,3 +547,53 @@ def test_payloads_in_every_text_field_read_back_literally(zhuzhou: gpd.GeoDataFr
 def _export(frame: gpd.GeoDataFrame, path: Path) -> Path:
     export_to_path(frame, path)
     return path
+
+
+def _boundaries() -> gpd.GeoDataFrame:
+    folder = ROOT / "data" / "boundaries"
+    return boundaries_frame(boundaries_from_dir(folder, level="region"), boundaries_from_dir(folder, level="county"))
+
+
+def test_a_filtered_download_carries_only_its_regions_boundaries_and_targets(frame: gpd.GeoDataFrame,
+                                                                              tmp_path: Path) -> None:
+    boundaries, targets = _boundaries(), targets_table(LAYERS)
+    ids = list(frame.loc[frame["region"].isin(["KUNDULUN", "JINSHI"]), "id"])
+    export = selection_export(frame, ids, Format.GPKG, boundaries=boundaries, targets=targets)
+    path = tmp_path / export.filename
+    path.write_bytes(export.data)
+    assert len(_read(path, layer="projects")) == len(ids)
+    own = _read(path, layer="boundaries")
+    assert set(own["region"]) == {"KUNDULUN", "JINSHI"}
+    assert len(own) == int(boundaries["region"].isin(["KUNDULUN", "JINSHI"]).sum()) < len(boundaries)
+    own_targets = pyogrio.read_dataframe(path, layer="targets")
+    assert sorted(own_targets["id"]) == sorted(targets.loc[targets["region"].isin(["KUNDULUN", "JINSHI"]), "id"])
+    # the helper itself: regions of the selection, both levels
+    b, t = related_to(frame[frame["region"] == "YUNCHENG"], boundaries, targets)
+    assert set(b["region"]) == {"YUNCHENG"} and set(b["level"]) == {"region", "county"}
+    assert set(t["region"]) == {"YUNCHENG"}
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+def test_every_format_of_the_app_downloads_the_chosen_projects(frame: gpd.GeoDataFrame, fmt: Format,
+                                                               tmp_path: Path) -> None:
+    ids = list(frame.loc[frame["region"] == "KUNDULUN", "id"])[:5]
+    export = selection_export(frame, ids, fmt, boundaries=_boundaries(), targets=targets_table(LAYERS))
+    assert export.filename.endswith(fmt.suffix) and export.media_type == fmt.media_type
+    path = tmp_path / export.filename
+    path.write_bytes(export.data)
+    if fmt is Format.CSV:
+        back = pd.read_csv(path, encoding="utf-8-sig")
+    elif fmt is Format.SHP:
+        back = _read(f"zip://{path}")
+    else:
+        back = _read(path, layer="projects") if fmt is not Format.GEOJSON else _read(path)
+    if fmt is Format.KML:  # KML names its placemarks; GDAL reads its own ids into "id"
+        names = frame.loc[frame["id"].isin(ids), "name_zh"]
+        assert sorted(back["Name"]) == sorted(names)
+        return
+    assert sorted(back["id"]) == sorted(ids)
+
+
+def test_an_empty_selection_is_refused(frame: gpd.GeoDataFrame) -> None:
+    with pytest.raises(ExportError, match="no project"):
+        selection_export(frame, [], Format.CSV, boundaries=_boundaries(), targets=targets_table(LAYERS))
