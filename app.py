@@ -14,7 +14,6 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.boundaries import boundaries_from_dir
 from geo.explore import (
@@ -34,7 +33,8 @@ from geo.explore import (
 from geo.export import export_to_bytes, targets_table
 from geo.i18n import label, ui
 from geo.layers import boundaries_frame, projects_from_layers
-from geo.mapview import MapOptions, basemaps, build_map
+from geo.mapcomponent import MapData, map_component, map_data_from_frames
+from geo.mapview import MapOptions, basemaps
 from geo.settings import load_settings
 from geo.vocabulary import Category, Status
 
@@ -59,6 +59,11 @@ def load_boundaries(boundaries_dir: str) -> gpd.GeoDataFrame:
 @st.cache_data(show_spinner=False)
 def load_targets(layers_dir: str) -> pd.DataFrame:
     return targets_table(Path(layers_dir))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def load_map_data(layers_dir: str, boundaries_dir: str, gcj02: bool) -> MapData:
+    return map_data_from_frames(load_projects(layers_dir), load_boundaries(boundaries_dir), gcj02=gcj02)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -164,24 +169,16 @@ def summary_tab(frame: gpd.GeoDataFrame, targets: pd.DataFrame, regions: tuple[s
         st.dataframe(versus, hide_index=True, width="stretch")
 
 
-def choose_from_map() -> None:
-    """Callback of a click on a map marker: it selects that project (the newest click wins)."""
-    drawing = (st.session_state.get("map") or {}).get("last_active_drawing") or {}
-    project_id = (drawing.get("properties") or {}).get("id")
-    if project_id:
-        st.session_state["selected_id"] = project_id
-
-
 def choose_from_stack(key: str) -> None:
     """Callback of the list of projects that share the chosen one's point."""
-    st.session_state["selected_id"] = st.session_state[key]
+    st.session_state["project"] = st.session_state[key]
 
 
 def choose_from_table(table_key: str, shown_ids: tuple[str, ...]) -> None:
     """Callback of a click on a table row: it selects the project of the row that was shown."""
     rows = st.session_state[table_key].selection.rows
     if rows and rows[0] < len(shown_ids):
-        st.session_state["selected_id"] = shown_ids[rows[0]]
+        st.session_state["project"] = shown_ids[rows[0]]
 
 
 def main() -> None:
@@ -198,10 +195,11 @@ def main() -> None:
         with map_tab:
             if selection.empty:
                 st.info(ui("nothing", lang))
-            m = build_map(selection, load_boundaries(str(SETTINGS.boundaries_dir)), options,
-                          fit_regions=filters.regions)
-            st_folium(m, key="map", height=620, use_container_width=True, returned_objects=["last_active_drawing"],
-                      on_change=choose_from_map)
+            data = load_map_data(str(SETTINGS.layers_dir), str(SETTINGS.boundaries_dir), options.basemap == "gaode")
+            clicked = map_component(data, selection, load_boundaries(str(SETTINGS.boundaries_dir)), options,
+                                    selected=st.session_state.get("project"), fit_regions=filters.regions, key="map")
+            if clicked:
+                st.session_state["project"] = clicked
         with table_tab:
             shown = selection[TABLE_COLUMNS].reset_index(drop=True)
             # a new key for each selection: a row chosen in another selection never carries over to this one
@@ -216,7 +214,7 @@ def main() -> None:
         with summary:
             summary_tab(selection, load_targets(str(SETTINGS.layers_dir)), filters.regions, lang)
     with right:
-        detail_panel(frame, st.session_state.get("selected_id"), ids, lang)
+        detail_panel(frame, st.session_state.get("project"), ids, lang)
 
 
 main()

@@ -95,7 +95,7 @@ def test_language_switch(app: AppTest) -> None:
 
 
 def test_selection_shows_the_detail(app: AppTest) -> None:
-    app.session_state["selected_id"] = "ZHUZHOU-020"
+    app.session_state["project"] = "ZHUZHOU-020"
     app.run()
     texts = [t.value for t in app.text]
     name = next(t for t in texts if t.startswith("炎陵县罗萍江抽水蓄能项目"))  # the name leads the detail
@@ -111,13 +111,13 @@ def test_projects_stacked_at_one_point_can_each_be_chosen(app: AppTest) -> None:
     mine = points[points["id"] == "ZHUZHOU-021"].geometry.iloc[0]
     stacked = points[(points.geometry.x == mine.x) & (points.geometry.y == mine.y)]
     assert len(stacked) > 1
-    app.session_state["selected_id"] = "ZHUZHOU-021"
+    app.session_state["project"] = "ZHUZHOU-021"
     app.run()
     box = app.selectbox(key="stack-ZHUZHOU-021")
     assert sorted(box.options) == sorted(f"{i} {n}" for i, n in zip(stacked["id"], stacked["name_zh"], strict=True))
     other = next(i for i in stacked["id"] if i != "ZHUZHOU-021")
     box.select_index(list(stacked["id"]).index(other)).run()
-    assert app.session_state["selected_id"] == other
+    assert app.session_state["project"] == other
     assert any(t.value.startswith(str(stacked.loc[stacked["id"] == other, "name_zh"].iloc[0])) for t in app.text)
 
 
@@ -144,3 +144,38 @@ def test_summary_tab_sets_targets_against_catalogue(app: AppTest) -> None:
     assert "株洲市" in headers
     assert any("new_energy_capacity" in str(df.value["indicator"].tolist()) for df in app.dataframe
                if "indicator" in getattr(df.value, "columns", []))
+
+
+def test_template_and_html_payloads_in_every_field_stay_text(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jinja and HTML in every text field of a project: the app runs, shows each literally, evaluates nothing."""
+    import shutil
+
+    from .payloads import PAYLOADS, TEXT_FIELDS
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(ROOT / "layers", tmp_path / "layers")
+    path = tmp_path / "layers" / "projects.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    target = "ZHUZHOU-020"
+    values: dict[str, str] = {}
+    for feature in doc["features"]:
+        if feature["properties"]["id"] == target:
+            for i, field in enumerate(TEXT_FIELDS):
+                values[field] = f"{PAYLOADS[i % len(PAYLOADS)]} {field}"
+                feature["properties"][field] = values[field]
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv("CPM_ROOT", str(tmp_path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["project"] = target
+    at.run()
+    assert not at.exception, at.exception
+    texts = "\n".join(t.value for t in at.text)
+    for field in ("name_zh", "name_en", "quote", "plan_title", "geocode_source"):
+        assert values[field] in texts, field
+    table = next(d.value for d in at.dataframe if "field" in d.value.columns)
+    shown = dict(zip(table["field"], table["value"], strict=True))
+    for field, value in values.items():
+        assert shown[field] == value, field
+    assert "49 " not in texts
+    markdown = "\n".join(m.value for m in at.markdown)
+    assert not any(v in markdown for v in values.values())  # data never goes through markdown
