@@ -13,7 +13,6 @@ from functools import partial
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.appdata import AppData, app_data_from_settings, data_version
 from geo.card import card_from_project
@@ -31,7 +30,8 @@ from geo.explore import (
 )
 from geo.export import EXPORT_BASENAME, Format, selection_export
 from geo.i18n import counted_labels, label, ui
-from geo.mapview import MapOptions, basemaps, build_map
+from geo.mapcomponent import MapData, map_component, map_data_from_frames
+from geo.mapview import MapOptions, basemaps
 from geo.plans import sources_from_dir
 from geo.settings import load_settings
 from geo.summary import chart_labels, region_summary
@@ -127,6 +127,13 @@ def view_to_url(view: View, lang: str) -> None:
             st.markdown(f":material/warning: **{ui('url_notice', lang)}**")
             for notice in notices:
                 st.text(notice_text(notice, lang))
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _map_data(version: tuple[tuple[str, int, int], ...], gcj02: bool) -> MapData:
+    """The compact map data of the whole catalogue, once per server and data version (and datum)."""
+    data = _app_data(version)
+    return map_data_from_frames(data.projects, data.boundaries, gcj02=gcj02)
 
 
 def sidebar(frame: gpd.GeoDataFrame, known: Vocabularies) -> tuple[Filters, MapOptions, str]:
@@ -262,14 +269,6 @@ def table_config(lang: str) -> dict[str, object]:
     return config
 
 
-def choose_from_map() -> None:
-    """Callback of a click on a map marker: it selects that project (the newest click wins)."""
-    drawing = (st.session_state.get("map") or {}).get("last_active_drawing") or {}
-    project_id = (drawing.get("properties") or {}).get("id")
-    if project_id:
-        st.session_state[PROJECT] = project_id
-
-
 def choose_from_stack(key: str) -> None:
     """Callback of the list of projects that share the chosen one's point."""
     st.session_state[PROJECT] = st.session_state[key]
@@ -302,10 +301,11 @@ def main() -> None:
         with map_tab:
             if selection.empty:
                 st.info(ui("nothing", lang))
-            m = build_map(selection, data.boundaries, options,
-                          fit_regions=filters.regions)
-            st_folium(m, key="map", height=620, use_container_width=True, returned_objects=["last_active_drawing"],
-                      on_change=choose_from_map)
+            compact = _map_data(data_version(SETTINGS), options.basemap == "gaode")
+            clicked = map_component(compact, selection, data.boundaries, options,
+                                    selected=st.session_state.get(PROJECT), fit_regions=filters.regions, key="map")
+            if clicked:
+                st.session_state[PROJECT] = clicked
         with table_tab:
             shown = table_frame(selection, lang)
             # a new key for each selection: a row chosen in another selection never carries over to this one

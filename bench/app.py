@@ -1,67 +1,204 @@
-"""Benchmark the app's map: build time and bytes sent to the browser, against a naive folium map.
+"""Benchmark the app's map in headless Chromium: the in-place component against the old full rebuild.
 
-For the real catalogue and synthetic catalogues of 10,000 and 100,000 projects (attributes
-resampled from the real ones, points uniform inside the real county polygons), prints
+For the real catalogue and synthetic catalogues (attributes resampled from the real ones, points
+uniform inside the real county polygons, every point a site so that each is a marker of its own)
+it starts a Streamlit server on a throw-away project root and, in one run, measures
 
-* the time to build and render our map (one GeoJSON layer per category, ``geo.mapview``),
-* the size of the rendered map (what streamlit-folium sends to the browser),
+* ``ours``: ``app.py`` with ``geo.mapcomponent`` — time from opening the page until every
+  visible project is drawn, and from a filter change (a name search) until the map shows the new
+  selection; the iframe must survive the change;
+* ``rebuild``: ``bench/folium_app.py``, the map as it was (folium + streamlit-folium, the whole map
+  rebuilt and sent on every change), the same two steps;
 
-each next to a naive map with one folium ``Marker`` (with popup and tooltip) per project
-built in the same run, and the ratios ours / naive. Run: ``python bench/app.py``.
+and prints the map data per project (compact JSON), the WebSocket bytes received for the first
+load and for the change, and the browser's JS heap after the change (Chrome DevTools
+``Performance.getMetrics``). Known gap: the wait for the rebuild's map (REBUILD_DRAWN, inside
+streamlit-folium's iframe) never finished in the first run, so ``--rebuild-max`` is off by default.
+Run: ``python bench/app.py [--sizes 10000,100000] [--rebuild-max 10000]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from build import synthetic
+from playwright.sync_api import Page, sync_playwright
 
 from geo.boundaries import boundaries_from_dir
 from geo.explore import Filters, filter_projects
-from geo.layers import boundaries_frame, projects_from_layers
-from geo.mapview import MapOptions, build_map, map_html, naive_marker_map
+from geo.layers import boundaries_frame, frame_to_geojson, projects_from_layers
+from geo.mapcomponent import map_data_from_frames
 from geo.settings import load_settings
 
+SEARCH = "项目"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 
-def timed(fn):  # type: ignore[no-untyped-def]
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """A Streamlit server of ``script`` over the project root ``root``."""
+
+    def __init__(self, script: Path, root: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = (root / f"{script.stem}.log").open("wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
+             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.maxMessageSize", "1000"],
+            cwd=ROOT, env={**os.environ, "CPM_ROOT": str(root)}, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.3)  # poll: the server is starting
+        raise RuntimeError(f"{script} did not start")
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+        self.log.close()
+
+
+def _root_with(frame: Any, workdir: Path) -> Path:
+    root = workdir / "root"
+    if root.exists():
+        shutil.rmtree(root)
+    (root / "data").mkdir(parents=True)
+    shutil.copytree(ROOT / "data" / "boundaries", root / "data" / "boundaries")
+    shutil.copytree(ROOT / "layers", root / "layers")
+    (root / "layers" / "projects.geojson").write_bytes(frame_to_geojson(frame, name="projects"))
+    return root
+
+
+class Received:
+    """WebSocket bytes the page receives."""
+
+    def __init__(self, page: Page) -> None:
+        self.bytes = 0
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload: Any) -> None:
+        self.bytes += len(payload) if isinstance(payload, (bytes, str)) else 0
+
+
+def _heap_mb(page: Page) -> float:
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return float(metrics.get("JSHeapUsedSize", 0.0)) / 1e6
+
+
+def _idle(page: Page) -> None:
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=600_000)
+
+
+def _search(page: Page, text: str) -> None:
+    box = page.locator(".st-key-search input")
+    box.fill(text)
+    box.press("Enter")
+
+
+OURS_DRAWN = """(n) => { const f = Array.from(document.querySelectorAll('iframe'))
+    .find(e => e.src.includes('cpm_map')); const w = f && f.contentWindow;
+    return !!(w && w.cpm && w.cpm.state.version && w.cpm.visible === n
+              && w.cpm.state.drawn === w.cpm.state.renders); }"""
+OURS_LOADED = """() => { const f = Array.from(document.querySelectorAll('iframe')).find(e => e.src.includes('cpm_map'));
+    return f.contentWindow.cpm.loadedAt; }"""
+REBUILD_DRAWN = """(n) => Array.from(document.querySelectorAll('iframe')).some(f => { try {
+    const w = f.contentWindow; return !!(w && w.map && w.L && Object.values(w.map._layers)
+        .filter(l => l instanceof w.L.CircleMarker).length === n); } catch (e) { return false; } })"""
+
+
+def measure(browser: Any, url: str, total: int, after: int, *, ours: bool) -> dict[str, float]:
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort())
+    received = Received(page)
+    drawn = OURS_DRAWN if ours else REBUILD_DRAWN
     start = time.perf_counter()
-    value = fn()
-    return time.perf_counter() - start, value
+    page.goto(url)
+    page.wait_for_function(drawn, arg=total, timeout=600_000, polling=50)
+    first = time.perf_counter() - start
+    _idle(page)
+    first_bytes = received.bytes
+    loaded = page.evaluate(OURS_LOADED) if ours else None
+    received.bytes = 0
+    start = time.perf_counter()
+    _search(page, SEARCH)
+    page.wait_for_function(drawn, arg=after, timeout=600_000, polling=50)
+    change = time.perf_counter() - start
+    _idle(page)
+    if ours and page.evaluate(OURS_LOADED) != loaded:
+        raise AssertionError("the map's iframe was reloaded by a filter change")
+    out = {"first": first, "change": change, "first_mb": first_bytes / 1e6, "change_mb": received.bytes / 1e6,
+           "heap_mb": _heap_mb(page)}
+    context.close()
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10000,100000", help="synthetic catalogue sizes")
-    parser.add_argument("--naive-max", type=int, default=100_000, help="largest size the naive map is built for")
+    parser.add_argument("--rebuild-max", type=int, default=-1,
+                        help="largest size the old rebuild is run for (off by default: its wait does not finish yet)")
     args = parser.parse_args()
     settings = load_settings()
     real = projects_from_layers(settings.layers_dir)
     counties = boundaries_from_dir(settings.boundaries_dir, level="county")
     boundaries = boundaries_frame(boundaries_from_dir(settings.boundaries_dir, level="region"), counties)
-    cases = [("real catalogue", real)] + [(f"synthetic {int(n):,}", synthetic(real, counties, int(n)))
-                                          for n in args.sizes.split(",")]
-    print(f"{'case':<18}{'ours s':>9}{'naive s':>9}{'ratio':>7}{'ours MB':>10}{'naive MB':>10}{'ratio':>7}")
-    for label, frame in cases:
-        frame = filter_projects(frame, Filters())
-        ours_t, ours_html = timed(lambda f=frame: map_html(build_map(f, boundaries, MapOptions())))
-        if len(frame) <= args.naive_max:
-            naive_t, naive_html = timed(lambda f=frame: map_html(naive_marker_map(f, boundaries)))
-            naive_mb = len(naive_html.encode()) / 1e6
-            ratio_t = f"{ours_t / naive_t:7.2f}"
-            ratio_b = f"{len(ours_html.encode()) / len(naive_html.encode()):7.2f}"
-            naive_cells = f"{naive_t:9.2f}"
-            naive_size = f"{naive_mb:10.2f}"
-        else:
-            naive_cells, naive_size, ratio_t, ratio_b = f"{'-':>9}", f"{'-':>10}", f"{'-':>7}", f"{'-':>7}"
-        print(f"{label:<18}{ours_t:9.2f}{naive_cells}{ratio_t}{len(ours_html.encode()) / 1e6:10.2f}{naive_size}"
-              f"{ratio_b}")
+    cases = [("real catalogue", real)]
+    for n in (int(s) for s in args.sizes.split(",") if s):
+        frame = synthetic(real, counties, n)
+        frame["precision"] = "site"  # uniform points inside counties: each is a marker of its own
+        cases.append((f"synthetic {n:,}", frame))
+    print(f"{'case':<18}{'path':<9}{'B/proj':>7}{'first s':>9}{'change s':>9}{'first MB':>10}{'change MB':>10}"
+          f"{'heap MB':>9}")
+    with tempfile.TemporaryDirectory(prefix="cpm-bench-app-") as tmp, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for name, frame in cases:
+            root = _root_with(frame, Path(tmp))
+            frame = projects_from_layers(root / "layers")
+            total, after = len(frame), len(filter_projects(frame, Filters(search=SEARCH)))
+            data = map_data_from_frames(frame, boundaries)
+            per_project = len(json.dumps(data.payload["p"], ensure_ascii=False, separators=(",", ":"))
+                              .encode("utf-8")) / total
+            # the component counts a county or region point as its division's member: all are "visible"
+            paths = [("ours", ROOT / "app.py")]
+            if total <= args.rebuild_max:
+                paths.append(("rebuild", ROOT / "bench" / "folium_app.py"))
+            for path, script in paths:
+                server = Server(script, root)
+                try:
+                    r = measure(browser, server.url, total, after, ours=path == "ours")
+                finally:
+                    server.close()
+                size = f"{per_project:7.0f}" if path == "ours" else f"{'-':>7}"
+                print(f"{name:<18}{path:<9}{size}{r['first']:9.2f}{r['change']:9.2f}{r['first_mb']:10.2f}"
+                      f"{r['change_mb']:10.2f}{r['heap_mb']:9.0f}", flush=True)
+        browser.close()
 
 
 if __name__ == "__main__":

@@ -121,6 +121,10 @@ class ExportError(GeoError, ValueError):
     """A bad export request: unknown format, CRS or category, or an empty selection."""
 
 
+class MapDataError(GeoError, ValueError):
+    """Data the folium baseline map cannot draw safely (text that would be template source)."""
+
+
 class ExtractError(GeoError, ValueError):
     """A plan text could not be read for extraction (empty, binary, undecodable)."""
 

@@ -1,8 +1,14 @@
 """The folium map of the projects: one GeoJSON layer per category, boundaries, legend, basemaps.
 
-The only module that imports folium. Everything shown comes from data and is treated as
-untrusted: tooltips are built in the browser with ``textContent`` (never ``innerHTML``),
-and the legend is escaped here.
+The app no longer draws this map: it uses :mod:`geo.mapcomponent`. This module stays as the
+baseline that ``bench/app.py`` measures (the full rebuild on every change) and holds the map's
+colours, basemaps and :class:`MapOptions`, which the component shares.
+
+Not for untrusted text: folium and branca compile rendered child scripts as Jinja templates, so a
+name holding ``{{7*7}}`` would be evaluated on the server. :func:`build_map` therefore refuses
+data holding Jinja delimiters (``{{``, ``{%``, ``{#``) with :class:`geo.errors.MapDataError`
+instead of rendering it. Tooltips are built in the browser with ``textContent`` and the legend
+is escaped here.
 
 Leaflet is served by the app itself (``static/vendor/leaflet-1.9.4``, Streamlit static
 serving), never from a CDN: only map tiles come from the network.
@@ -21,6 +27,7 @@ from folium.utilities import JsCode
 from jinja2 import Template
 
 from .crs import TargetCRS, frame_from_wgs84
+from .errors import MapDataError
 from .explore import TIMELINE_PHASE
 from .i18n import label, ui
 from .vocabulary import Category, Precision, Status
@@ -113,6 +120,7 @@ def features_for_map(frame: gpd.GeoDataFrame, *, colour_by: str, lang: str) -> d
     out: dict[str, list[dict[str, Any]]] = {}
     records = frame.drop(columns=frame.geometry.name).to_dict("records")
     for row, coords in zip(records, xy, strict=True):
+        _refuse_template_syntax(row)
         power = row.get("power_mw")
         power = None if power is None or power != power else float(power)
         name = row["name_zh"] if lang == "zh" or not row.get("name_en") else row["name_en"]
@@ -133,6 +141,18 @@ def features_for_map(frame: gpd.GeoDataFrame, *, colour_by: str, lang: str) -> d
         }
         out.setdefault(row["category"], []).append(feature)
     return out
+
+
+_JINJA_DELIMITERS = ("{{", "{%", "{#")
+
+
+def _refuse_template_syntax(row: dict[str, Any]) -> None:
+    """Refuse a project whose text would be Jinja source once folium renders the map."""
+    for field in ("id", "name_zh", "name_en"):
+        value = row.get(field)
+        if isinstance(value, str) and any(d in value for d in _JINJA_DELIMITERS):
+            raise MapDataError(f"project {row.get('id')!r}, field {field}: {value[:60]!r} holds Jinja template "
+                               "syntax, which the folium map would evaluate; draw it with geo.mapcomponent")
 
 
 # Tooltips are DOM nodes filled with textContent: names and quotes from data never reach innerHTML.

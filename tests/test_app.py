@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -210,3 +211,34 @@ def test_bad_url_values_are_ignored_with_a_notice() -> None:
     assert dict(at.query_params) == {"region": "YUNCHENG"}
     at.multiselect(key="regions").set_value([]).run()
     assert not any(t.value.startswith("region=ATLANTIS") for t in at.text)
+
+
+def test_template_and_html_payloads_in_every_field_stay_text(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jinja and HTML in every text field of a project: the app runs, shows each literally, evaluates nothing."""
+    import shutil
+
+    from .payloads import PAYLOADS, TEXT_FIELDS
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(ROOT / "layers", tmp_path / "layers")
+    path = tmp_path / "layers" / "projects.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    target = "ZHUZHOU-020"
+    values: dict[str, str] = {}
+    for feature in doc["features"]:
+        if feature["properties"]["id"] == target:
+            for i, field in enumerate(TEXT_FIELDS):
+                values[field] = f"{PAYLOADS[i % len(PAYLOADS)]} {field}"
+                feature["properties"][field] = values[field]
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv("CPM_ROOT", str(tmp_path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["project"] = target
+    at.run()
+    assert not at.exception, at.exception
+    texts = "\n".join(t.value for t in at.text)
+    for field in ("name_zh", "name_en", "quote"):
+        assert values[field] in texts, field
+    assert "49 " not in texts
+    markdown = "\n".join(m.value for m in at.markdown)
+    assert not any(v in markdown for v in values.values())  # data never goes through markdown

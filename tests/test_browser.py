@@ -27,11 +27,16 @@ from geo.i18n import label
 from geo.layers import projects_from_layers
 
 from .conftest import COUNTS, ROOT, TOTAL, ZHUZHOU
+from .payloads import HTML, JINJA, TEXT_FIELDS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"
 XSS = "<img src=x onerror=alert(1)>"
 XSS_ID = "ZHUZHOU-009"  # a point of its own (exact), so a click finds it
+JINJA_ID = "YUNCHENG-075"  # a site of its own: every text field holds a Jinja or HTML payload
+JINJA_NAME = "{{7*7}} 运城机场 {% if %}"
+AREA_ID = "JINSHI-003"  # a county point: drawn as its county, listed in the county's popup
+AREA_NAME = "{{ lipsum.__globals__ }} 城区管道 {#"
 
 if not CHROMIUM:
     if os.environ.get("CI"):
@@ -59,10 +64,17 @@ def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(ROOT / "layers", root / "layers")
     path = root / "layers" / "projects.geojson"
     doc = json.loads(path.read_text(encoding="utf-8"))
+    corpus = JINJA + HTML
     for feature in doc["features"]:
-        if feature["properties"]["id"] == XSS_ID:
-            feature["properties"]["name_zh"] = XSS
-            feature["properties"]["quote"] = XSS + " 加快株洲电厂退城进郊进度"
+        props = feature["properties"]
+        if props["id"] == XSS_ID:
+            props["name_zh"] = XSS
+            props["quote"] = XSS + " 加快株洲电厂退城进郊进度"
+        elif props["id"] in (JINJA_ID, AREA_ID):
+            for i, field in enumerate(TEXT_FIELDS):
+                props[field] = f"{corpus[i % len(corpus)]} {field}"
+            props["name_zh"] = JINJA_NAME if props["id"] == JINJA_ID else AREA_NAME
+            props["quote"] = "{{7*7}} {% if %} 运城国际机场 {{ 'x' }}"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return root
 
@@ -132,35 +144,30 @@ class Session:
         dialog.dismiss()
 
     def map_frame(self) -> Frame:
+        """The map component's frame once its data is loaded."""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             for frame in self.page.frames:
-                if "streamlit_folium" in frame.url:
+                if "cpm_map" in frame.url:
                     try:
-                        if frame.evaluate("typeof window.map !== 'undefined' && window.map !== null"):
+                        if frame.evaluate("!!(window.cpm && window.cpm.state.version)"):
                             return frame
-                    except Exception:  # the frame may be reloading
+                    except PlaywrightError:  # the frame may be loading
                         pass
-            self.page.wait_for_timeout(250)  # poll: the component iframe appears after a rerun
+            self.page.wait_for_timeout(250)  # poll: the component iframe appears after the first run
         raise AssertionError("the map component did not load")
 
-    def markers(self, frame: Frame) -> int:
-        return int(frame.evaluate(
-            "Object.values(window.map._layers).filter(l => l instanceof L.CircleMarker).length"))
-
     def wait_markers(self, expected: int) -> Frame:
-        deadline = time.monotonic() + 60
-        count = -1
-        while time.monotonic() < deadline:
-            frame = self.map_frame()
-            try:
-                count = self.markers(frame)
-            except Exception:
-                count = -1
-            if count == expected:
-                return frame
-            self.page.wait_for_timeout(300)  # poll: the map may be rebuilt in a new frame
-        raise AssertionError(f"expected {expected} markers on the map, found {count}")
+        """Wait until the map shows ``expected`` projects (markers and division counts), fully drawn."""
+        frame = self.map_frame()
+        try:
+            frame.wait_for_function(
+                "(n) => window.cpm.visible === n && window.cpm.state.drawn === window.cpm.state.renders",
+                arg=expected, timeout=60_000)
+        except PlaywrightError as err:
+            shown = frame.evaluate("window.cpm.visible")
+            raise AssertionError(f"expected {expected} projects on the map, found {shown}") from err
+        return frame
 
     def choose_region(self, option: str, count: int) -> None:
         """Pick a region in the sidebar; wait until the counter and the map show its projects."""
@@ -198,10 +205,12 @@ def session(browser: Any, server: str) -> Iterator[Session]:
 
 def test_map_draws_markers_and_boundaries_offline(session: Session) -> None:
     frame = session.wait_markers(TOTAL)
-    polygons = frame.evaluate("Object.values(window.map._layers).filter(l => l instanceof L.Polygon).length")
-    assert polygons >= 36  # 5 regions + 31 counties
+    polygons = frame.evaluate("Object.values(window.cpm.map._layers).filter(l => l instanceof L.Polygon).length")
+    assert polygons >= 34  # 5 regions + 31 counties (two regions are a single county)
     leaflet_src = frame.evaluate("Array.from(document.scripts).map(s => s.src).filter(s => s.includes('leaflet'))")
-    assert leaflet_src and all("/app/static/vendor/leaflet-1.9.4/" in s for s in leaflet_src)
+    assert len(leaflet_src) == 2 and all("/component/" in s and "/vendor/leaflet" in s for s in leaflet_src)
+    # the legend is collapsed: it hides no marker until the planner opens it
+    assert frame.evaluate("document.querySelector('details.cpm-legend').open") is False
     session.shot("01-map")
     hosts = {u.split("/")[2] for u in session.blocked}
     assert hosts <= {"a.basemaps.cartocdn.com", "b.basemaps.cartocdn.com", "c.basemaps.cartocdn.com"}, hosts
@@ -214,39 +223,34 @@ def test_filter_updates_map_and_counts(session: Session) -> None:
 
 
 def _hover_project(session: Session, project_id: str, name: str) -> tuple[float, float]:
-    """Centre the map on a project, move the mouse onto it until its tooltip shows; return the position.
-
-    Each try waits for the conditions it needs (the view set, the tooltip shown); it tries again
-    because the app may still be settling (a rerun after the first render rebuilds the frame).
-    """
-    shown: list[str] = []
-    for _ in range(10):
-        frame = session.map_frame()
+    """Zoom to a project's marker (out of its cluster), move the mouse onto it until its tooltip
+    shows; return the position in the page."""
+    frame = session.map_frame()
+    frame.evaluate("(id) => { window.cpm.map.setView(window.cpm.markerOf(id).getLatLng(), 17, {animate: false}); "
+                   "window.cpm.reveal(id); }", project_id)
+    frame.wait_for_function("""(id) => { const m = window.cpm.markerOf(id);
+        return !!m._map && !window.cpm.map._animatingZoom; }""",
+                            arg=project_id, timeout=30_000)
+    point = frame.evaluate("""(id) => {
+        const p = window.cpm.map.latLngToContainerPoint(window.cpm.markerOf(id).getLatLng());
+        return [p.x, p.y]; }""", project_id)
+    element = frame.frame_element().bounding_box()
+    assert element is not None
+    x, y = element["x"] + point[0], element["y"] + point[1]
+    tip = "(name) => Array.from(document.querySelectorAll('.cpm-tip strong')).some(e => e.textContent === name)"
+    for _ in range(5):  # the canvas may still be settling after the zoom: move onto the marker again
+        session.page.mouse.move(x - 40, y - 40)
+        session.page.mouse.move(x, y, steps=8)  # several events: Leaflet's canvas throttles hover handling
         try:
-            point = frame.evaluate("""(id) => {
-                const layer = Object.values(window.map._layers).find(
-                    l => l instanceof L.CircleMarker && l.feature && l.feature.properties.id === id);
-                window.map.setView(layer.getLatLng(), 17, {animate: false});
-                const p = window.map.latLngToContainerPoint(layer.getLatLng());
-                const r = window.map.getContainer().getBoundingClientRect();
-                return [p.x + r.left, p.y + r.top];
-            }""", project_id)
-            frame.wait_for_function("() => window.map.getZoom() === 17", timeout=30_000)
-            element = frame.frame_element().bounding_box()
-            assert element is not None
-            x, y = element["x"] + point[0], element["y"] + point[1]
-            session.page.mouse.move(x - 40, y - 40)
-            session.page.mouse.move(x, y, steps=8)  # several events: Leaflet's canvas throttles hover handling
-            frame.wait_for_function(
-                "(name) => Array.from(document.querySelectorAll('.cpm-tip strong')).some(e => e.textContent === name)",
-                arg=name, timeout=10_000)
-            shown = frame.evaluate("Array.from(document.querySelectorAll('.cpm-tip strong')).map(e => e.textContent)")
-            if shown == [name]:
-                return x, y
-        except (PlaywrightError, AssertionError):  # the frame was replaced or the tooltip did not come: try again
+            frame.wait_for_function(tip, arg=name, timeout=5_000)
+            break
+        except PlaywrightError:
             continue
-    session.shot("failed-hover")
-    raise AssertionError(f"could not hover {project_id}: tooltip shows {shown}")
+    else:
+        session.shot("failed-hover")
+        shown = frame.evaluate("Array.from(document.querySelectorAll('.cpm-tip strong')).map(e => e.textContent)")
+        raise AssertionError(f"could not hover {project_id}: tooltip shows {shown}")
+    return x, y
 
 
 def test_click_opens_the_detail_and_html_in_data_stays_text(session: Session) -> None:
@@ -313,9 +317,9 @@ def test_english_interface_region_and_detail(session: Session) -> None:
     body = session.page.inner_text("body")
     assert "Project detail" in body and "项目详情" not in body and "Gantian Taihu Wind Power Project\n" in body
     frame = session.wait_markers(ZHUZHOU)
-    frame.evaluate("() => { window.map.fitBounds(L.featureGroup(Object.values(window.map._layers).filter("
-                   "l => l instanceof L.CircleMarker)).getBounds(), {animate: false, padding: [20, 20]}); }")
-    frame.wait_for_function("() => !window.map._animatingZoom && window.map.getZoom() < 17", timeout=30_000)
+    frame.evaluate("() => { window.cpm.map.fitBounds(window.cpm.cluster.getBounds(), "
+                   "{animate: false, padding: [20, 20]}); }")
+    frame.wait_for_function("() => !window.cpm.map._animatingZoom && window.cpm.map.getZoom() < 17", timeout=30_000)
     session.shot("05-english")
 
 
@@ -424,3 +428,50 @@ def test_a_filtered_geopackage_carries_only_its_regions(session: Session, tmp_pa
     assert len(gpd.read_file(path, layer="projects")) == kundulun
     assert set(gpd.read_file(path, layer="boundaries")["region"]) == {"KUNDULUN"}
     assert set(pyogrio.read_dataframe(path, layer="targets")["region"]) == {"KUNDULUN"}
+
+
+def test_jinja_and_html_in_every_field_show_literally(session: Session) -> None:
+    """Template syntax in the data is never evaluated: tooltips, the county list and the card show it as text."""
+    session.wait_markers(TOTAL)
+    x, y = _hover_project(session, JINJA_ID, JINJA_NAME)
+    session.page.mouse.click(x, y)
+    try:
+        session.page.get_by_text(re.compile(rf"{JINJA_ID} · ")).first.wait_for(timeout=30_000)
+    except PlaywrightError:
+        session.shot("failed-jinja")
+        raise
+    expect(session.page.get_by_text(JINJA_NAME).first).to_be_visible(timeout=30_000)
+    expect(session.page.get_by_text("{{7*7}} {% if %} 运城国际机场 {{ 'x' }}").first).to_be_visible()
+    body = session.page.inner_text("body")
+    assert "49 运城机场" not in body and "Traceback" not in body
+    assert session.page.locator("[data-testid='stException']").count() == 0
+    # the county point: its county's badge lists the name literally
+    frame = session.map_frame()
+    adcode = frame.evaluate("(id) => window.cpm.state.rows[window.cpm.state.ids[id]][9]", AREA_ID)
+    frame.evaluate("(a) => { const b = window.cpm.areaBadge(a); window.cpm.map.setView(b.getLatLng(), 12, "
+                   "{animate: false}); b.fire('click'); }", adcode)
+    frame.wait_for_function("(name) => Array.from(document.querySelectorAll('.cpm-list a'))"
+                            ".some(e => e.textContent === name)", arg=AREA_NAME, timeout=20_000)
+    assert frame.evaluate("document.querySelectorAll('.leaflet-popup img, .leaflet-popup script').length") == 0
+    frame.evaluate("(name) => Array.from(document.querySelectorAll('.cpm-list a'))"
+                   ".find(e => e.textContent === name).click()", AREA_NAME)
+    expect(session.page.get_by_text(AREA_NAME).first).to_be_visible(timeout=30_000)  # its card opened
+    assert session.dialogs == []
+    session.shot("07-jinja")
+
+
+def test_a_filter_change_keeps_the_map_and_its_view(session: Session) -> None:
+    """The iframe is not reloaded on a filter change: the page's load time and the zoom survive."""
+    frame = session.wait_markers(TOTAL)
+    loaded = frame.evaluate("window.cpm.loadedAt")
+    frame.evaluate("window.cpm.map.setView([27.8, 113.1], 9, {animate: false})")
+    search = session.page.locator(".st-key-search input")
+    search.fill("风电")
+    search.press("Enter")
+    session.page.wait_for_function(f"() => !document.body.innerText.includes('{TOTAL} / {TOTAL}')", timeout=30_000)
+    expected = int(session.page.get_by_text(re.compile(rf"^\d+ / {TOTAL}$")).first.inner_text().split(" / ")[0])
+    assert 0 < expected < TOTAL
+    same = session.wait_markers(expected)
+    assert same.evaluate("window.cpm.loadedAt") == loaded
+    view = same.evaluate("[window.cpm.map.getZoom(), Math.round(window.cpm.map.getCenter().lat * 10) / 10]")
+    assert view == [9, 27.8]

@@ -137,3 +137,14 @@ def test_view_fits_the_selected_region(frame: gpd.GeoDataFrame, boundaries: gpd.
     fit = next(c for c in m._children.values() if type(c).__name__ == "FitBounds")
     (south, west), (north, east) = fit.bounds
     assert 40.5 < south < north < 40.9 and 109.5 < west < east < 110.0
+
+
+@pytest.mark.parametrize("payload", ["{{7*7}}", "{% if %}", "{#", "{{ lipsum.__globals__ }}"])
+def test_the_folium_baseline_refuses_template_syntax(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame,
+                                                     payload: str) -> None:
+    from geo.errors import MapDataError
+
+    evil = frame.copy()
+    evil.loc[evil.index[0], "name_en"] = f"x {payload} y"
+    with pytest.raises(MapDataError, match="name_en"):
+        build_map(evil, boundaries, MapOptions(lang="en"))

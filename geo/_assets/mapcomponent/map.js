@@ -1,0 +1,386 @@
+/* The Carbon-Peak Project Map: a Streamlit component (protocol of streamlit-component-lib, by
+ * postMessage) drawing Leaflet. Every string from the data is set with textContent or handed to
+ * Leaflet as a DOM node: nothing from the data is ever parsed as HTML or as a template.
+ *
+ * Python sends the compact data once per version (args.data) and, on every rerun, a visibility
+ * mask, colour indices, labels, the basemap and the selected project. The map, its zoom, pan and
+ * layer choices live as long as this page: a filter change only redraws which markers show.
+ */
+(function () {
+  "use strict";
+
+  function send(type, data) {
+    window.parent.postMessage(Object.assign({isStreamlitMessage: true, type: type}, data), "*");
+  }
+
+  var map = L.map("map", {preferCanvas: true, zoomControl: true, minZoom: 3, maxZoom: 18});
+  map.setView([30.0, 112.0], 6);
+  L.control.scale({imperial: false}).addTo(map);
+  map.createPane("cpm-boundaries").style.zIndex = 350;
+  map.createPane("cpm-areas").style.zIndex = 360;
+  map.createPane("cpm-selected").style.zIndex = 650;
+  map.getPane("cpm-boundaries").style.pointerEvents = "none";
+  map.getPane("cpm-selected").style.pointerEvents = "none";
+  var canvas = L.canvas({padding: 0.3});
+
+  var state = {
+    version: null, rows: [], ids: {}, markers: [], shown: null, colours: null, palette: [], labels: null,
+    lang: null, fitKey: null, tilesKey: null, tileLayers: [], selected: null, boundaries: null,
+    areaLayers: {}, legend: null, control: null, value: {have: null, click: null, seq: 0}, renders: 0, drawn: 0,
+  };
+  var F = {id: 0, lon: 1, lat: 2, category: 3, status: 4, precision: 5, name_zh: 6, name_en: 7, power: 8, area: 9};
+
+  var cluster = L.markerClusterGroup({
+    chunkedLoading: true, chunkInterval: 150, chunkDelay: 20, maxClusterRadius: 40, showCoverageOnHover: false,
+    spiderfyOnMaxZoom: true, removeOutsideVisibleBounds: true,
+    chunkProgress: function (processed, total) { if (processed === total) { state.drawn = state.renders; } },
+  });
+  var areaGroup = L.layerGroup();
+  var boundaryGroup = L.layerGroup();
+  cluster.addTo(map);
+  areaGroup.addTo(map);
+  boundaryGroup.addTo(map);
+
+  // what tests and the bench read: the time this page was loaded survives every rerun
+  window.cpm = {
+    map: map, cluster: cluster, loadedAt: Date.now(), state: state,
+    visibleIds: function () {
+      var out = [];
+      if (!state.shown) { return out; }
+      for (var i = 0; i < state.rows.length; i++) { if (state.shown[i]) { out.push(state.rows[i][F.id]); } }
+      return out;
+    },
+    markerOf: function (id) { var i = state.ids[id]; return i === undefined ? null : state.markers[i]; },
+    areaBadge: function (adcode) { var a = state.areaLayers[adcode]; return a ? a.badge : null; },
+  };
+
+  function report() {
+    send("streamlit:setComponentValue", {value: state.value, dataType: "json"});
+  }
+
+  function bytes(b64) {
+    var raw = atob(b64 || ""), out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) { out[i] = raw.charCodeAt(i); }
+    return out;
+  }
+
+  function radius(power) {
+    if (power === null || !(power > 0)) { return 4; }
+    return Math.round(Math.min(24, 4 + 0.6 * Math.sqrt(power)) * 100) / 100;
+  }
+
+  function nameOf(row) {
+    return state.lang === "en" && row[F.name_en] ? row[F.name_en] : row[F.name_zh];
+  }
+
+  function detailOf(row) {
+    var L_ = state.labels, parts = [L_.category[row[F.category]], L_.status[row[F.status]]];
+    if (row[F.power]) { parts.push(row[F.power] + " MW"); }
+    parts.push(L_.precision[row[F.precision]]);
+    return parts.join(" · ");
+  }
+
+  function tipFor(i) {
+    var row = state.rows[i], box = document.createElement("div"), title = document.createElement("strong");
+    var line = document.createElement("div");
+    title.textContent = nameOf(row);
+    line.textContent = detailOf(row);
+    box.appendChild(title);
+    box.appendChild(line);
+    return box;
+  }
+
+  function choose(i) {
+    state.value = {have: state.version, click: state.rows[i][F.id], seq: state.value.seq + 1};
+    report();
+  }
+
+  function load(data) {
+    cluster.clearLayers();
+    areaGroup.clearLayers();
+    boundaryGroup.clearLayers();
+    state.version = data.v;
+    state.vocab = data.vocab;
+    state.rows = data.p;
+    state.ids = {};
+    state.markers = new Array(data.p.length);
+    state.shown = new Uint8Array(data.p.length);
+    state.areaLayers = {};
+    state.divisions = data.divisions;
+    for (var i = 0; i < data.p.length; i++) {
+      var row = data.p[i];
+      state.ids[row[F.id]] = i;
+      if (row[F.area]) { continue; }  // drawn as its division, with a count
+      var precision = data.vocab.precision[row[F.precision]];
+      var m = L.circleMarker([row[F.lat], row[F.lon]], {
+        renderer: canvas, radius: radius(row[F.power]), weight: 1, opacity: 0.95,
+        fillOpacity: precision === "town" ? 0.45 : 0.85,
+      });
+      m._cpm = i;
+      state.markers[i] = m;
+    }
+    Object.keys(data.divisions).sort().forEach(function (adcode) {
+      var d = data.divisions[adcode], county = d.level === "county";
+      L.geoJSON({type: "Feature", properties: {}, geometry: d.geometry}, {
+        pane: "cpm-boundaries", interactive: false,
+        style: county ? {color: "#607d8b", weight: 1, fill: false, dashArray: "2 4"}
+                      : {color: "#37474f", weight: 2.5, fill: false},
+      }).addTo(boundaryGroup);
+    });
+    state.fitKey = null;
+    state.selected = null;
+  }
+
+  cluster.on("mouseover", function (e) {
+    var m = e.layer;
+    if (m._cpm === undefined || m.getTooltip()) { return; }
+    m.bindTooltip(tipFor(m._cpm), {sticky: true, className: "cpm-tip"});
+    m.openTooltip(e.latlng);
+  });
+  cluster.on("click", function (e) { if (e.layer._cpm !== undefined) { choose(e.layer._cpm); } });
+
+  function restyle(colours, palette) {
+    for (var i = 0; i < state.markers.length; i++) {
+      var m = state.markers[i];
+      if (!m) { continue; }
+      var c = palette[colours[i]] || "#9e9e9e";
+      if (m.options.color !== c) { m.setStyle({color: c, fillColor: c}); }
+    }
+  }
+
+  function showMask(mask) {
+    var add = [], remove = [], shown = state.shown, visible = 0;
+    for (var i = 0; i < state.rows.length; i++) {
+      var on = (mask[i >> 3] >> (i & 7)) & 1;
+      visible += on;
+      var m = state.markers[i];
+      if (m && on !== shown[i]) { (on ? add : remove).push(m); }
+      shown[i] = on;
+    }
+    if (remove.length) { cluster.removeLayers(remove); }
+    if (add.length) { cluster.addLayers(add); } else { state.drawn = state.renders; }
+    drawAreas();
+    return visible;
+  }
+
+  function areaPopup(adcode, members) {
+    var box = document.createElement("div"), head = document.createElement("strong"), list = document.createElement("ul");
+    var d = state.divisions[adcode];
+    head.textContent = members.length + " " + state.labels.in_area + " " + d.name_zh;
+    list.className = "cpm-list";
+    members.forEach(function (i) {
+      var li = document.createElement("li"), a = document.createElement("a");
+      a.textContent = nameOf(state.rows[i]);
+      a.title = detailOf(state.rows[i]);
+      a.addEventListener("click", function () { choose(i); });
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    box.appendChild(head);
+    box.appendChild(list);
+    return box;
+  }
+
+  function drawAreas() {
+    var members = {};
+    for (var i = 0; i < state.rows.length; i++) {
+      var a = state.rows[i][F.area];
+      if (a && state.shown[i]) { (members[a] = members[a] || []).push(i); }
+    }
+    Object.keys(state.areaLayers).forEach(function (adcode) {
+      if (!members[adcode]) { areaGroup.removeLayer(state.areaLayers[adcode].group); delete state.areaLayers[adcode]; }
+    });
+    Object.keys(members).forEach(function (adcode) {
+      var list = members[adcode], d = state.divisions[adcode], region = d.level === "region";
+      var first = state.rows[list[0]], entry = state.areaLayers[adcode];
+      var colour = state.palette[state.colours[list[0]]] || "#607d8b";
+      if (!entry) {
+        var shape = L.geoJSON({type: "Feature", properties: {}, geometry: d.geometry}, {
+          pane: "cpm-areas", interactive: false,
+          style: {stroke: false, fill: true, fillColor: colour, fillOpacity: region ? 0.06 : 0.14},
+        });
+        var label = document.createElement("div");
+        var badge = L.marker([first[F.lat], first[F.lon]], {
+          icon: L.divIcon({html: label, className: "cpm-area-badge" + (region ? " region" : ""), iconSize: [28, 22]}),
+          keyboard: false, riseOnHover: true,
+        });
+        entry = {group: L.layerGroup([shape, badge]), shape: shape, badge: badge, label: label};
+        badge.bindTooltip(function () { return entry.tip; }, {className: "cpm-tip"});
+        badge.on("click", function () {
+          badge.bindPopup(areaPopup(adcode, entry.members), {maxWidth: 320}).openPopup();
+        });
+        state.areaLayers[adcode] = entry;
+        areaGroup.addLayer(entry.group);
+      }
+      entry.members = list;
+      entry.label.textContent = String(list.length);
+      entry.shape.setStyle({fillColor: colour});
+      var tip = document.createElement("div");
+      tip.textContent = list.length + " " + state.labels.in_area + " " + d.name_zh;
+      entry.tip = tip;
+    });
+  }
+
+  function setTiles(tiles) {
+    var key = tiles ? tiles.url : "none";
+    if (key === state.tilesKey) { return; }
+    state.tilesKey = key;
+    state.tileLayers.forEach(function (t) { map.removeLayer(t); });
+    state.tileLayers = [];
+    if (!tiles) { return; }
+    // the attribution is the project's own constant (not data); Leaflet shows it as HTML
+    state.tileLayers.push(L.tileLayer(tiles.url, {attribution: tiles.attribution, subdomains: tiles.subdomains,
+                                                  maxZoom: 18}).addTo(map));
+    if (tiles.labels) {
+      state.tileLayers.push(L.tileLayer(tiles.labels, {subdomains: tiles.subdomains, maxZoom: 18}).addTo(map));
+    }
+    state.tileLayers.forEach(function (t) { t.bringToBack(); });
+  }
+
+  function swatch(style) {
+    var s = document.createElement("span");
+    s.className = "cpm-swatch";
+    Object.keys(style).forEach(function (k) { s.style[k] = style[k]; });
+    return s;
+  }
+
+  function row(box, sw, text) {
+    var div = document.createElement("div"), span = document.createElement("span");
+    div.className = "row";
+    span.textContent = text;
+    div.appendChild(sw);
+    div.appendChild(span);
+    box.appendChild(div);
+  }
+
+  var Legend = L.Control.extend({
+    options: {position: "topright"},
+    onAdd: function () {
+      var box = L.DomUtil.create("details", "cpm-legend");  // collapsed until the planner opens it
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      this.box = box;
+      return box;
+    },
+    fill: function (items, labels) {
+      var box = this.box, open = box.open;
+      while (box.firstChild) { box.removeChild(box.firstChild); }
+      var summary = document.createElement("summary");
+      summary.textContent = labels.legend;
+      box.appendChild(summary);
+      items.forEach(function (item) { row(box, swatch({background: item[1]}), item[0]); });
+      box.appendChild(document.createElement("hr"));
+      row(box, swatch({background: "#555"}), labels.filled);
+      row(box, swatch({background: "rgba(85,85,85,.45)", border: "1px solid #555"}), labels.half);
+      var area = swatch({background: "rgba(55,71,79,.85)", borderRadius: "2px"});
+      row(box, area, labels.area);
+      row(box, swatch({background: "rgba(110,204,57,.8)"}), labels.cluster);
+      var size = document.createElement("div");
+      size.textContent = labels.size;
+      box.appendChild(size);
+      box.open = open;
+    },
+  });
+  var legend = new Legend().addTo(map);
+
+  function setControl(labels) {
+    if (state.control) { map.removeControl(state.control); }
+    var overlays = {};
+    // the names are the interface's own words; Leaflet's layer control writes them as HTML
+    overlays[labels.projects] = cluster;
+    overlays[labels.areas] = areaGroup;
+    overlays[labels.boundaries] = boundaryGroup;
+    state.control = L.control.layers(null, overlays, {collapsed: true, position: "topleft"}).addTo(map);
+  }
+
+  function select(id) {
+    if (id === state.selected) { return; }
+    state.selected = id;
+    if (state.highlight) { map.removeLayer(state.highlight); state.highlight = null; }
+    var i = id === null || id === undefined ? undefined : state.ids[id];
+    if (i === undefined) { return; }
+    var row = state.rows[i], latlng = L.latLng(row[F.lat], row[F.lon]);
+    state.highlight = L.circleMarker(latlng, {pane: "cpm-selected", radius: radius(row[F.power]) + 7, color: "#ff1744",
+                                              weight: 3, fill: false, interactive: false}).addTo(map);
+    var m = state.markers[i];
+    if (m && cluster.hasLayer(m)) { reveal(m); } else { map.panTo(latlng); }
+  }
+
+  // markercluster's zoomToShowLayer waits for an icon, which circle markers lack. A circle marker
+  // out of its clusters is on the map itself (m._map): zoom in until it is, and open the stack
+  // (spiderfy) where projects share one point
+  function visibleCluster(m) {
+    var c = m.__parent;
+    while (c && !c._icon) { c = c.__parent; }
+    return c || null;
+  }
+  function reveal(m, step) {
+    var latlng = m.getLatLng();
+    step = step || 0;
+    if (m._map) { if (!map.getBounds().contains(latlng)) { map.panTo(latlng); } return; }
+    if (step === 0) {
+      map.setView(latlng, Math.max(map.getZoom(), 15), {animate: false});
+    } else if (step === 1) {
+      map.setView(latlng, map.getMaxZoom(), {animate: false});
+    } else {
+      var c = visibleCluster(m);
+      if (c) { c.spiderfy(); }
+      return;
+    }
+    window.setTimeout(function () { reveal(m, step + 1); }, 60);
+  }
+  window.cpm.reveal = function (id) { var i = state.ids[id]; if (i !== undefined) { reveal(state.markers[i]); } };
+
+
+  // the iframe gets its height from Streamlit after the first render: fit the view once it has one
+  function fitWhenSized() {
+    map.invalidateSize({pan: false});
+    var size = map.getSize();
+    if (state.pendingFit && size.x > 50 && size.y > 50) {
+      map.fitBounds(state.pendingFit, {animate: false});
+      state.pendingFit = null;
+    }
+  }
+  window.addEventListener("resize", fitWhenSized);
+
+  function render(args) {
+    state.renders += 1;
+    send("streamlit:setFrameHeight", {height: args.frame_height});
+    if (args.data && args.data.v !== state.version) {
+      load(args.data);
+      state.value = {have: state.version, click: state.value.click, seq: state.value.seq};
+      report();
+    }
+    if (args.version !== state.version) {  // a new page without the data: ask for it
+      if (state.value.have !== null || state.version !== null) {
+        state.value = {have: null, click: null, seq: state.value.seq};
+      }
+      report();
+      return;
+    }
+    var langChanged = args.lang !== state.lang;
+    state.lang = args.lang;
+    state.labels = args.labels;
+    state.palette = args.palette;
+    state.colours = bytes(args.colours);
+    if (langChanged) {
+      state.markers.forEach(function (m) { if (m && m.getTooltip()) { m.unbindTooltip(); } });
+      setControl(args.labels);
+    }
+    setTiles(args.tiles);
+    restyle(state.colours, state.palette);
+    window.cpm.visible = showMask(bytes(args.mask));
+    legend.fill(args.legend, args.labels);
+    if (args.fit_key !== state.fitKey) {
+      state.fitKey = args.fit_key;
+      state.pendingFit = args.fit;
+      fitWhenSized();
+    }
+    select(args.selected);
+  }
+
+  window.addEventListener("message", function (event) {
+    if (event.data && event.data.type === "streamlit:render") { render(event.data.args); }
+  });
+  send("streamlit:componentReady", {apiVersion: 1});
+})();

@@ -1,0 +1,127 @@
+"""The app's map component, tested without a browser: what goes to the page, and how compact it is."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import geopandas as gpd
+import numpy as np
+import pytest
+
+from geo.boundaries import boundaries_from_dir
+from geo.explore import Filters, filter_projects
+from geo.i18n import label
+from geo.layers import boundaries_frame, projects_from_layers
+from geo.mapcomponent import (
+    FIELDS,
+    colour_codes,
+    fit_bounds,
+    legend_items,
+    map_data_from_frames,
+    tiles_for,
+    visibility_mask,
+)
+from geo.mapview import CATEGORY_COLOURS, MapOptions
+
+from .conftest import ROOT, TOTAL
+from .payloads import PAYLOADS
+
+
+@pytest.fixture(scope="module")
+def projects() -> gpd.GeoDataFrame:
+    return projects_from_layers(ROOT / "layers")
+
+
+@pytest.fixture(scope="module")
+def boundaries() -> gpd.GeoDataFrame:
+    folder = ROOT / "data" / "boundaries"
+    return boundaries_frame(boundaries_from_dir(folder, level="region"), boundaries_from_dir(folder, level="county"))
+
+
+def test_every_project_once_in_frame_order(projects: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> None:
+    data = map_data_from_frames(projects, boundaries)
+    assert data.ids == tuple(projects["id"]) and len(data.ids) == TOTAL
+    rows = data.payload["p"]
+    assert [r[FIELDS.index("id")] for r in rows] == list(data.ids)
+    first = projects.iloc[0]
+    row = rows[0]
+    assert row[FIELDS.index("lon")] == pytest.approx(first.geometry.x, abs=1e-5)
+    assert row[FIELDS.index("lat")] == pytest.approx(first.geometry.y, abs=1e-5)
+    assert data.payload["vocab"]["category"][row[FIELDS.index("category")]] == first["category"]
+
+
+def test_approximate_points_name_their_division(projects: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> None:
+    data = map_data_from_frames(projects, boundaries)
+    by_id = {r[0]: r for r in data.payload["p"]}
+    area = FIELDS.index("area")
+    for pid, precision, region, county in zip(projects["id"], projects["precision"], projects["region"],
+                                              projects["point_county_adcode"], strict=True):
+        division = data.payload["divisions"].get(by_id[pid][area])
+        if precision == "county":
+            assert division is not None and by_id[pid][area] == county and division["level"] == "county"
+        elif precision == "region":
+            assert division is not None and division["level"] == "region" and division["region"] == region
+        else:
+            assert by_id[pid][area] == ""  # a site, a town: drawn as a marker of its own
+
+
+def test_payload_is_compact_utf8(projects: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> None:
+    data = map_data_from_frames(projects, boundaries)
+    rows = json.dumps(data.payload["p"], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    assert len(rows) / TOTAL <= 300
+    assert "\\u" not in data.to_json()[:5000]  # Chinese travels as UTF-8, not as \uXXXX escapes
+    assert data.version == map_data_from_frames(projects, boundaries).version  # deterministic
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_data_strings_travel_as_data(projects: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame,
+                                     payload: str) -> None:
+    evil = projects.copy()
+    evil.loc[evil.index[0], "name_zh"] = payload
+    evil.loc[evil.index[0], "name_en"] = payload + " en"
+    data = map_data_from_frames(evil, boundaries)
+    row = json.loads(data.to_json())["p"][0]
+    assert row[FIELDS.index("name_zh")] == payload and row[FIELDS.index("name_en")] == payload + " en"
+    if "7*7" in payload:
+        assert "49" not in json.dumps(row[FIELDS.index("name_zh")])
+
+
+def test_the_mask_is_a_bitset_over_the_ids(projects: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> None:
+    data = map_data_from_frames(projects, boundaries)
+    chosen = filter_projects(projects, Filters(regions=("ZHUZHOU",), categories=("wind",)))
+    bits = np.unpackbits(np.frombuffer(base64.b64decode(visibility_mask(data.ids, list(chosen["id"]))),
+                                       dtype=np.uint8), bitorder="little")[:len(data.ids)]
+    assert [i for i, b in zip(data.ids, bits, strict=True) if b] == list(chosen["id"])
+
+
+def test_colours_follow_the_scheme_and_the_year(projects: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> None:
+    data = map_data_from_frames(projects, boundaries)
+    chosen = filter_projects(projects, Filters())
+    palette, codes = colour_codes(data, chosen, "category")
+    got = [palette[c] for c in base64.b64decode(codes)]
+    assert got == [CATEGORY_COLOURS[c] for c in projects["category"]]
+    early = colour_codes(data, filter_projects(projects, Filters(year=2021)), "phase")[1]
+    late = colour_codes(data, filter_projects(projects, Filters(year=2035)), "phase")[1]
+    assert early != late
+    items = legend_items(chosen, "status", "en")
+    assert [i[0] for i in items] and all(i[0] == label("status", s, "en") for i, s in zip(
+        items, [s for s in ("announced", "pre-construction", "construction", "operating", "shelved", "cancelled",
+                            "retired", "protection") if s in set(chosen["status"])], strict=True))
+
+
+def test_view_and_tiles(boundaries: gpd.GeoDataFrame) -> None:
+    (south, west), (north, east) = fit_bounds(boundaries, ["KUNDULUN"])
+    assert 40.5 < south < north < 40.9 and 109.5 < west < east < 110.0
+    assert tiles_for(MapOptions(basemap="none")) is None
+    assert "tk=k" in tiles_for(MapOptions(basemap="tianditu", tianditu_key="k"))["url"]  # type: ignore[index]
+    with pytest.raises(ValueError, match="TIANDITU_KEY"):
+        tiles_for(MapOptions(basemap="tianditu"))
+
+
+def test_gaode_shifts_points_and_divisions(projects: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> None:
+    plain = map_data_from_frames(projects, boundaries)
+    shifted = map_data_from_frames(projects, boundaries, gcj02=True)
+    assert plain.version != shifted.version
+    a, b = plain.payload["p"][0], shifted.payload["p"][0]
+    assert 0.001 < abs(a[1] - b[1]) + abs(a[2] - b[2]) < 0.02  # a few hundred metres
