@@ -17,8 +17,9 @@ from __future__ import annotations
 import io
 import json
 import logging
+import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,19 @@ from ._csvio import format_number, rows_to_csv
 from ._geojson import collection_to_bytes, geometry_to_mapping
 from .catalog import Project, id_sort_key
 from .errors import LayerError, Problem
+from .fields import (
+    BOUNDARIES,
+    COUNTRY,
+    DATASET,
+    PROJECTS,
+    PROVINCE_EN,
+    TABLES,
+    TARGETS,
+    Field,
+    feature_collection_schema,
+    table_schema,
+    typed_columns,
+)
 from .geocode import GeocodedRow
 from .plans import PlanSource
 from .targets import COLUMNS as TARGET_COLUMNS
@@ -55,82 +69,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
-    """One property of the project layers.
-
-    Attributes
-    ----------
-    name : str
-        Property name (units are part of the name: ``power_mw``).
-    type : str
-        ``string``, ``integer``, ``number`` or ``boolean``.
-    description : str
-    unit : str
-        Unit of a number ('' for none).
-    enum : tuple of str
-        Allowed values of a vocabulary field ('' for free values).
-    shp : str
-        Name in Shapefiles (at most 10 bytes).
-    """
-
-    name: str
-    type: str
-    description: str
-    unit: str = ""
-    enum: tuple[str, ...] = ()
-    shp: str = ""
-
-
-def _values(vocab: Iterable[Any]) -> tuple[str, ...]:
-    return tuple(v.value for v in vocab)
-
-
-FIELDS: tuple[Field, ...] = (
-    Field("id", "string", "stable project id REGION-NNN (never reused)", shp="id"),
-    Field("name_zh", "string", "name as the plan gives it", shp="name_zh"),
-    Field("name_en", "string", "English name", shp="name_en"),
-    Field("region", "string", "plan / region code", enum=("JINSHI", "JIAXING", "ZHUZHOU", "YUNCHENG", "KUNDULUN"),
-          shp="region"),
-    Field("region_zh", "string", "region name", shp="region_zh"),
-    Field("category", "string", "kind of project (see vocabulary)", enum=_values(Category), shp="category"),
-    Field("subtype", "string", "free subtype, snake_case", shp="subtype"),
-    Field("is_programme", "boolean", "a named programme covering an area rather than one facility", shp="programme"),
-    Field("project_group", "string", "shared by the phases of one project", shp="group"),
-    Field("phase", "string", "phase as written (一期, 二期 ...)", shp="phase"),
-    Field("capacity_text", "string", "capacity words verbatim from the plan", shp="cap_text"),
-    Field("power_mw", "number", "power capacity", unit="MW", shp="power_mw"),
-    Field("storage_mwh", "number", "stored energy capacity", unit="MWh", shp="stor_mwh"),
-    Field("voltage_kv", "number", "voltage (not a capacity)", unit="kV", shp="volt_kv"),
-    Field("transformer_mva", "number", "transformer capacity", unit="MVA", shp="trans_mva"),
-    Field("area_ha", "number", "area", unit="ha", shp="area_ha"),
-    Field("throughput_t_per_yr", "number", "throughput", unit="t/yr", shp="thru_t_yr"),
-    Field("length_km", "number", "length", unit="km", shp="length_km"),
-    Field("status", "string", "project stage (GEM-style vocabulary)", enum=_values(Status), shp="status"),
-    Field("status_text", "string", "the plan's status words verbatim", shp="stat_text"),
-    Field("action", "string", "what the plan does to the project", enum=_values(Action), shp="action"),
-    Field("year_start", "integer", "first year of the project's interval (null = open)", unit="year", shp="yr_start"),
-    Field("year_end", "integer", "year the project is due (null = not stated)", unit="year", shp="yr_end"),
-    Field("timeline_text", "string", "the words that set the years, verbatim", shp="time_text"),
-    Field("place_text", "string", "place words of the plan, verbatim", shp="place_text"),
-    Field("county_adcode", "string", "county-level division the plan or a cited source fixes ('' = not fixed)",
-          shp="county"),
-    Field("county_zh", "string", "name of the county of the point", shp="county_zh"),
-    Field("point_county_adcode", "string", "county-level division the point lies in", shp="pt_county"),
-    Field("precision", "string", "how well the point locates the project", enum=_values(Precision), shp="precision"),
-    Field("geocode_status", "string", "resolved / fallback (county or region point) / ambiguous",
-          enum=("resolved", "fallback", "ambiguous"), shp="geo_status"),
-    Field("geocode_provider", "string", "provider that answered (override, gazetteer, admin, ...)", shp="geo_prov"),
-    Field("geocode_source", "string", "citation of the coordinate", shp="geo_source"),
-    Field("place_id", "string", "gazetteer place that locates the project", shp="place_id"),
-    Field("plan", "string", "plan quoted", shp="plan"),
-    Field("plan_title", "string", "title of the plan", shp="plan_title"),
-    Field("quote", "string", "sentence of the plan that names the project, verbatim", shp="quote"),
-    Field("quote_offset", "integer", "offset of the quote in the plan text (Unicode code points)", shp="quote_off"),
-    Field("notes", "string", "reviewer notes", shp="notes"),
-)
-FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
-BOUNDARY_FIELDS = ("region", "adcode", "name_zh", "level", "parent_adcode")
+#: the project fields (see :mod:`geo.fields`, the registry every writer reads)
+FIELDS: tuple[Field, ...] = PROJECTS.fields
+FIELD_NAMES: tuple[str, ...] = PROJECTS.names
+BOUNDARY_FIELDS: tuple[str, ...] = BOUNDARIES.names
 
 
 def _property(project: Project, name: str) -> Any:
@@ -138,6 +80,17 @@ def _property(project: Project, name: str) -> Any:
     if hasattr(value, "value"):
         return value.value
     return value
+
+
+_PLAN_COLUMNS: dict[str, Any] = {
+    "region_en": lambda plan: plan.region_en,
+    "region_adcode": lambda plan: plan.adcode,
+    "province_adcode": lambda plan: plan.adcode[:2] + "0000",
+    "province_zh": lambda plan: plan.province_zh,
+    "province_en": lambda plan: PROVINCE_EN[plan.adcode[:2]],
+    "country_code": lambda plan: COUNTRY[0],
+    "dataset_version": lambda plan: DATASET.version,
+}
 
 
 def project_properties(project: Project, row: GeocodedRow, plan: PlanSource, county_names: dict[str, str]
@@ -161,6 +114,8 @@ def project_properties(project: Project, row: GeocodedRow, plan: PlanSource, cou
             out[f.name] = row.result.source
         elif f.name == "plan_title":
             out[f.name] = plan.title
+        elif f.name in _PLAN_COLUMNS:
+            out[f.name] = _PLAN_COLUMNS[f.name](plan)
         else:
             out[f.name] = _property(project, f.name)
     return out
@@ -194,6 +149,10 @@ def projects_frame(projects: Sequence[Project], geocoded: Sequence[GeocodedRow],
         if p.plan not in plans:
             problems.append(Problem(p.source_file, p.source_row, "plan", f"{p.plan!r} is not a registered plan "
                                     f"({', '.join(plans)})", p.id))
+        elif plans[p.plan].adcode[:2] not in PROVINCE_EN:
+            problems.append(Problem(p.source_file, p.source_row, "plan", f"the province of plan {p.plan} "
+                                    f"({plans[p.plan].adcode[:2]}0000) has no English name in "
+                                    "geo.fields.PROVINCE_EN: add it", p.id))
     if problems:
         raise LayerError(problems, "the geocoding results do not match the catalogue")
     ordered = sorted(projects, key=lambda p: id_sort_key(p.id))
@@ -206,22 +165,9 @@ def projects_frame(projects: Sequence[Project], geocoded: Sequence[GeocodedRow],
 
 
 def typed_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Give every schema column its type: Int64, float64, bool or str ('' for missing text)."""
-    import pandas as pd
-
-    out = frame.copy()
-    for f in FIELDS:
-        if f.name not in out.columns:
-            out[f.name] = None
-        if f.type == "integer":
-            out[f.name] = pd.array(pd.to_numeric(out[f.name], errors="coerce"), dtype="Int64")
-        elif f.type == "number":
-            out[f.name] = pd.to_numeric(out[f.name], errors="coerce").astype("float64")
-        elif f.type == "boolean":
-            out[f.name] = out[f.name].astype(bool)
-        else:
-            out[f.name] = out[f.name].fillna("").astype(str)
-    return out[[*FIELD_NAMES, out.geometry.name]]
+    """Give every project column its type (:func:`geo.fields.typed_columns`)."""
+    out: gpd.GeoDataFrame = typed_columns(frame, PROJECTS)
+    return out
 
 
 def _column_values(series: Any) -> list[Any]:
@@ -240,8 +186,11 @@ def _column_values(series: Any) -> list[Any]:
     return obj.where(series.notna(), None).tolist()  # type: ignore[no-any-return]
 
 
-def frame_to_geojson(frame: gpd.GeoDataFrame, *, name: str) -> bytes:
+def frame_to_geojson(frame: gpd.GeoDataFrame, *, name: str, id_field: str | None = None) -> bytes:
     """RFC 7946 bytes of a WGS-84 frame (deterministic; see :mod:`geo._geojson`).
+
+    ``id_field`` names the column whose value becomes each Feature's ``id`` (RFC 7946 §3.2);
+    it stays a property too.
 
     Raises
     ------
@@ -262,11 +211,14 @@ def frame_to_geojson(frame: gpd.GeoDataFrame, *, name: str) -> bytes:
         geometries: list[Any] = [{"type": "Point", "coordinates": c} for c in xy]
     else:
         geometries = [geometry_to_mapping(g) if g is not None else None for g in geoms]
-    features = [
-        {"type": "Feature", "properties": dict(zip(columns, row, strict=True)), "geometry": geometry}
-        for row, geometry in zip(zip(*values, strict=True) if columns else [()] * len(geoms), geometries,
-                                 strict=True)
-    ]
+    rows = zip(*values, strict=True) if columns else [()] * len(geoms)
+    if id_field is None:
+        features = [{"type": "Feature", "properties": dict(zip(columns, row, strict=True)), "geometry": geometry}
+                    for row, geometry in zip(rows, geometries, strict=True)]
+    else:
+        ids = values[columns.index(id_field)]
+        features = [{"type": "Feature", "id": fid, "properties": dict(zip(columns, row, strict=True)),
+                     "geometry": geometry} for fid, row, geometry in zip(ids, rows, geometries, strict=True)]
     return collection_to_bytes(features, name=name)
 
 
@@ -285,22 +237,40 @@ def targets_to_csv(targets: Sequence[Target]) -> str:
     return rows_to_csv(rows, TARGET_COLUMNS)
 
 
+#: the published GeoPackage
+GPKG_NAME = "carbon_peak.gpkg"
+#: the JSON Schema of each published table's file
+SCHEMA_FILES = {PROJECTS.name: "projects.schema.json", BOUNDARIES.name: "boundaries.schema.json",
+                TARGETS.name: "targets.schema.json"}
+
+
 def schema_document() -> dict[str, Any]:
-    """The machine-readable schema of the project layers (Frictionless Table Schema style)."""
-    fields = []
-    for f in FIELDS:
-        entry: dict[str, Any] = {"name": f.name, "type": f.type, "description": f.description,
-                                 "shapefile_name": f.shp}
-        if f.unit:
-            entry["unit"] = f.unit
-        if f.enum:
-            entry["constraints"] = {"enum": list(f.enum)}
-        fields.append(entry)
+    """``schema.json``: the data dictionary of every published table (fields, types, units,
+    descriptions in English and Chinese, vocabularies, Shapefile names) and the dataset record."""
+    tables = []
+    for table in TABLES:
+        fields = []
+        for f in table.fields:
+            entry: dict[str, Any] = {"name": f.name, "type": f.type.value, "description": f.description,
+                                     "description_zh": f.description_zh, "nullable": f.nullable,
+                                     "shapefile_name": f.shp}
+            if f.unit:
+                entry["unit"] = f.unit
+            if f.enum:
+                entry["constraints"] = {"enum": list(f.enum)}
+            fields.append(entry)
+        tables.append({"name": table.name, "description": table.description, "description_zh": table.description_zh,
+                       "primaryKey": table.primary_key, "geometry": table.geometry or None,
+                       "jsonSchema": SCHEMA_FILES[table.name], "fields": fields})
     return {
         "name": "carbon-peak-projects",
-        "crs": "EPSG:4326 (RFC 7946 GeoJSON); geometry: Point (lon, lat)",
-        "primaryKey": "id",
-        "fields": fields,
+        "title": DATASET.title,
+        "version": DATASET.version,
+        "release_date": DATASET.release_date,
+        "licence": DATASET.licence,
+        "attribution": DATASET.attribution,
+        "crs": "EPSG:4326 (RFC 7946 GeoJSON; the GeoPackage too); geometry: Point (lon, lat) / MultiPolygon",
+        "tables": tables,
         "vocabularies": {
             vocab.__name__.lower(): {v.value: DEFINITIONS[v] for v in vocab}
             for vocab in (Category, Status, Action, Precision)
@@ -308,36 +278,86 @@ def schema_document() -> dict[str, Any]:
     }
 
 
+def _json_bytes(doc: dict[str, Any]) -> bytes:
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def gpkg_to_bytes(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets: pd.DataFrame) -> bytes:
+    """The published GeoPackage (:func:`geo.gpkg.write_gpkg`): projects, boundaries, targets, EPSG:4326."""
+    from .crs import TargetCRS
+    from .gpkg import GpkgLayer, write_gpkg
+
+    with staging_dir(Path(tempfile.gettempdir()), "cpm-export-") as folder:
+        path = folder / GPKG_NAME
+        write_gpkg(path, [GpkgLayer(PROJECTS, frame), GpkgLayer(BOUNDARIES, boundaries),
+                          GpkgLayer(TARGETS, targets)], shown=Path("layers") / GPKG_NAME,
+                   crs_description=TargetCRS.WGS84.description)
+        return path.read_bytes()
+
+
+def targets_frame(targets: Sequence[Target]) -> pd.DataFrame:
+    """The targets as a typed table (registry types), sorted like ``targets.csv``."""
+    import pandas as pd
+
+    rows = [{c: getattr(t, c) for c in TARGET_COLUMNS} for t in sorted(targets, key=lambda t: (t.region, t.id))]
+    for row in rows:
+        row["unit"] = row["unit"].value
+        row["comparator"] = row["comparator"].value
+    frame: pd.DataFrame = typed_columns(pd.DataFrame(rows, columns=list(TARGET_COLUMNS)), TARGETS)
+    return frame
+
+
 def readme_text(counts: dict[str, int]) -> str:
-    """``layers/README.md``: what each file is and every property with type and unit."""
+    """``layers/README.md``: what each file is, every field of every table with type and unit,
+    the vocabularies, licence and attribution."""
     lines = [
         "# Published layers",
         "",
         "Built by `python -m geo build` from `data/projects/` (catalogue), `data/geocoded.csv` (points) and",
         "`data/boundaries/`. Do not edit by hand: rebuild. Rebuilding from the same inputs gives byte-identical",
-        "files (features sorted by id, coordinates to 6 decimals, no timestamps).",
+        "files on any day (features sorted by id, coordinates to 6 decimals, every timestamp inside the",
+        f"GeoPackage the release date {DATASET.release_date}).",
+        "",
+        f"Dataset version {DATASET.version}, released {DATASET.release_date}. Licence: {DATASET.licence}.",
+        "",
+        f"Attribution: {DATASET.attribution}",
         "",
         "| file | what |",
         "|---|---|",
-        f"| `projects.geojson` | every project ({counts.get('projects', 0)} points), RFC 7946, EPSG:4326 |",
+        f"| `{GPKG_NAME}` | **the file for desktop GIS**: GeoPackage 1.2, EPSG:4326, typed columns; tables "
+        "`projects` (points), `boundaries` (full-resolution polygons) and `targets` (attribute table); field "
+        "descriptions and units in `gpkg_data_columns`, vocabularies in `gpkg_data_column_constraints`, licence "
+        "and attribution in `gpkg_metadata`, QGIS default styles in `layer_styles` (categories coloured, county "
+        "and region points hollow dashed rings, Chinese labels): open it in QGIS and the map is styled |",
+        f"| `projects.geojson` | every project ({counts.get('projects', 0)} points), RFC 7946, EPSG:4326; each "
+        "Feature's `id` is the project id |",
         "| `<category>.geojson` | the projects of one category (one file per category of the vocabulary, "
         "empty ones included) |",
         "| `boundaries.geojson` | the five regions (`level` = region) and their county-level divisions "
-        "(`level` = county) |",
+        "(`level` = county); Feature `id` = `adcode` |",
         "| `targets.csv` | the plans' quantitative targets (see `data/projects/README.md`) |",
-        "| `schema.json` | this schema, machine-readable (fields, types, units, vocabularies, Shapefile names) |",
+        "| `projects.schema.json`, `boundaries.schema.json` | JSON Schemas (draft 2020-12) of the GeoJSON files: "
+        "every property's type, nullability and vocabulary |",
+        "| `targets.schema.json` | JSON Schema of the targets table's rows (cells typed by the schema; '' in "
+        "`targets.csv` is null) |",
+        "| `schema.json` | the data dictionary of every table, machine-readable (fields, types, units, English "
+        "and Chinese descriptions, vocabularies, Shapefile names) |",
+        "",
+        "GDAL types a GeoJSON property from its values: a property that is null in every feature of a file",
+        "(`storage_mwh` in all of them, `year_end` in some category files) reads as String there. Open the",
+        "GeoPackage for typed columns; the JSON Schemas state the types for the GeoJSON files.",
         "",
         "Every point carries its `precision` — `exact`, `site`, `town`, `county`, `region` — and the source of",
         "its coordinate. A `county` or `region` point is a representative point of the polygon, **not a site**.",
-        "",
-        "## Project properties",
-        "",
-        "| property | type | unit | Shapefile | description |",
-        "|---|---|---|---|---|",
     ]
-    for f in FIELDS:
-        desc = f.description + (f" — one of: {', '.join(f'`{v}`' for v in f.enum)}" if f.enum else "")
-        lines.append(f"| `{f.name}` | {f.type} | {f.unit} | `{f.shp}` | {desc} |")
+    for table in TABLES:
+        lines += ["", f"## `{table.name}`", "", f"{table.description} ({table.description_zh}); primary key "
+                  f"`{table.primary_key}`" + (f", geometry {table.geometry}" if table.geometry else "") + ".", "",
+                  "| field | type | null | unit | Shapefile | description | 说明 |", "|---|---|---|---|---|---|---|"]
+        for f in table.fields:
+            desc = f.description + (f" — one of: {', '.join(f'`{v}`' for v in f.enum)}" if f.enum else "")
+            lines.append(f"| `{f.name}` | {f.type.value} | {'yes' if f.nullable else 'no'} | {f.unit} | "
+                         f"`{f.shp}` | {desc} | {f.description_zh} |")
     lines += ["", "## Vocabularies", ""]
     for vocab in (Category, Status, Action, Precision):
         lines += [f"### {vocab.__name__.lower()}", "", "| value | meaning |", "|---|---|"]
@@ -375,17 +395,22 @@ class BuildResult:
 def render_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets: Sequence[Target]
                   ) -> tuple[dict[str, bytes], dict[str, int]]:
     """Every published file as bytes, and its feature (row) count: ``(files, counts)``."""
-    rendered: dict[str, bytes] = {"projects.geojson": frame_to_geojson(frame, name="projects")}
+    rendered: dict[str, bytes] = {"projects.geojson": frame_to_geojson(frame, name="projects", id_field="id")}
     files: dict[str, int] = {"projects.geojson": len(frame)}
     for category in Category:
         part = frame[frame["category"] == category.value]
-        rendered[f"{category.value}.geojson"] = frame_to_geojson(part, name=category.value)
+        rendered[f"{category.value}.geojson"] = frame_to_geojson(part, name=category.value, id_field="id")
         files[f"{category.value}.geojson"] = len(part)
-    rendered["boundaries.geojson"] = frame_to_geojson(boundaries, name="boundaries")
+    rendered["boundaries.geojson"] = frame_to_geojson(boundaries, name="boundaries", id_field="adcode")
     files["boundaries.geojson"] = len(boundaries)
     rendered["targets.csv"] = targets_to_csv(targets).encode("utf-8")
     files["targets.csv"] = len(targets)
-    rendered["schema.json"] = (json.dumps(schema_document(), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    rendered[GPKG_NAME] = gpkg_to_bytes(frame, boundaries, targets_frame(targets))
+    files[GPKG_NAME] = len(frame) + len(boundaries) + len(targets)
+    rendered["schema.json"] = _json_bytes(schema_document())
+    for table in (PROJECTS, BOUNDARIES):
+        rendered[SCHEMA_FILES[table.name]] = _json_bytes(feature_collection_schema(table))
+    rendered[SCHEMA_FILES[TARGETS.name]] = _json_bytes(table_schema(TARGETS))
     rendered["README.md"] = readme_text({"projects": len(frame)}).encode("utf-8")
     return rendered, files
 
@@ -393,7 +418,8 @@ def render_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets
 def _own_entry(name: str, rendered: dict[str, bytes]) -> bool:
     """Whether an entry of a published folder is the build's own: a file it writes, a layer of a
     category it no longer writes (``*.geojson``), or a temporary file of an older version."""
-    return name in rendered or name.endswith(".geojson") or (name.startswith(".") and name.endswith(".tmp"))
+    return name in rendered or name.endswith((".geojson", ".gpkg", ".schema.json")) \
+        or (name.startswith(".") and name.endswith(".tmp"))
 
 
 def publish_layers(rendered: dict[str, bytes], out_dir: Path) -> None:

@@ -15,6 +15,7 @@ from geo._atomic import recover_directory
 from geo.boundaries import boundaries_from_dir
 from geo.catalog import catalog_from_dir
 from geo.errors import LayerError
+from geo.fields import TABLES
 from geo.geocode import geocoded_from_csv
 from geo.layers import (
     FIELD_NAMES,
@@ -81,11 +82,14 @@ def test_properties_are_documented() -> None:
     doc = json.loads((LAYERS / "projects.geojson").read_text(encoding="utf-8"))
     assert list(doc["features"][0]["properties"]) == list(FIELD_NAMES)
     schema = json.loads((LAYERS / "schema.json").read_text(encoding="utf-8"))
-    assert [f["name"] for f in schema["fields"]] == list(FIELD_NAMES)
+    assert [t["name"] for t in schema["tables"]] == [t.name for t in TABLES]
+    assert [f["name"] for f in schema["tables"][0]["fields"]] == list(FIELD_NAMES)
     assert schema == json.loads(json.dumps(schema_document()))
     readme = (LAYERS / "README.md").read_text(encoding="utf-8")
-    for f in FIELDS:
-        assert f"| `{f.name}` | {f.type} |" in readme
+    for table in TABLES:
+        assert f"## `{table.name}`" in readme
+        for f in table.fields:
+            assert f"| `{f.name}` | {f.type.value} |" in readme, (table.name, f.name)
 
 
 def test_shapefile_names_fit_ten_bytes_and_are_unique() -> None:
