@@ -97,6 +97,7 @@ def write_gpkg(path: Path, layers: Sequence[GpkgLayer], *, shown: Path, crs_desc
             options: dict[str, Any] = {"FID": "fid", "DESCRIPTION": layer.table.description,
                                        "IDENTIFIER": layer.table.name}
             if layer.table.geometry:
+                options["DESCRIPTION"] = f"{layer.table.description}; coordinates: {crs_description}"
                 options["GEOMETRY_NAME"] = "geom"
                 options["SPATIAL_INDEX"] = "YES"
             write_frame(frame, path, shown, layer=layer.table.name, driver="GPKG",

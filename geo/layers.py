@@ -186,8 +186,12 @@ def _column_values(series: Any) -> list[Any]:
     return obj.where(series.notna(), None).tolist()  # type: ignore[no-any-return]
 
 
-def frame_to_geojson(frame: gpd.GeoDataFrame, *, name: str, id_field: str | None = None) -> bytes:
+def frame_to_geojson(frame: gpd.GeoDataFrame, *, name: str, id_field: str | None = None,
+                     web_gcj02: bool = False) -> bytes:
     """RFC 7946 bytes of a WGS-84 frame (deterministic; see :mod:`geo._geojson`).
+
+    ``web_gcj02=True`` also takes a GCJ-02 frame (:data:`geo.crs.GCJ02_WKT`): the overlay of a
+    web map on GCJ-02 tiles, which is never published as a file.
 
     ``id_field`` names the column whose value becomes each Feature's ``id`` (RFC 7946 §3.2);
     it stays a property too.
@@ -200,7 +204,10 @@ def frame_to_geojson(frame: gpd.GeoDataFrame, *, name: str, id_field: str | None
     import numpy as np
     import shapely
 
-    if frame.crs is None or frame.crs.to_epsg() != 4326:
+    from .crs import is_gcj02
+
+    web = web_gcj02 and is_gcj02(frame.crs)
+    if not web and (frame.crs is None or frame.crs.to_epsg() != 4326):
         raise LayerError([Problem(name, None, "crs", f"GeoJSON must be EPSG:4326 (RFC 7946), got {frame.crs}")])
     columns = [c for c in frame.columns if c != frame.geometry.name]
     values = [_column_values(frame[c]) for c in columns]

@@ -301,7 +301,7 @@ def _add_boundaries(m: folium.Map, boundaries: gpd.GeoDataFrame, regions: tuple[
                         (outlines, {"color": "#37474f", "weight": 2.5, "fill": False})):
         if part.empty:
             continue
-        data = json.loads(frame_to_geojson(part, name="boundaries"))
+        data = json.loads(frame_to_geojson(part, name="boundaries", web_gcj02=True))
         for f in data["features"]:
             f["properties"] = {"name_zh": f["properties"]["name_zh"], "style": style}
         # not interactive: the outlines must never catch the pointer meant for a project marker

@@ -93,8 +93,14 @@ def test_geopackage_holds_all_layers_and_boundaries(zhuzhou: gpd.GeoDataFrame, t
     path = tmp_path / "z.gpkg"
     export_to_path(zhuzhou, path, crs="EPSG:4490", boundaries=bounds, targets=targets_table(LAYERS))
     layers = {name for name, _ in pyogrio.list_layers(path)}
-    assert {"projects", "boundaries", "targets"} | set(zhuzhou["category"]) <= layers
+    # every project once (a stored style colours the categories): loading all layers does not double-count
+    assert layers == {"projects", "boundaries", "targets", "layer_styles"}
     back = _read(path, layer="projects")
+    assert len(back) == len(zhuzhou)
+    targets = pyogrio.read_info(path, layer="targets")
+    types = dict(zip(targets["fields"], targets["dtypes"], strict=True))
+    assert (types["value"], types["year"], types["baseline_year"], types["quote_offset"]) == \
+        ("float64", "int64", "int64", "int64")
     assert back.crs.to_epsg() == 4490
     _same_values(back, zhuzhou)
     assert len(_read(path, layer="boundaries")) == len(bounds)
@@ -120,7 +126,7 @@ def test_shapefile_round_trip_keeps_chinese(zhuzhou: gpd.GeoDataFrame, tmp_path:
     written = export_to_path(zhuzhou, path, encoding=encoding)
     names = {p.name for p in written}
     assert {"z.shp", "z.shx", "z.dbf", "z.prj", "z.cpg", "z_aliases.csv"} <= names
-    assert (tmp_path / "z.cpg").read_text() == encoding
+    assert (tmp_path / "z.cpg").read_text() == {"UTF-8": "UTF-8", "GBK": "936"}[encoding]  # ESRI's code page
     back = _read(path, encoding=encoding)
     short = {f.name: f.shp for f in FIELDS}
     _same_values(back, zhuzhou, short)
@@ -147,7 +153,7 @@ def test_zipped_shapefile_in_memory_for_downloads(zhuzhou: gpd.GeoDataFrame) -> 
     export = export_to_bytes(zhuzhou, "shp", encoding="GBK")
     assert export.filename.endswith(".zip") and export.media_type == "application/zip"
     with zipfile.ZipFile(io.BytesIO(export.data)) as archive:
-        assert archive.read("carbon_peak_projects.cpg") == b"GBK"
+        assert archive.read("carbon_peak_projects.cpg") == b"936"  # the code page ESRI tools read
     back = gpd.read_file(io.BytesIO(export.data), encoding="GBK")
     assert set(back["id"]) == set(zhuzhou["id"])
 
@@ -356,7 +362,7 @@ def test_a_full_disk_keeps_the_previous_export(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("suffix", "part", "words"), [
-    (".kml", "export.kml", "not complete"), (".gpkg", "export.gpkg", "GeoPackage"),
+    (".gpkg", "export.gpkg", "GeoPackage"),
     (".shp", "export.dbf", "Shapefile GDAL wrote is not complete")])
 def test_a_file_gdal_cut_short_is_caught_before_publishing(zhuzhou: gpd.GeoDataFrame, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch, suffix: str, part: str,
@@ -373,7 +379,7 @@ def test_a_file_gdal_cut_short_is_caught_before_publishing(zhuzhou: gpd.GeoDataF
         victim.write_bytes(data[: len(data) * 2 // 3])
 
     monkeypatch.setattr(gdalio, "write_frame", cut)
-    for module in ("geo.export", "geo._shapefile"):
+    for module in ("geo.gpkg", "geo._shapefile"):
         monkeypatch.setattr(f"{module}.write_frame", cut)
     out = tmp_path / f"z{suffix}"
     out.write_bytes(b"previous")
@@ -451,7 +457,7 @@ def test_leftovers_of_killed_exports_are_removed(zhuzhou: gpd.GeoDataFrame, tmp_
     temp = tmp_path / "tmp"
     (temp / "cpm-export-dead").mkdir(parents=True)
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
-    export_to_bytes(zhuzhou, "kml")  # the app's downloads use $TMPDIR, and clean it the same way
+    export_to_bytes(zhuzhou, "gpkg")  # the app's downloads use $TMPDIR, and clean it the same way
     assert list(temp.iterdir()) == []
 
 
