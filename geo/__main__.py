@@ -260,7 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "repeat a filter to allow several values.")
     p.add_argument("output", help="output file: .geojson, .gpkg, .csv, .kml, .shp (set beside) or .zip (zipped shp)")
     p.add_argument("--format", help="geojson, gpkg, csv, shp or kml (default: from the file suffix)")
-    p.add_argument("--crs", default="EPSG:4326", help="EPSG:4326 (default), EPSG:4490 (CGCS2000) or GCJ-02")
+    p.add_argument("--crs", default="EPSG:4326", help="EPSG:4326 (default), EPSG:4490 (CGCS2000), GCJ-02, or a "
+                   "projected CRS for measuring: EPSG:4534-4554 (CGCS2000 3-degree Gauss-Kruger), "
+                   "EPSG:32643-32653 (UTM), GK3 or UTM (the zone of the selection)")
     p.add_argument("--encoding", default="UTF-8", help="Shapefile text encoding: UTF-8 (default) or GBK")
     p.add_argument("--region", action="append", help="JINSHI, JIAXING, ZHUZHOU, YUNCHENG, KUNDULUN")
     p.add_argument("--category", action="append", help="e.g. wind, pumped_storage, substation")

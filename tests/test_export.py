@@ -378,9 +378,9 @@ def test_a_file_gdal_cut_short_is_caught_before_publishing(zhuzhou: gpd.GeoDataF
         data = victim.read_bytes()
         victim.write_bytes(data[: len(data) * 2 // 3])
 
-    monkeypatch.setattr(gdalio, "write_frame", cut)
-    for module in ("geo.gpkg", "geo._shapefile"):
+    for module in ("geo.gpkg", "geo._shapefile"):  # before gdalio: importing them binds its write_frame
         monkeypatch.setattr(f"{module}.write_frame", cut)
+    monkeypatch.setattr(gdalio, "write_frame", cut)
     out = tmp_path / f"z{suffix}"
     out.write_bytes(b"previous")
     with pytest.raises(WriteError, match=words):
@@ -549,3 +549,62 @@ def test_payloads_in_every_text_field_read_back_literally(zhuzhou: gpd.GeoDataFr
 def _export(frame: gpd.GeoDataFrame, path: Path) -> Path:
     export_to_path(frame, path)
     return path
+
+
+def test_shapefile_flags_each_row_whose_text_was_cut(zhuzhou: gpd.GeoDataFrame) -> None:
+    shp, aliases = shapefile_frame(zhuzhou, "GBK")
+    assert "group" not in shp.columns and "proj_group" in shp.columns  # not an SQL reserved word
+    quote = next(f.shp for f in FIELDS if f.name == "quote")
+    for original, row in zip(zhuzhou["quote"], shp.itertuples(index=False), strict=True):
+        cut = len(original.encode("gbk")) > 254
+        assert (quote in row.cut_fields.split(",")) == cut
+        assert getattr(row, quote) == original if not cut else getattr(row, quote).endswith("...")
+    assert (shp["cut_fields"] != "").sum() > 0
+    assert any(a["shapefile_name"] == "cut_fields" for a in aliases)
+
+
+def test_gbk_shapefile_opens_as_chinese_from_its_code_page(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    export_to_path(zhuzhou, tmp_path / "z.shp", encoding="GBK")
+    back = _read(tmp_path / "z.shp")  # no encoding given: GDAL reads the .cpg's 936
+    assert back["name_zh"].tolist() == zhuzhou["name_zh"].tolist()
+
+
+def test_dbf_header_date_is_the_release_date(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    from geo.fields import DATASET
+
+    export_to_path(zhuzhou, tmp_path / "z.shp")
+    year, month, day = (int(p) for p in DATASET.release_date.split("-"))
+    assert (tmp_path / "z.dbf").read_bytes()[1:4] == bytes((year - 1900, month, day))
+
+
+def test_kml_placemarks_are_projects_styled_and_typed(zhuzhou: gpd.GeoDataFrame) -> None:
+    import xml.etree.ElementTree as ET
+
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    root = ET.fromstring(export_to_bytes(zhuzhou, "kml").data)
+    placemarks = root.findall(".//k:Placemark", ns)
+    assert [p.get("id") for p in placemarks] == zhuzhou["id"].tolist()
+    styles = {s.get("id") for s in root.findall(".//k:Style", ns)}
+    types = {f.get("name"): f.get("type") for f in root.findall(".//k:Schema/k:SimpleField", ns)}
+    assert (types["power_mw"], types["year_end"], types["is_programme"], types["name_zh"]) == \
+        ("double", "int", "bool", "string")
+    for placemark, row in zip(placemarks, zhuzhou.itertuples(index=False), strict=True):
+        url = placemark.findtext("k:styleUrl", namespaces=ns)
+        assert url in {f"#{s}" for s in styles} and url.startswith(f"#{row.category}-")
+        assert url.endswith("-approximate") == (row.precision in ("county", "region"))
+        data = {d.get("name"): d.text or "" for d in placemark.findall(".//k:SimpleData", ns)}
+        assert data["year_end"] == ("" if pd.isna(row.year_end) else str(int(row.year_end)))
+    back = _read(io.BytesIO(export_to_bytes(zhuzhou, "kml").data))
+    assert len(back) == len(zhuzhou)
+
+
+def test_geojson_export_features_carry_the_project_id(zhuzhou: gpd.GeoDataFrame) -> None:
+    doc = json.loads(export_to_bytes(zhuzhou, "geojson").data)
+    assert [f["id"] for f in doc["features"]] == zhuzhou["id"].tolist()
+
+
+def test_gk3_export_is_in_the_zone_of_the_selection(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    export_to_path(zhuzhou, tmp_path / "z.gpkg", crs="GK3")
+    back = _read(tmp_path / "z.gpkg", layer="projects")
+    assert back.crs.to_epsg() == 4547  # CGCS2000 / 3-degree Gauss-Kruger CM 114E: Zhuzhou lies at 113°E
+    assert back.geometry.x.between(300_000, 700_000).all()  # metres about the central meridian
