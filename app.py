@@ -33,7 +33,7 @@ from geo.explore import (
 )
 from geo.export import export_to_bytes, targets_table
 from geo.i18n import label, ui
-from geo.layers import boundaries_frame, projects_from_layers
+from geo.layers import boundaries_frame, boundaries_from_layers, projects_from_layers
 from geo.mapview import MapOptions, basemaps, build_map
 from geo.settings import load_settings
 from geo.vocabulary import Category, Status
@@ -54,6 +54,11 @@ def load_projects(layers_dir: str) -> gpd.GeoDataFrame:
 def load_boundaries(boundaries_dir: str) -> gpd.GeoDataFrame:
     folder = Path(boundaries_dir)
     return boundaries_frame(boundaries_from_dir(folder, level="region"), boundaries_from_dir(folder, level="county"))
+
+
+@st.cache_data(show_spinner=False)
+def load_web_boundaries(layers_dir: str) -> gpd.GeoDataFrame:
+    return boundaries_from_layers(Path(layers_dir))  # simplified as a coverage: borders stay shared
 
 
 @st.cache_data(show_spinner=False)
@@ -198,7 +203,7 @@ def main() -> None:
         with map_tab:
             if selection.empty:
                 st.info(ui("nothing", lang))
-            m = build_map(selection, load_boundaries(str(SETTINGS.boundaries_dir)), options,
+            m = build_map(selection, load_web_boundaries(str(SETTINGS.layers_dir)), options,
                           fit_regions=filters.regions)
             st_folium(m, key="map", height=620, use_container_width=True, returned_objects=["last_active_drawing"],
                       on_change=choose_from_map)

@@ -342,6 +342,10 @@ def readme_text(counts: dict[str, int]) -> str:
         "empty ones included) |",
         "| `boundaries.geojson` | the five regions (`level` = region) and their county-level divisions "
         "(`level` = county); Feature `id` = `adcode` |",
+        f"| `{WEB_BOUNDARIES}` | the same, light for web maps (the app's): counties simplified together as one "
+        f"coverage (`shapely.coverage_simplify`, tolerance {WEB_TOLERANCE}°, about 100 m) so shared borders stay "
+        "shared, each region the union of its counties; full resolution in `boundaries.geojson` and the "
+        "GeoPackage |",
         "| `targets.csv` | the plans' quantitative targets (see `data/projects/README.md`) |",
         "| `projects.schema.json`, `boundaries.schema.json` | JSON Schemas (draft 2020-12) of the GeoJSON files: "
         "every property's type, nullability and vocabulary |",
@@ -410,6 +414,8 @@ def render_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets
         files[f"{category.value}.geojson"] = len(part)
     rendered["boundaries.geojson"] = frame_to_geojson(boundaries, name="boundaries", id_field="adcode")
     files["boundaries.geojson"] = len(boundaries)
+    rendered[WEB_BOUNDARIES] = frame_to_geojson(web_boundaries(boundaries), name="boundaries", id_field="adcode")
+    files[WEB_BOUNDARIES] = len(boundaries)
     rendered["targets.csv"] = targets_to_csv(targets).encode("utf-8")
     files["targets.csv"] = len(targets)
     rendered[GPKG_NAME] = gpkg_to_bytes(frame, boundaries, targets_frame(targets))
@@ -496,6 +502,32 @@ def boundaries_frame(regions: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> g
     both = both.sort_values(["region", "level", "adcode"], key=lambda s: s.map(_level_order) if s.name == "level"
                             else s).reset_index(drop=True)
     return both[[*BOUNDARY_FIELDS, "geometry"]]
+
+
+#: tolerance of the web copy of the boundaries, in degrees (about 100 m): coverage_simplify
+WEB_TOLERANCE = 0.001
+WEB_BOUNDARIES = "boundaries_web.geojson"
+
+
+def web_boundaries(boundaries: gpd.GeoDataFrame, *, tolerance: float = WEB_TOLERANCE) -> gpd.GeoDataFrame:
+    """A light copy of the boundaries for the web map: the counties simplified together as one
+    coverage (``shapely.coverage_simplify``: a border two counties share is simplified once, so
+    it stays shared: no gaps, no overlaps), each region the union of its simplified counties.
+
+    A region without counties is simplified on its own. The full resolution stays in
+    ``boundaries.geojson`` and the GeoPackage.
+    """
+    import numpy as np
+    import shapely
+
+    out = boundaries.copy()
+    counties = (out["level"] == "county").to_numpy()
+    geoms = out.geometry.to_numpy().copy()
+    geoms[counties] = shapely.coverage_simplify(geoms[counties], tolerance)
+    for i in np.flatnonzero(~counties).tolist():
+        own = counties & (out["region"] == out["region"].iloc[i]).to_numpy()
+        geoms[i] = shapely.union_all(geoms[own]) if own.any() else shapely.coverage_simplify(geoms[i], tolerance)
+    return out.set_geometry(list(geoms), crs=out.crs)
 
 
 def _level_order(level: str) -> int:
@@ -599,6 +631,27 @@ def targets_from_layers(layers_dir: Path) -> pd.DataFrame:
     """
     data = read_layer_files(layers_dir, ["targets.csv"])["targets.csv"]
     return _targets_from_bytes(data, str(layers_dir / "targets.csv"))
+
+
+def boundaries_from_layers(layers_dir: Path) -> gpd.GeoDataFrame:
+    """The web copy of the boundaries (``boundaries_web.geojson``, :func:`web_boundaries`), typed.
+
+    Raises
+    ------
+    LayerError
+        The file is missing or unreadable (run ``python -m geo build``).
+    """
+    import geopandas as gpd
+
+    shown = str(layers_dir / WEB_BOUNDARIES)
+    data = read_layer_files(layers_dir, [WEB_BOUNDARIES])[WEB_BOUNDARIES]
+    try:
+        frame = gpd.read_file(io.BytesIO(data), engine="pyogrio")
+    except Exception as err:  # pyogrio's DataSourceError and friends
+        raise LayerError([Problem(shown, None, None, f"cannot read layer: {err}; run python -m geo build")]) \
+            from err
+    typed: gpd.GeoDataFrame = typed_columns(frame, BOUNDARIES)
+    return typed
 
 
 def layer_set_from_dir(layers_dir: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:

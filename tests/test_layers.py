@@ -359,3 +359,31 @@ def test_targets_that_are_not_utf8_are_a_clear_error(real_root: Path) -> None:
     with pytest.raises(LayerError, match="not UTF-8 at byte") as err:
         targets_table(real_root / "layers")
     assert err.value.problems[0].file.endswith("layers/targets.csv")
+
+
+def test_web_boundaries_are_lighter_and_keep_shared_borders_shared() -> None:
+    from geo.layers import boundaries_from_layers
+
+    full = gpd.read_file(LAYERS / "boundaries.geojson")
+    web = boundaries_from_layers(LAYERS)
+    assert web["adcode"].tolist() == full["adcode"].tolist()
+    assert shapely.get_num_coordinates(web.geometry.values).sum() < \
+        0.5 * shapely.get_num_coordinates(full.geometry.values).sum()
+    counties = web[web["level"] == "county"].reset_index(drop=True)
+    full_counties = full[full["level"] == "county"].reset_index(drop=True)
+    assert shapely.coverage_is_valid(counties.geometry.values)  # no overlaps, edges matching vertex for vertex
+    shared = 0
+    for i in range(len(counties)):
+        for j in range(i + 1, len(counties)):
+            border = full_counties.geometry[i].boundary.intersection(full_counties.geometry[j].boundary).length
+            if border > 0:
+                shared += 1
+                a, b = counties.geometry[i], counties.geometry[j]
+                assert a.boundary.intersection(b.boundary).length > 0.5 * border  # still one shared border
+                assert a.intersection(b).area < 1e-10  # and no overlap along it
+    assert shared > 20
+    for region, outline in web[web["level"] == "region"].set_index("region").geometry.items():
+        union = shapely.union_all(counties[counties["region"] == region].geometry.values)
+        assert outline.symmetric_difference(union).area < 1e-10  # the region is its counties, no gap
+    measured = web.geometry.to_crs(4547).hausdorff_distance(full.geometry.to_crs(4547))  # CGCS2000 GK CM 114E
+    assert (measured < 500).all()  # every vertex within 500 m of the full shape
