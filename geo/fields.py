@@ -217,13 +217,15 @@ PROJECTS = Table("projects", "every project of the catalogue, one point each", "
 
 BOUNDARIES = Table("boundaries", "the five regions and their county-level divisions (WGS-84)",
                    "五个地区及其县级行政区(WGS-84)", (
+    Field("id", S, "level and code, unique (a single-county region shares its code with its county): "
+          "region-430781, county-430781", "级别与代码,唯一(单县地区与其县代码相同)", shp="id"),
     Field("region", S, "plan / region code", "方案 / 地区代码", enum=REGIONS, shp="region"),
     Field("adcode", S, "administrative division code", "行政区划代码", shp="adcode"),
     Field("name_zh", S, "name", "名称", shp="name_zh"),
     Field("level", S, "region (the plan's whole area) or county", "级别:region(方案地区)或 county(县级)",
           enum=("region", "county"), shp="level"),
     Field("parent_adcode", S, "code of the division above", "上级行政区划代码", shp="parent"),
-), primary_key="adcode", geometry="MultiPolygon")
+), primary_key="id", geometry="MultiPolygon")
 
 TARGETS = Table("targets", "the plans' quantitative targets", "方案中的量化目标", (
     Field("id", S, "target id REGION-Tnn", "目标编号 REGION-Tnn", shp="id"),

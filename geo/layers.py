@@ -341,7 +341,7 @@ def readme_text(counts: dict[str, int]) -> str:
         "| `<category>.geojson` | the projects of one category (one file per category of the vocabulary, "
         "empty ones included) |",
         "| `boundaries.geojson` | the five regions (`level` = region) and their county-level divisions "
-        "(`level` = county); Feature `id` = `adcode` |",
+        "(`level` = county); Feature `id` = `id` (`region-<adcode>`, `county-<adcode>`) |",
         f"| `{WEB_BOUNDARIES}` | the same, light for web maps (the app's): counties simplified together as one "
         f"coverage (`shapely.coverage_simplify`, tolerance {WEB_TOLERANCE}°, about 100 m) so shared borders stay "
         "shared, each region the union of its counties; full resolution in `boundaries.geojson` and the "
@@ -412,9 +412,9 @@ def render_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets
         part = frame[frame["category"] == category.value]
         rendered[f"{category.value}.geojson"] = frame_to_geojson(part, name=category.value, id_field="id")
         files[f"{category.value}.geojson"] = len(part)
-    rendered["boundaries.geojson"] = frame_to_geojson(boundaries, name="boundaries", id_field="adcode")
+    rendered["boundaries.geojson"] = frame_to_geojson(boundaries, name="boundaries", id_field="id")
     files["boundaries.geojson"] = len(boundaries)
-    rendered[WEB_BOUNDARIES] = frame_to_geojson(web_boundaries(boundaries), name="boundaries", id_field="adcode")
+    rendered[WEB_BOUNDARIES] = frame_to_geojson(web_boundaries(boundaries), name="boundaries", id_field="id")
     files[WEB_BOUNDARIES] = len(boundaries)
     rendered["targets.csv"] = targets_to_csv(targets).encode("utf-8")
     files["targets.csv"] = len(targets)
@@ -501,6 +501,7 @@ def boundaries_frame(regions: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> g
     both = pd.concat([regions, counties], ignore_index=True)
     both = both.sort_values(["region", "level", "adcode"], key=lambda s: s.map(_level_order) if s.name == "level"
                             else s).reset_index(drop=True)
+    both["id"] = both["level"] + "-" + both["adcode"]
     return both[[*BOUNDARY_FIELDS, "geometry"]]
 
 
