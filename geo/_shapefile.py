@@ -12,12 +12,17 @@ import numpy as np
 from ._atomic import check_output_path, sync_tree, write_new_file
 from ._gdalio import verify_shapefile, write_frame
 from .errors import ExportError
+from .fields import DATASET
 from .layers import FIELDS
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
 SHP_MAX_BYTES = 254
+#: per-row column naming the fields whose text was cut to fit
+CUT_FIELD = "cut_fields"
+#: what the ``.cpg`` says per encoding: ESRI tools read the code page number for GBK
+CPG = {"UTF-8": "UTF-8", "GBK": "936"}
 
 
 def shapefile_frame(frame: gpd.GeoDataFrame, encoding: str) -> tuple[gpd.GeoDataFrame, list[dict[str, str]]]:
@@ -33,6 +38,7 @@ def shapefile_frame(frame: gpd.GeoDataFrame, encoding: str) -> tuple[gpd.GeoData
     codec = "gbk" if encoding == "GBK" else "utf-8"
     out = frame.copy()
     aliases = []
+    cut_rows: list[list[str]] = [[] for _ in range(len(out))]
     for f in FIELDS:
         notes = ""
         if f.type == "string":
@@ -49,7 +55,10 @@ def shapefile_frame(frame: gpd.GeoDataFrame, encoding: str) -> tuple[gpd.GeoData
             lengths = values.str.len().to_numpy(dtype="int64", na_value=0)
             if changed:  # a compatibility replacement can lengthen a value (㍿ → 株式会社)
                 lengths = np.fromiter((len(v) for v in items), dtype="int64", count=len(items))
-            fitted, cut = _fit_all(items, codec, lengths)
+            fitted, cut_at = _fit_all(items, codec, lengths)
+            cut = len(cut_at)
+            for i in cut_at:
+                cut_rows[i].append(f.shp)
             if cut:
                 cut_note = (f"{cut} value(s) cut to {SHP_MAX_BYTES} bytes (Shapefile limit); "
                             "the full text is in the GeoJSON / GeoPackage")
@@ -59,6 +68,10 @@ def shapefile_frame(frame: gpd.GeoDataFrame, encoding: str) -> tuple[gpd.GeoData
             out[f.name] = values
         aliases.append({"shapefile_name": f.shp, "name": f.name, "type": f.type, "unit": f.unit, "notes": notes})
     out = out.rename(columns={f.name: f.shp for f in FIELDS})
+    out.insert(len(FIELDS), CUT_FIELD, [",".join(names) for names in cut_rows])
+    aliases.append({"shapefile_name": CUT_FIELD, "name": CUT_FIELD, "type": "string", "unit": "",
+                    "notes": "the Shapefile names of this row's texts that were cut to fit (comma-separated; "
+                             "'' = none): read the full text in the GeoPackage"})
     return out, aliases
 
 
@@ -96,14 +109,14 @@ def _compatible(ids: list[str], items: list[str], field_name: str, codec: str,
     return fixed, sum(a is not b for a, b in zip(fixed, items, strict=True))
 
 
-def _fit_all(items: list[str], codec: str, lengths: np.ndarray) -> tuple[list[str], int]:
-    """Fit every value into the Shapefile's text limit; return the values and how many were cut.
+def _fit_all(items: list[str], codec: str, lengths: np.ndarray) -> tuple[list[str], list[int]]:
+    """Fit every value into the Shapefile's text limit; return the values and the rows cut.
 
     ``lengths`` are the values' lengths in characters (computed column-wise): only a value longer
     than the limit divided by the widest character of ``codec`` can overflow, so only those are encoded.
     """
     fitted = items
-    cut = 0
+    cut: list[int] = []
     widest = 2 if codec == "gbk" else 4  # bytes a character can take
     for i in np.flatnonzero(lengths * widest > SHP_MAX_BYTES).tolist():
         value = items[i]
@@ -112,7 +125,7 @@ def _fit_all(items: list[str], codec: str, lengths: np.ndarray) -> tuple[list[st
             if fitted is items:
                 fitted = list(items)
             fitted[i] = short
-            cut += 1
+            cut.append(i)
     return fitted, cut
 
 
@@ -133,13 +146,24 @@ def shapefile_files(frame: gpd.GeoDataFrame, description: str, folder: Path, bas
     path = folder / f"{basename}.shp"
     write_frame(shp, path, shown, driver="ESRI Shapefile", encoding=encoding)
     verify_shapefile(path, len(shp), shown)
+    fix_dbf_date(path.with_suffix(".dbf"))
     for suffix in (".cpg", "_aliases.csv", "_crs.txt"):
         (folder / f"{basename}{suffix}").unlink(missing_ok=True)  # GDAL may write a .cpg of its own
-    write_new_file(folder / f"{basename}.cpg", encoding.encode("ascii"))
+    write_new_file(folder / f"{basename}.cpg", CPG[encoding].encode("ascii"))
     alias_csv = pd.DataFrame(aliases).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
     write_new_file(folder / f"{basename}_aliases.csv", alias_csv)
     write_new_file(folder / f"{basename}_crs.txt", (description + "\n").encode("utf-8"))
     return sorted(p for p in folder.iterdir() if p.name.startswith(basename))
+
+
+def fix_dbf_date(dbf: Path) -> None:
+    """Set the "last update" date of a DBF header (bytes 1–3: years since 1900, month, day),
+    which GDAL sets to today, to the dataset's release date: the same export on another day
+    gives the same bytes."""
+    year, month, day = (int(part) for part in DATASET.release_date.split("-"))
+    with dbf.open("r+b") as handle:
+        handle.seek(1)
+        handle.write(bytes((year - 1900, month, day)))
 
 
 #: index files of a Shapefile that other programs build; stale once the set is replaced

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -68,6 +69,99 @@ _DESCRIPTIONS = {
     ),
 }
 
+#: WKT of GCJ-02 as a CRS of its own: WGS 84's ellipsoid and axes, but a datum named for
+#: what it is, so no software mistakes the coordinates for WGS-84 (there is no EPSG code).
+GCJ02_WKT = (
+    'GEOGCRS["GCJ-02 (WGS 84 obfuscated for mainland China; not an EPSG CRS)",'
+    'DATUM["GCJ-02 obfuscated WGS 84",ELLIPSOID["WGS 84",6378137,298.257223563,LENGTHUNIT["metre",1]]],'
+    'PRIMEM["Greenwich",0,ANGLEUNIT["degree",0.0174532925199433]],'
+    'CS[ellipsoidal,2],AXIS["geodetic longitude (Lon)",east,ORDER[1],ANGLEUNIT["degree",0.0174532925199433]],'
+    'AXIS["geodetic latitude (Lat)",north,ORDER[2],ANGLEUNIT["degree",0.0174532925199433]],'
+    'REMARK["Coordinates for overlay on Gaode/AMap and Tencent basemaps. Convert back to WGS 84 with '
+    'geo.crs.gcj02_to_wgs84; a plain datum transformation does not exist."]]'
+)
+GCJ02_NAME = "GCJ-02 (WGS 84 obfuscated for mainland China; not an EPSG CRS)"
+
+
+def is_gcj02(crs: object) -> bool:
+    """Whether a pyproj CRS (a frame's ``.crs``) is the GCJ-02 CRS of :data:`GCJ02_WKT`."""
+    return getattr(crs, "name", None) == GCJ02_NAME
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectedCRS:
+    """A projected CRS for measuring in metres: a CGCS2000 3-degree Gauss-Krüger zone
+    (EPSG:4534–4554, central meridians 75°E–135°E) or a WGS 84 UTM zone (EPSG:32643–32653, 43N–53N).
+
+    Attributes
+    ----------
+    epsg : int
+    """
+
+    epsg: int
+
+    def __post_init__(self) -> None:
+        if self.epsg not in _PROJECTED:
+            raise CRSError(f"EPSG:{self.epsg} is not one of the projected CRSs offered ({PROJECTED_RANGES})")
+
+    @property
+    def value(self) -> str:
+        """``EPSG:<code>``."""
+        return f"EPSG:{self.epsg}"
+
+    @property
+    def is_epsg(self) -> bool:
+        """Always true."""
+        return True
+
+    @property
+    def description(self) -> str:
+        """One line for metadata: what the coordinates are."""
+        return f"{_PROJECTED[self.epsg]} ({self.value}), easting/northing in metres"
+
+
+def _projected_names() -> dict[int, str]:
+    names = {4534 + i: f"CGCS2000 / 3-degree Gauss-Kruger CM {75 + 3 * i}E" for i in range(21)}
+    names.update({32600 + zone: f"WGS 84 / UTM zone {zone}N" for zone in range(43, 54)})
+    return names
+
+
+_PROJECTED = _projected_names()
+PROJECTED_RANGES = ("EPSG:4534–4554 (CGCS2000 3-degree Gauss-Krüger, CM 75°E–135°E), "
+                    "EPSG:32643–32653 (WGS 84 / UTM 43N–53N), or GK3 / UTM for the zone of the data")
+
+
+def gauss_kruger_3deg(lon: float) -> ProjectedCRS:
+    """The CGCS2000 3-degree Gauss-Krüger zone whose central meridian is nearest ``lon``.
+
+    Raises
+    ------
+    CRSError
+        ``lon`` is outside 73.5°E–136.5°E (China's zones).
+    """
+    index = round((lon - 75.0) / 3.0)
+    if not 0 <= index <= 20:
+        raise CRSError(f"longitude {lon:g} lies outside China's 3-degree Gauss-Krüger zones (73.5°E–136.5°E)")
+    return ProjectedCRS(4534 + index)
+
+
+def utm_zone(lon: float) -> ProjectedCRS:
+    """The WGS 84 UTM zone (northern hemisphere) holding ``lon``, among China's zones 43N–53N.
+
+    Raises
+    ------
+    CRSError
+    """
+    zone = int((lon + 180.0) // 6.0) + 1
+    if not 43 <= zone <= 53:
+        raise CRSError(f"longitude {lon:g} lies outside UTM zones 43N–53N (72°E–138°E)")
+    return ProjectedCRS(32600 + zone)
+
+
+#: the CRSs an export can be written in: the geographic ones, then the projected ones
+EXPORT_CRS = (TargetCRS.WGS84, TargetCRS.CGCS2000, TargetCRS.GCJ02)
+AnyCRS = TargetCRS | ProjectedCRS
+
 _ALIASES = {
     "epsg:4326": TargetCRS.WGS84, "4326": TargetCRS.WGS84, "wgs84": TargetCRS.WGS84,
     "wgs-84": TargetCRS.WGS84, "wgs 84": TargetCRS.WGS84,
@@ -78,7 +172,8 @@ _ALIASES = {
 
 
 def crs_from_name(name: str) -> TargetCRS:
-    """Parse a CRS name such as ``EPSG:4490``, ``cgcs2000``, ``GCJ-02``.
+    """Parse the name of a datum the project converts, such as ``EPSG:4490``, ``cgcs2000``,
+    ``GCJ-02``, ``BD-09`` (source datums of gazetteer rows and geocoders).
 
     Raises
     ------
@@ -90,6 +185,31 @@ def crs_from_name(name: str) -> TargetCRS:
         return _ALIASES[key]
     supported = ", ".join(c.value for c in TargetCRS)
     raise CRSError(f"unknown or unsupported CRS {name!r}; use one of: {supported}")
+
+
+def export_crs_from_name(name: str, *, lon: float | None = None) -> AnyCRS:
+    """Parse the CRS of an export: one of :data:`EXPORT_CRS`, a projected EPSG code of
+    :class:`ProjectedCRS`, or ``GK3`` / ``UTM`` for the zone holding longitude ``lon``.
+
+    Raises
+    ------
+    CRSError
+        Any other name (the message lists only what exports accept).
+    """
+    key = str(name).strip().lower()
+    if key in ("gk3", "utm"):
+        if lon is None:
+            raise CRSError(f"{name} picks the zone of the data: give the data's longitude")
+        return gauss_kruger_3deg(lon) if key == "gk3" else utm_zone(lon)
+    code = key.removeprefix("epsg:")
+    if code.isdigit() and int(code) in _PROJECTED:
+        return ProjectedCRS(int(code))
+    found = _ALIASES.get(key)
+    if found in EXPORT_CRS:
+        return found
+    supported = ", ".join(c.value for c in EXPORT_CRS)
+    raise CRSError(f"unknown or unsupported CRS {name!r} for an export; use one of: {supported}, "
+                   f"or a projected CRS for measuring: {PROJECTED_RANGES}")
 
 
 @cache
@@ -266,28 +386,32 @@ def geometry_to_wgs84(geom: BaseGeometry, source: TargetCRS | str, *, check_doma
     return shapely.transform(geom, _vectorise(_TO_WGS84[crs]))
 
 
-def frame_from_wgs84(gdf: gpd.GeoDataFrame, target: TargetCRS | str) -> gpd.GeoDataFrame:
+def frame_from_wgs84(gdf: gpd.GeoDataFrame, target: AnyCRS | str) -> gpd.GeoDataFrame:
     """A new GeoDataFrame in ``target`` from one in EPSG:4326; the input is not changed.
 
-    GCJ-02 and BD-09 frames carry the CRS of their WGS-84 longitude/latitude axes
-    (EPSG:4326) in ``.crs`` – they have no CRS of their own – and ``attrs["crs_name"]``
-    says which they are.
+    A GCJ-02 frame carries the CRS of :data:`GCJ02_WKT` (a datum named GCJ-02, never
+    EPSG:4326); ``attrs["crs_name"]`` says which CRS a frame is in. BD-09 is not offered for
+    frames. A :class:`ProjectedCRS` is reached through PROJ.
 
     Raises
     ------
     CRSError
         The frame has no CRS or is not EPSG:4326; the target is unknown.
     """
-    crs = crs_from_name(target) if isinstance(target, str) else target
+    crs = export_crs_from_name(target) if isinstance(target, str) else target
     if gdf.crs is None:
         raise CRSError("the GeoDataFrame has no CRS; refusing to guess (set EPSG:4326)")
     if gdf.crs.to_epsg() != 4326:
         raise CRSError(f"expected a frame in EPSG:4326, got {gdf.crs.to_string()}")
     out = gdf.copy()
-    if crs is TargetCRS.CGCS2000:
+    if isinstance(crs, ProjectedCRS):
+        out = out.to_crs(crs.value)
+    elif crs is TargetCRS.CGCS2000:
         out = out.to_crs("EPSG:4490")
-    elif crs is not TargetCRS.WGS84:
-        out = out.set_geometry(geometry_from_wgs84(out.geometry.values, crs), crs="EPSG:4326")
+    elif crs is TargetCRS.GCJ02:
+        out = out.set_geometry(geometry_from_wgs84(out.geometry.values, crs), crs=GCJ02_WKT)
+    elif crs is TargetCRS.BD09:
+        raise CRSError("BD-09 frames are not offered; use GCJ-02 for Chinese web basemaps")
     out.attrs["crs_name"] = crs.value
     return out
 

@@ -144,3 +144,8 @@ class WriteError(GeoError, OSError):
 
 class SettingsError(GeoError, ValueError):
     """An environment variable holds a value the settings cannot use."""
+
+
+class PublishError(GeoError, RuntimeError):
+    """The PostGIS store could not be written (no connection, no PostGIS, a failed statement);
+    the previous tables are unchanged."""

@@ -1,10 +1,12 @@
 """Exports for GIS staff: a filtered selection in the format and CRS they need.
 
-Formats: GeoJSON (RFC 7946, WGS-84 only), GeoPackage (projects, one layer per category,
-boundaries and targets in one file), CSV (lon, lat and WKT), ESRI Shapefile (UTF-8 with a
-``.cpg`` or GBK; 10-byte field names with an alias table beside) and KML (WGS-84 by its
-specification). CRS: EPSG:4326, EPSG:4490 (CGCS2000) and GCJ-02 (for Gaode / Tencent
-basemaps; not an EPSG CRS, and the output's metadata says so).
+Formats: GeoJSON (RFC 7946, WGS-84 only, Feature ids), GeoPackage (typed and self-describing,
+:mod:`geo.gpkg`: projects, boundaries and targets in one file, a QGIS style colouring the
+categories), CSV (lon, lat and WKT), ESRI Shapefile (UTF-8 or GBK, ``.cpg``; 10-byte field names
+with an alias table beside; a ``cut_fields`` column naming the texts cut to fit) and KML (WGS-84
+by its specification; :mod:`geo._kml`). CRS: EPSG:4326, EPSG:4490 (CGCS2000), GCJ-02 (for Gaode /
+Tencent basemaps; not an EPSG CRS, and the output's metadata says so), and projected CRSs for
+measuring (CGCS2000 3-degree Gauss-Krüger zones, WGS 84 UTM zones; :class:`geo.crs.ProjectedCRS`).
 
 :func:`export_to_bytes` returns an export in memory (the app's download buttons);
 :func:`export_to_path` writes one atomically (the CLI). Bad requests raise
@@ -13,7 +15,6 @@ basemaps; not an EPSG CRS, and the output's metadata says so).
 
 from __future__ import annotations
 
-import html
 import io
 import logging
 import tempfile
@@ -26,11 +27,11 @@ from typing import TYPE_CHECKING
 
 from ._atomic import atomic_write_bytes, check_output_path, staging_dir, sync_tree
 from ._csvio import csv_line, neutralise_formula
-from ._gdalio import verify_gpkg, verify_kml, write_frame
+from ._kml import kml_bytes
 from ._shapefile import SHP_MAX_BYTES as SHP_MAX_BYTES
 from ._shapefile import publish_shapefile, shapefile_files
 from ._shapefile import shapefile_frame as shapefile_frame  # re-exported: part of the export API
-from .crs import TargetCRS, crs_from_name, frame_from_wgs84
+from .crs import AnyCRS, TargetCRS, export_crs_from_name, frame_from_wgs84
 from .errors import CRSError, ExportError
 from .explore import TIMELINE_PHASE, Filters, Phase, filter_projects
 from .layers import FIELDS, frame_to_geojson
@@ -44,18 +45,6 @@ log = logging.getLogger(__name__)
 
 #: the name of an export in memory, without its suffix (the app's downloads)
 EXPORT_BASENAME = "carbon_peak_projects"
-
-#: WKT of GCJ-02 as a CRS of its own: WGS 84's ellipsoid and axes, but a datum named for
-#: what it is, so no software mistakes the coordinates for WGS-84 (there is no EPSG code).
-GCJ02_WKT = (
-    'GEOGCRS["GCJ-02 (WGS 84 obfuscated for mainland China; not an EPSG CRS)",'
-    'DATUM["GCJ-02 obfuscated WGS 84",ELLIPSOID["WGS 84",6378137,298.257223563,LENGTHUNIT["metre",1]]],'
-    'PRIMEM["Greenwich",0,ANGLEUNIT["degree",0.0174532925199433]],'
-    'CS[ellipsoidal,2],AXIS["geodetic longitude (Lon)",east,ORDER[1],ANGLEUNIT["degree",0.0174532925199433]],'
-    'AXIS["geodetic latitude (Lat)",north,ORDER[2],ANGLEUNIT["degree",0.0174532925199433]],'
-    'REMARK["Coordinates for overlay on Gaode/AMap and Tencent basemaps. Convert back to WGS 84 with '
-    'geo.crs.gcj02_to_wgs84; a plain datum transformation does not exist."]]'
-)
 
 
 class Format(StrEnum):
@@ -167,27 +156,22 @@ def describe(selection: Selection) -> str:
     return ", ".join(parts) or "no filter"
 
 
-def _check_combination(fmt: Format, crs: TargetCRS, encoding: str) -> None:
+def _check_combination(fmt: Format, crs: AnyCRS, encoding: str) -> None:
     if fmt is Format.GEOJSON and crs is not TargetCRS.WGS84:
-        raise ExportError("GeoJSON is WGS-84 by definition (RFC 7946); for EPSG:4490 or GCJ-02 choose gpkg, shp or csv")
+        raise ExportError(f"GeoJSON is WGS-84 by definition (RFC 7946); for {crs.value} choose gpkg, shp or csv")
     if fmt is Format.KML and crs is not TargetCRS.WGS84:
-        raise ExportError("KML is WGS-84 by definition (OGC KML 2.2); for EPSG:4490 or GCJ-02 choose gpkg, shp or csv")
-    if crs is TargetCRS.BD09:
-        raise ExportError("BD-09 exports are not offered; use GCJ-02 for Chinese web basemaps")
+        raise ExportError(f"KML is WGS-84 by definition (OGC KML 2.2); for {crs.value} choose gpkg, shp or csv")
     if encoding.upper() not in ("UTF-8", "GBK"):
         raise ExportError(f"unknown encoding {encoding!r}; use UTF-8 or GBK")
     if encoding.upper() == "GBK" and fmt is not Format.SHP:
         raise ExportError("--encoding GBK applies to Shapefiles only; the other formats are UTF-8")
 
 
-def _in_crs(frame: gpd.GeoDataFrame, crs: TargetCRS) -> gpd.GeoDataFrame:
-    out = frame_from_wgs84(frame, crs)
-    if crs is TargetCRS.GCJ02:
-        out = out.set_crs(GCJ02_WKT, allow_override=True)
-    return out
+def _in_crs(frame: gpd.GeoDataFrame, crs: AnyCRS) -> gpd.GeoDataFrame:
+    return frame_from_wgs84(frame, crs)
 
 
-def _description(crs: TargetCRS) -> str:
+def _description(crs: AnyCRS) -> str:
     return f"Carbon-peak projects; coordinates: {crs.description}"
 
 
@@ -200,7 +184,7 @@ class Export:
     media_type: str
 
 
-def export_to_bytes(selection: gpd.GeoDataFrame, fmt: Format | str, *, crs: TargetCRS | str = TargetCRS.WGS84,
+def export_to_bytes(selection: gpd.GeoDataFrame, fmt: Format | str, *, crs: AnyCRS | str = TargetCRS.WGS84,
                     encoding: str = "UTF-8", boundaries: gpd.GeoDataFrame | None = None,
                     targets: pd.DataFrame | None = None, basename: str = EXPORT_BASENAME) -> Export:
     """Render a selection (from :func:`select_projects`) in one format, in memory.
@@ -210,7 +194,8 @@ def export_to_bytes(selection: gpd.GeoDataFrame, fmt: Format | str, *, crs: Targ
     selection : GeoDataFrame
         EPSG:4326 projects.
     fmt : Format or str
-    crs : TargetCRS or str, keyword-only
+    crs : TargetCRS, ProjectedCRS or str, keyword-only
+        ``GK3`` / ``UTM`` pick the zone holding the centre of the selection's bounds.
     encoding : {"UTF-8", "GBK"}, keyword-only
         Shapefile text encoding (written into the ``.cpg``).
     boundaries : GeoDataFrame, optional
@@ -224,13 +209,15 @@ def export_to_bytes(selection: gpd.GeoDataFrame, fmt: Format | str, *, crs: Targ
         Unsupported format / CRS combination, unknown encoding, text that GBK cannot hold.
     """
     fmt = format_from_name(fmt) if isinstance(fmt, str) else fmt
-    target = _target_crs(crs)
+    target = _target_crs(crs, selection)
     _check_combination(fmt, target, encoding)
     name = f"{basename}{fmt.suffix}"
     if fmt is Format.GEOJSON:
-        data = frame_to_geojson(selection, name=basename)
+        data = frame_to_geojson(selection, name=basename, id_field="id")
     elif fmt is Format.CSV:
         data = _csv_bytes(_in_crs(selection, target), target)
+    elif fmt is Format.KML:
+        data = kml_bytes(selection)
     else:  # GDAL writes into a private folder of $TMPDIR (there is no output path); stale ones are removed
         with staging_dir(Path(tempfile.gettempdir()), "cpm-export-") as folder:
             files = _gdal_files(selection, fmt, target, folder, shown=Path(name), encoding=encoding.upper(),
@@ -267,9 +254,14 @@ def selection_export(projects: gpd.GeoDataFrame, ids: Sequence[str], fmt: Format
     return export_to_bytes(chosen, fmt, crs=crs, boundaries=own_boundaries, targets=own_targets)
 
 
-def _target_crs(crs: TargetCRS | str) -> TargetCRS:
+def _target_crs(crs: AnyCRS | str, selection: gpd.GeoDataFrame) -> AnyCRS:
+    if not isinstance(crs, str):
+        return crs
     try:
-        return crs_from_name(crs) if isinstance(crs, str) else crs
+        if crs.strip().lower() in ("gk3", "utm"):
+            minx, _, maxx, _ = selection.total_bounds
+            return export_crs_from_name(crs, lon=float(minx + maxx) / 2)
+        return export_crs_from_name(crs)
     except CRSError as err:
         raise ExportError(str(err)) from err
 
@@ -289,7 +281,7 @@ def _text_columns(frame: pd.DataFrame) -> list[str]:
     return [f.name for f in FIELDS if f.type == "string" and f.name in frame.columns]
 
 
-def _csv_bytes(frame: gpd.GeoDataFrame, crs: TargetCRS) -> bytes:
+def _csv_bytes(frame: gpd.GeoDataFrame, crs: AnyCRS) -> bytes:
     """CSV of the projects with lon, lat and WKT; text cells a spreadsheet would run as a formula are
     neutralised (:func:`geo._csvio.neutralise_formula`), CR and LF inside cells quoted."""
     import pandas as pd
@@ -317,7 +309,7 @@ def _csv_bytes(frame: gpd.GeoDataFrame, crs: TargetCRS) -> bytes:
     return ("\ufeff" + "".join(lines)).encode("utf-8")
 
 
-def _gdal_files(selection: gpd.GeoDataFrame, fmt: Format, crs: TargetCRS, folder: Path, *, shown: Path,
+def _gdal_files(selection: gpd.GeoDataFrame, fmt: Format, crs: AnyCRS, folder: Path, *, shown: Path,
                 encoding: str, boundaries: gpd.GeoDataFrame | None, targets: pd.DataFrame | None) -> list[Path]:
     """Write a GDAL format into ``folder`` under safe names, check it, fsync it; return its files."""
     if fmt is Format.GPKG:
@@ -325,32 +317,25 @@ def _gdal_files(selection: gpd.GeoDataFrame, fmt: Format, crs: TargetCRS, folder
     elif fmt is Format.SHP:
         files = shapefile_files(_in_crs(selection, crs), _description(crs), folder, "export", encoding, shown)
     else:
-        files = [_kml_file(selection, folder, shown)]
+        raise ExportError(f"{fmt.value} is not written by GDAL")
     sync_tree(folder)
     return files
 
 
-def _gpkg_file(selection: gpd.GeoDataFrame, crs: TargetCRS, folder: Path, shown: Path,
+def _gpkg_file(selection: gpd.GeoDataFrame, crs: AnyCRS, folder: Path, shown: Path,
                boundaries: gpd.GeoDataFrame | None, targets: pd.DataFrame | None) -> Path:
-    import geopandas as gpd
+    """A typed GeoPackage (:func:`geo.gpkg.write_gpkg`): the projects once (no per-category copies:
+    the stored QGIS style colours them by category), the boundaries and the targets if given."""
+    from .fields import BOUNDARIES, PROJECTS, TARGETS
+    from .gpkg import GpkgLayer, write_gpkg
 
     path = folder / "export.gpkg"
-    meta = {"DESCRIPTION": _description(crs)}
-    projects = _in_crs(selection, crs)
-    tables = {"projects": len(projects)}
-    write_frame(projects, path, shown, layer="projects", driver="GPKG", layer_metadata=meta)
-    for category in sorted(set(selection["category"])):
-        part = projects[projects["category"] == category]
-        write_frame(part, path, shown, layer=category, driver="GPKG", append=False, layer_metadata=meta)
-        tables[category] = len(part)
+    layers = [GpkgLayer(PROJECTS, _in_crs(selection, crs))]
     if boundaries is not None:
-        write_frame(_in_crs(boundaries, crs), path, shown, layer="boundaries", driver="GPKG", layer_metadata=meta)
-        tables["boundaries"] = len(boundaries)
+        layers.append(GpkgLayer(BOUNDARIES, _in_crs(boundaries, crs)))
     if targets is not None:
-        table = gpd.GeoDataFrame(targets.copy(), geometry=[None] * len(targets), crs=projects.crs)
-        write_frame(table.drop(columns="geometry"), path, shown, layer="targets", driver="GPKG")
-        tables["targets"] = len(targets)
-    verify_gpkg(path, tables, shown)
+        layers.append(GpkgLayer(TARGETS, targets))
+    write_gpkg(path, layers, shown=shown, crs_description=crs.description)
     return path
 
 
@@ -365,26 +350,8 @@ def _zip(files: list[Path], member_base: str) -> bytes:
     return buffer.getvalue()
 
 
-def _kml_file(selection: gpd.GeoDataFrame, folder: Path, shown: Path) -> Path:
-    """KML placemarks named after the project, the plan's quote as description.
-
-    Google Earth renders names, descriptions and extended data as HTML, so every text is
-    HTML-escaped first (GDAL then escapes it for XML): what the data says shows as text and never
-    runs — ``<img src=x onerror=…>`` arrives as ``&lt;img…``, shown literally.
-    """
-    path = folder / "export.kml"
-    frame = selection.copy()
-    for name in _text_columns(frame):
-        frame[name] = frame[name].fillna("").astype(str).map(lambda v: html.escape(v, quote=False))
-    frame.insert(0, "Name", frame["name_zh"])
-    frame.insert(1, "Description", frame["quote"])
-    write_frame(frame, path, shown, driver="KML", layer="projects")
-    verify_kml(path, len(frame), shown)
-    return path
-
-
 def export_to_path(selection: gpd.GeoDataFrame, path: Path, fmt: Format | str | None = None, *,
-                   crs: TargetCRS | str = TargetCRS.WGS84, encoding: str = "UTF-8",
+                   crs: AnyCRS | str = TargetCRS.WGS84, encoding: str = "UTF-8",
                    boundaries: gpd.GeoDataFrame | None = None, targets: pd.DataFrame | None = None,
                    protected: Sequence[Path] = ()) -> list[Path]:
     """Write an export atomically; a ``.shp`` path writes the Shapefile set beside it.
@@ -424,11 +391,11 @@ def export_to_path(selection: gpd.GeoDataFrame, path: Path, fmt: Format | str | 
     fmt = format_from_name(fmt) if isinstance(fmt, str) else fmt
     if not path.parent.exists():
         raise ExportError(f"folder {path.parent} does not exist")
-    if fmt in (Format.GEOJSON, Format.CSV):
+    if fmt in (Format.GEOJSON, Format.CSV, Format.KML):
         export = export_to_bytes(selection, fmt, crs=crs, encoding=encoding, basename=path.stem)
         atomic_write_bytes(path, export.data)
         return [path]
-    target = _target_crs(crs)
+    target = _target_crs(crs, selection)
     _check_combination(fmt, target, encoding)
     shp_set = fmt is Format.SHP and path.suffix.lower() == ".shp"
     with staging_dir(path.parent, ".cpm-shp-" if shp_set else ".cpm-export-") as folder:

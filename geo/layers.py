@@ -20,8 +20,9 @@ from __future__ import annotations
 import io
 import json
 import logging
+import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,21 @@ from ._csvio import format_number, rows_to_csv
 from ._geojson import collection_to_bytes, geometry_to_mapping
 from .catalog import Project, id_sort_key
 from .errors import LayerError, Problem
+from .fields import (
+    BOUNDARIES,
+    COUNTRY,
+    DATASET,
+    PROJECTS,
+    PROVINCE_EN,
+    TABLES,
+    TARGETS,
+    Field,
+    Table,
+    feature_collection_schema,
+    table_schema,
+    typed_columns,
+    with_regions,
+)
 from .geocode import GeocodedRow
 from .plans import PlanSource
 from .targets import COLUMNS as TARGET_COLUMNS
@@ -58,95 +74,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
-    """One property of the project layers.
-
-    Attributes
-    ----------
-    name : str
-        Property name (units are part of the name: ``power_mw``).
-    type : str
-        ``string``, ``integer``, ``number`` or ``boolean``.
-    description : str
-    unit : str
-        Unit of a number ('' for none).
-    enum : tuple of str
-        Allowed values of a vocabulary field ('' for free values).
-    shp : str
-        Name in Shapefiles (at most 10 bytes).
-    register : bool
-        The allowed values are the region codes of the plan register (``data/plans/sources.toml``),
-        which a build writes into the schema: adding a region needs no code edit.
-    """
-
-    name: str
-    type: str
-    description: str
-    unit: str = ""
-    enum: tuple[str, ...] = ()
-    shp: str = ""
-    register: bool = False
-
-
-def _values(vocab: Iterable[Any]) -> tuple[str, ...]:
-    return tuple(v.value for v in vocab)
-
-
-FIELDS: tuple[Field, ...] = (
-    Field("id", "string", "stable project id REGION-NNN (never reused)", shp="id"),
-    Field("name_zh", "string", "name as the plan gives it", shp="name_zh"),
-    Field("name_en", "string", "English name", shp="name_en"),
-    Field("region", "string", "plan / region code", shp="region", register=True),
-    Field("region_zh", "string", "region name", shp="region_zh"),
-    Field("category", "string", "kind of project (see vocabulary)", enum=_values(Category), shp="category"),
-    Field("subtype", "string", "free subtype, snake_case", shp="subtype"),
-    Field("is_programme", "boolean", "a named programme covering an area rather than one facility", shp="programme"),
-    Field("project_group", "string", "shared by the phases of one project", shp="group"),
-    Field("phase", "string", "phase as written (一期, 二期 ...)", shp="phase"),
-    Field("capacity_text", "string", "capacity words verbatim from the plan", shp="cap_text"),
-    Field("power_mw", "number", "power capacity", unit="MW", shp="power_mw"),
-    Field("storage_mwh", "number", "stored energy capacity", unit="MWh", shp="stor_mwh"),
-    Field("voltage_kv", "number", "voltage (not a capacity)", unit="kV", shp="volt_kv"),
-    Field("transformer_mva", "number", "transformer capacity", unit="MVA", shp="trans_mva"),
-    Field("area_ha", "number", "area", unit="ha", shp="area_ha"),
-    Field("throughput_t_per_yr", "number", "throughput", unit="t/yr", shp="thru_t_yr"),
-    Field("length_km", "number", "length", unit="km", shp="length_km"),
-    Field("status", "string", "project stage (GEM-style vocabulary)", enum=_values(Status), shp="status"),
-    Field("status_text", "string", "the plan's status words verbatim", shp="stat_text"),
-    Field("action", "string", "what the plan does to the project", enum=_values(Action), shp="action"),
-    Field("year_start", "integer", "first year of the project's interval (null = open)", unit="year", shp="yr_start"),
-    Field("year_end", "integer", "year the project is due (null = not stated)", unit="year", shp="yr_end"),
-    Field("timeline_text", "string", "the words that set the years, verbatim", shp="time_text"),
-    Field("place_text", "string", "place words of the plan, verbatim", shp="place_text"),
-    Field("county_adcode", "string", "county-level division the plan or a cited source fixes ('' = not fixed)",
-          shp="county"),
-    Field("county_zh", "string", "name of the county of the point", shp="county_zh"),
-    Field("point_county_adcode", "string", "county-level division the point lies in", shp="pt_county"),
-    Field("precision", "string", "how well the point locates the project", enum=_values(Precision), shp="precision"),
-    Field("coord_uncertainty_m", "integer", "Darwin Core coordinateUncertaintyInMeters: radius around the point "
-          "that holds what it locates (county/region: to the polygon's farthest point; corridor: to the line's; "
-          "town 10000, village 2000; site 1000, or 5000 for lakes, wetlands, rivers, parks; exact 100)", unit="m",
-          shp="coord_unc"),
-    Field("town_code", "string", "12-digit division code of the town or village that locates the point",
-          shp="town_code"),
-    Field("gppd_id", "string", "WRI Global Power Plant Database id (WRI…) of the plant matched to the row",
-          shp="gppd_id"),
-    Field("geocode_status", "string", "resolved / fallback (county or region point) / ambiguous",
-          enum=("resolved", "fallback", "ambiguous"), shp="geo_status"),
-    Field("geocode_provider", "string", "provider that answered (override, gazetteer, admin, ...)", shp="geo_prov"),
-    Field("geocode_source", "string", "citation of the coordinate", shp="geo_source"),
-    Field("place_id", "string", "gazetteer place that locates the project", shp="place_id"),
-    Field("plan", "string", "plan quoted", shp="plan"),
-    Field("plan_title", "string", "title of the plan", shp="plan_title"),
-    Field("quote", "string", "sentence of the plan that names the project, verbatim", shp="quote"),
-    Field("quote_offset", "integer", "offset of the quote in the plan text (Unicode code points)", shp="quote_off"),
-    Field("notes", "string", "reviewer notes", shp="notes"),
-    Field("reviewed", "boolean", "checked by a person against the plan; false = a plan-reader candidate not yet "
-          "reviewed (python -m geo add-region)", shp="reviewed"),
-)
-FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
-BOUNDARY_FIELDS = ("region", "adcode", "name_zh", "level", "parent_adcode")
+#: the project fields (see :mod:`geo.fields`, the registry every writer reads)
+FIELDS: tuple[Field, ...] = PROJECTS.fields
+FIELD_NAMES: tuple[str, ...] = PROJECTS.names
+BOUNDARY_FIELDS: tuple[str, ...] = BOUNDARIES.names
 
 
 def _property(project: Project, name: str) -> Any:
@@ -154,6 +85,17 @@ def _property(project: Project, name: str) -> Any:
     if hasattr(value, "value"):
         return value.value
     return value
+
+
+_PLAN_COLUMNS: dict[str, Any] = {
+    "region_en": lambda plan: plan.region_en,
+    "region_adcode": lambda plan: plan.adcode,
+    "province_adcode": lambda plan: plan.adcode[:2] + "0000",
+    "province_zh": lambda plan: plan.province_zh,
+    "province_en": lambda plan: PROVINCE_EN[plan.adcode[:2]],
+    "country_code": lambda plan: COUNTRY[0],
+    "dataset_version": lambda plan: DATASET.version,
+}
 
 
 def project_properties(project: Project, row: GeocodedRow, plan: PlanSource, county_names: dict[str, str]
@@ -183,6 +125,8 @@ def project_properties(project: Project, row: GeocodedRow, plan: PlanSource, cou
             out[f.name] = row.result.source
         elif f.name == "plan_title":
             out[f.name] = plan.title
+        elif f.name in _PLAN_COLUMNS:
+            out[f.name] = _PLAN_COLUMNS[f.name](plan)
         else:
             out[f.name] = _property(project, f.name)
     return out
@@ -216,6 +160,10 @@ def projects_frame(projects: Sequence[Project], geocoded: Sequence[GeocodedRow],
         if p.plan not in plans:
             problems.append(Problem(p.source_file, p.source_row, "plan", f"{p.plan!r} is not a registered plan "
                                     f"({', '.join(plans)})", p.id))
+        elif plans[p.plan].adcode[:2] not in PROVINCE_EN:
+            problems.append(Problem(p.source_file, p.source_row, "plan", f"the province of plan {p.plan} "
+                                    f"({plans[p.plan].adcode[:2]}0000) has no English name in "
+                                    "geo.fields.PROVINCE_EN: add it", p.id))
     if problems:
         raise LayerError(problems, "the geocoding results do not match the catalogue")
     ordered = sorted(projects, key=lambda p: id_sort_key(p.id))
@@ -280,22 +228,9 @@ def areas_frame(frame: gpd.GeoDataFrame, areas: AdminAreas) -> gpd.GeoDataFrame:
 
 
 def typed_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Give every schema column its type: Int64, float64, bool or str ('' for missing text)."""
-    import pandas as pd
-
-    out = frame.copy()
-    for f in FIELDS:
-        if f.name not in out.columns:
-            out[f.name] = None
-        if f.type == "integer":
-            out[f.name] = pd.array(pd.to_numeric(out[f.name], errors="coerce"), dtype="Int64")
-        elif f.type == "number":
-            out[f.name] = pd.to_numeric(out[f.name], errors="coerce").astype("float64")
-        elif f.type == "boolean":
-            out[f.name] = out[f.name].astype(bool)
-        else:
-            out[f.name] = out[f.name].fillna("").astype(str)
-    return out[[*FIELD_NAMES, out.geometry.name]]
+    """Give every project column its type (:func:`geo.fields.typed_columns`)."""
+    out: gpd.GeoDataFrame = typed_columns(frame, PROJECTS)
+    return out
 
 
 def _column_values(series: Any) -> list[Any]:
@@ -314,8 +249,15 @@ def _column_values(series: Any) -> list[Any]:
     return obj.where(series.notna(), None).tolist()  # type: ignore[no-any-return]
 
 
-def frame_to_geojson(frame: gpd.GeoDataFrame, *, name: str) -> bytes:
+def frame_to_geojson(frame: gpd.GeoDataFrame, *, name: str, id_field: str | None = None,
+                     web_gcj02: bool = False) -> bytes:
     """RFC 7946 bytes of a WGS-84 frame (deterministic; see :mod:`geo._geojson`).
+
+    ``web_gcj02=True`` also takes a GCJ-02 frame (:data:`geo.crs.GCJ02_WKT`): the overlay of a
+    web map on GCJ-02 tiles, which is never published as a file.
+
+    ``id_field`` names the column whose value becomes each Feature's ``id`` (RFC 7946 §3.2);
+    it stays a property too.
 
     Raises
     ------
@@ -325,7 +267,10 @@ def frame_to_geojson(frame: gpd.GeoDataFrame, *, name: str) -> bytes:
     import numpy as np
     import shapely
 
-    if frame.crs is None or frame.crs.to_epsg() != 4326:
+    from .crs import is_gcj02
+
+    web = web_gcj02 and is_gcj02(frame.crs)
+    if not web and (frame.crs is None or frame.crs.to_epsg() != 4326):
         raise LayerError([Problem(name, None, "crs", f"GeoJSON must be EPSG:4326 (RFC 7946), got {frame.crs}")])
     columns = [c for c in frame.columns if c != frame.geometry.name]
     values = [_column_values(frame[c]) for c in columns]
@@ -336,11 +281,14 @@ def frame_to_geojson(frame: gpd.GeoDataFrame, *, name: str) -> bytes:
         geometries: list[Any] = [{"type": "Point", "coordinates": c} for c in xy]
     else:
         geometries = [geometry_to_mapping(g) if g is not None else None for g in geoms]
-    features = [
-        {"type": "Feature", "properties": dict(zip(columns, row, strict=True)), "geometry": geometry}
-        for row, geometry in zip(zip(*values, strict=True) if columns else [()] * len(geoms), geometries,
-                                 strict=True)
-    ]
+    rows = zip(*values, strict=True) if columns else [()] * len(geoms)
+    if id_field is None:
+        features = [{"type": "Feature", "properties": dict(zip(columns, row, strict=True)), "geometry": geometry}
+                    for row, geometry in zip(rows, geometries, strict=True)]
+    else:
+        ids = values[columns.index(id_field)]
+        features = [{"type": "Feature", "id": fid, "properties": dict(zip(columns, row, strict=True)),
+                     "geometry": geometry} for fid, row, geometry in zip(ids, rows, geometries, strict=True)]
     return collection_to_bytes(features, name=name)
 
 
@@ -359,30 +307,47 @@ def targets_to_csv(targets: Sequence[Target]) -> str:
     return rows_to_csv(rows, TARGET_COLUMNS)
 
 
-def field_values(f: Field, regions: Sequence[str]) -> tuple[str, ...]:
-    """The allowed values of a field: its vocabulary, or the registered ``regions`` (see :attr:`Field.register`)."""
-    return tuple(regions) if f.register else f.enum
+#: the published GeoPackage
+GPKG_NAME = "carbon_peak.gpkg"
+#: the JSON Schema of each published table's file
+SCHEMA_FILES = {PROJECTS.name: "projects.schema.json", BOUNDARIES.name: "boundaries.schema.json",
+                TARGETS.name: "targets.schema.json"}
 
 
-def schema_document(regions: Sequence[str]) -> dict[str, Any]:
-    """The machine-readable schema of the project layers (Frictionless Table Schema style).
+def registered_tables(regions: Sequence[str] | None = None) -> tuple[Table, ...]:
+    """The published tables with the ``region`` vocabulary of the plan register (by default the
+    registry's own list)."""
+    return TABLES if regions is None else tuple(with_regions(t, tuple(regions)) for t in TABLES)
 
-    ``regions``: the region codes of the plan register, in its order.
-    """
-    fields = []
-    for f in FIELDS:
-        entry: dict[str, Any] = {"name": f.name, "type": f.type, "description": f.description,
-                                 "shapefile_name": f.shp}
-        if f.unit:
-            entry["unit"] = f.unit
-        if field_values(f, regions):
-            entry["constraints"] = {"enum": list(field_values(f, regions))}
-        fields.append(entry)
+
+def schema_document(regions: Sequence[str] | None = None) -> dict[str, Any]:
+    """``schema.json``: the data dictionary of every published table (fields, types, units,
+    descriptions in English and Chinese, vocabularies, Shapefile names) and the dataset record;
+    ``regions``: the region codes of the plan register, in its order."""
+    tables = []
+    for table in registered_tables(regions):
+        fields = []
+        for f in table.fields:
+            entry: dict[str, Any] = {"name": f.name, "type": f.type.value, "description": f.description,
+                                     "description_zh": f.description_zh, "nullable": f.nullable,
+                                     "shapefile_name": f.shp}
+            if f.unit:
+                entry["unit"] = f.unit
+            if f.enum:
+                entry["constraints"] = {"enum": list(f.enum)}
+            fields.append(entry)
+        tables.append({"name": table.name, "description": table.description, "description_zh": table.description_zh,
+                       "primaryKey": table.primary_key, "geometry": table.geometry or None,
+                       "jsonSchema": SCHEMA_FILES[table.name], "fields": fields})
     return {
         "name": "carbon-peak-projects",
-        "crs": "EPSG:4326 (RFC 7946 GeoJSON); geometry: Point (lon, lat)",
-        "primaryKey": "id",
-        "fields": fields,
+        "title": DATASET.title,
+        "version": DATASET.version,
+        "release_date": DATASET.release_date,
+        "licence": DATASET.licence,
+        "attribution": DATASET.attribution,
+        "crs": "EPSG:4326 (RFC 7946 GeoJSON; the GeoPackage too); geometry: Point (lon, lat) / MultiPolygon",
+        "tables": tables,
         "vocabularies": {
             vocab.__name__.lower(): {v.value: DEFINITIONS[v] for v in vocab}
             for vocab in (Category, Status, Action, Precision)
@@ -390,43 +355,96 @@ def schema_document(regions: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def readme_text(counts: dict[str, int], regions: Sequence[str]) -> str:
-    """``layers/README.md``: what each file is and every property with type and unit."""
+def _json_bytes(doc: dict[str, Any]) -> bytes:
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def gpkg_to_bytes(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets: pd.DataFrame,
+                  regions: Sequence[str] | None = None) -> bytes:
+    """The published GeoPackage (:func:`geo.gpkg.write_gpkg`): projects, boundaries, targets, EPSG:4326."""
+    from .crs import TargetCRS
+    from .gpkg import GpkgLayer, write_gpkg
+
+    with staging_dir(Path(tempfile.gettempdir()), "cpm-export-") as folder:
+        path = folder / GPKG_NAME
+        projects, bounds, goals = registered_tables(regions)[:3]
+        write_gpkg(path, [GpkgLayer(projects, frame), GpkgLayer(bounds, boundaries),
+                          GpkgLayer(goals, targets)], shown=Path("layers") / GPKG_NAME,
+                   crs_description=TargetCRS.WGS84.description)
+        return path.read_bytes()
+
+
+def targets_frame(targets: Sequence[Target]) -> pd.DataFrame:
+    """The targets as a typed table (registry types), sorted like ``targets.csv``."""
+    import pandas as pd
+
+    rows = [{c: getattr(t, c) for c in TARGET_COLUMNS} for t in sorted(targets, key=lambda t: (t.region, t.id))]
+    for row in rows:
+        row["unit"] = row["unit"].value
+        row["comparator"] = row["comparator"].value
+    frame: pd.DataFrame = typed_columns(pd.DataFrame(rows, columns=list(TARGET_COLUMNS)), TARGETS)
+    return frame
+
+
+def readme_text(counts: dict[str, int], regions: Sequence[str] | None = None) -> str:
+    """``layers/README.md``: what each file is, every field of every table with type and unit,
+    the vocabularies, licence and attribution."""
     lines = [
         "# Published layers",
         "",
         "Built by `python -m geo build` from `data/projects/` (catalogue), `data/geocoded.csv` (points) and",
         "`data/boundaries/`. Do not edit by hand: rebuild. Rebuilding from the same inputs gives byte-identical",
-        "files (features sorted by id, coordinates to 6 decimals, no timestamps).",
+        "files on any day (features sorted by id, coordinates to 6 decimals, every timestamp inside the",
+        f"GeoPackage the release date {DATASET.release_date}).",
+        "",
+        f"Dataset version {DATASET.version}, released {DATASET.release_date}. Licence: {DATASET.licence}.",
+        "",
+        f"Attribution: {DATASET.attribution}",
         "",
         "| file | what |",
         "|---|---|",
-        f"| `projects.geojson` | every project ({counts.get('projects', 0)} points), RFC 7946, EPSG:4326 |",
+        f"| `{GPKG_NAME}` | **the file for desktop GIS**: GeoPackage 1.2, EPSG:4326, typed columns; tables "
+        "`projects` (points), `boundaries` (full-resolution polygons) and `targets` (attribute table); field "
+        "descriptions and units in `gpkg_data_columns`, vocabularies in `gpkg_data_column_constraints`, licence "
+        "and attribution in `gpkg_metadata`, QGIS default styles in `layer_styles` (categories coloured, county "
+        "and region points hollow dashed rings, Chinese labels): open it in QGIS and the map is styled |",
+        f"| `projects.geojson` | every project ({counts.get('projects', 0)} points), RFC 7946, EPSG:4326; each "
+        "Feature's `id` is the project id |",
         "| `<category>.geojson` | the projects of one category (one file per category of the vocabulary, "
         "empty ones included) |",
         f"| `lines.geojson` | the linear works drawn as schematic lines through the places the plan names "
         f"({counts.get('lines', 0)}; precision `corridor`, `outside_region` true where an end lies outside) |",
         f"| `areas.geojson` | the projects placed only in a county or the whole region "
         f"({counts.get('areas', 0)}), with that division's polygon (`area_level`, `area_code`) |",
-        "| `boundaries.geojson` | the regions of the plan register (`level` = region) and their county-level "
-        "divisions "
-        "(`level` = county) |",
+        "| `boundaries.geojson` | the regions of the plan register (`level` = region) and their county-level divisions "
+        "(`level` = county); Feature `id` = `id` (`region-<adcode>`, `county-<adcode>`) |",
+        f"| `{WEB_BOUNDARIES}` | the same, light for web maps (the app's): counties simplified together as one "
+        f"coverage (`shapely.coverage_simplify`, tolerance {WEB_TOLERANCE}°, about 100 m) so shared borders stay "
+        "shared, each region the union of its counties; full resolution in `boundaries.geojson` and the "
+        "GeoPackage |",
         "| `targets.csv` | the plans' quantitative targets (see `data/projects/README.md`) |",
-        "| `schema.json` | this schema, machine-readable (fields, types, units, vocabularies, Shapefile names) |",
+        "| `projects.schema.json`, `boundaries.schema.json` | JSON Schemas (draft 2020-12) of the GeoJSON files: "
+        "every property's type, nullability and vocabulary |",
+        "| `targets.schema.json` | JSON Schema of the targets table's rows (cells typed by the schema; '' in "
+        "`targets.csv` is null) |",
+        "| `schema.json` | the data dictionary of every table, machine-readable (fields, types, units, English "
+        "and Chinese descriptions, vocabularies, Shapefile names) |",
         "",
-        "Every point carries its `precision` — `exact`, `site`, `town`, `corridor`, `county`, `region` — the",
-        "source of its coordinate and `coord_uncertainty_m`. A `county` or `region` point is a representative",
-        "point of the polygon, **not a site**; a region point names no county (`county_zh` is empty).",
+        "GDAL types a GeoJSON property from its values: a property that is null in every feature of a file",
+        "(`storage_mwh` in all of them, `year_end` in some category files) reads as String there. Open the",
+        "GeoPackage for typed columns; the JSON Schemas state the types for the GeoJSON files.",
         "",
-        "## Project properties",
-        "",
-        "| property | type | unit | Shapefile | description |",
-        "|---|---|---|---|---|",
+        "Every point carries its `precision` — `exact`, `site`, `town`, `county`, `region` — and the source of",
+        "its coordinate. A `county` or `region` point is a representative point of the polygon, **not a site**.",
     ]
-    for f in FIELDS:
-        values = field_values(f, regions)
-        desc = f.description + (f" — one of: {', '.join(f'`{v}`' for v in values)}" if values else "")
-        lines.append(f"| `{f.name}` | {f.type} | {f.unit} | `{f.shp}` | {desc} |")
+    for table in registered_tables(regions):
+        lines += ["", f"## `{table.name}`", "", f"{table.description} ({table.description_zh}); primary key "
+                  f"`{table.primary_key}`" + (f", geometry {table.geometry}" if table.geometry else "") + ".", "",
+                  "| field | type | null | unit | Shapefile | description | 说明 |", "|---|---|---|---|---|---|---|"]
+        for f in table.fields:
+            desc = f.description + (f" — one of: {', '.join(f'`{v}`' for v in f.enum)}" if f.enum else "")
+            lines.append(f"| `{f.name}` | {f.type.value} | {'yes' if f.nullable else 'no'} | {f.unit} | "
+                         f"`{f.shp}` | {desc} | {f.description_zh} |")
     lines += ["", "## Vocabularies", ""]
     for vocab in (Category, Status, Action, Precision):
         lines += [f"### {vocab.__name__.lower()}", "", "| value | meaning |", "|---|---|"]
@@ -466,13 +484,14 @@ def render_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets
                   areas: gpd.GeoDataFrame | None = None) -> tuple[dict[str, bytes], dict[str, int]]:
     """Every published file as bytes, and its feature (row) count: ``(files, counts)``.
 
-    ``regions``: the region codes of the plan register, in its order, for the schema; by default
-    the regions of ``boundaries`` in the order they come. ``lines`` (:func:`lines_frame`) and
-    ``areas`` (:func:`areas_frame`) are written as ``lines.geojson`` and ``areas.geojson`` when given.
+    ``regions``: the region codes of the plan register, in its order, for the vocabularies; by
+    default the regions of ``boundaries`` in the order they come. ``lines`` (:func:`lines_frame`)
+    and ``areas`` (:func:`areas_frame`) are written as ``lines.geojson`` and ``areas.geojson``.
     """
     if regions is None:
         regions = tuple(dict.fromkeys(boundaries["region"]))
-    rendered: dict[str, bytes] = {"projects.geojson": frame_to_geojson(frame, name="projects")}
+    projects_table, boundaries_table, targets_table_ = registered_tables(regions)[:3]
+    rendered: dict[str, bytes] = {"projects.geojson": frame_to_geojson(frame, name="projects", id_field="id")}
     files: dict[str, int] = {"projects.geojson": len(frame)}
     for name, extra in (("lines", lines), ("areas", areas)):
         if extra is not None:
@@ -480,14 +499,20 @@ def render_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets
             files[f"{name}.geojson"] = len(extra)
     for category in Category:
         part = frame[frame["category"] == category.value]
-        rendered[f"{category.value}.geojson"] = frame_to_geojson(part, name=category.value)
+        rendered[f"{category.value}.geojson"] = frame_to_geojson(part, name=category.value, id_field="id")
         files[f"{category.value}.geojson"] = len(part)
-    rendered["boundaries.geojson"] = frame_to_geojson(boundaries, name="boundaries")
+    rendered["boundaries.geojson"] = frame_to_geojson(boundaries, name="boundaries", id_field="id")
     files["boundaries.geojson"] = len(boundaries)
+    rendered[WEB_BOUNDARIES] = frame_to_geojson(web_boundaries(boundaries), name="boundaries", id_field="id")
+    files[WEB_BOUNDARIES] = len(boundaries)
     rendered["targets.csv"] = targets_to_csv(targets).encode("utf-8")
     files["targets.csv"] = len(targets)
-    rendered["schema.json"] = (json.dumps(schema_document(regions), ensure_ascii=False, indent=1) + "\n"
-                               ).encode("utf-8")
+    rendered[GPKG_NAME] = gpkg_to_bytes(frame, boundaries, targets_frame(targets), regions)
+    files[GPKG_NAME] = len(frame) + len(boundaries) + len(targets)
+    rendered["schema.json"] = _json_bytes(schema_document(regions))
+    for table in (projects_table, boundaries_table):
+        rendered[SCHEMA_FILES[table.name]] = _json_bytes(feature_collection_schema(table))
+    rendered[SCHEMA_FILES[TARGETS.name]] = _json_bytes(table_schema(targets_table_))
     rendered["README.md"] = readme_text({"projects": len(frame), "lines": files.get("lines.geojson", 0),
                                          "areas": files.get("areas.geojson", 0)}, regions).encode("utf-8")
     return rendered, files
@@ -496,7 +521,8 @@ def render_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets
 def _own_entry(name: str, rendered: dict[str, bytes]) -> bool:
     """Whether an entry of a published folder is the build's own: a file it writes, a layer of a
     category it no longer writes (``*.geojson``), or a temporary file of an older version."""
-    return name in rendered or name.endswith(".geojson") or (name.startswith(".") and name.endswith(".tmp"))
+    return name in rendered or name.endswith((".geojson", ".gpkg", ".schema.json")) \
+        or (name.startswith(".") and name.endswith(".tmp"))
 
 
 def publish_layers(rendered: dict[str, bytes], out_dir: Path) -> None:
@@ -568,7 +594,34 @@ def boundaries_frame(regions: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> g
     both = pd.concat([regions, counties], ignore_index=True)
     both = both.sort_values(["region", "level", "adcode"], key=lambda s: s.map(_level_order) if s.name == "level"
                             else s).reset_index(drop=True)
+    both["id"] = both["level"] + "-" + both["adcode"]
     return both[[*BOUNDARY_FIELDS, "geometry"]]
+
+
+#: tolerance of the web copy of the boundaries, in degrees (about 100 m): coverage_simplify
+WEB_TOLERANCE = 0.001
+WEB_BOUNDARIES = "boundaries_web.geojson"
+
+
+def web_boundaries(boundaries: gpd.GeoDataFrame, *, tolerance: float = WEB_TOLERANCE) -> gpd.GeoDataFrame:
+    """A light copy of the boundaries for the web map: the counties simplified together as one
+    coverage (``shapely.coverage_simplify``: a border two counties share is simplified once, so
+    it stays shared: no gaps, no overlaps), each region the union of its simplified counties.
+
+    A region without counties is simplified on its own. The full resolution stays in
+    ``boundaries.geojson`` and the GeoPackage.
+    """
+    import numpy as np
+    import shapely
+
+    out = boundaries.copy()
+    counties = (out["level"] == "county").to_numpy()
+    geoms = out.geometry.to_numpy().copy()
+    geoms[counties] = shapely.coverage_simplify(geoms[counties], tolerance)
+    for i in np.flatnonzero(~counties).tolist():
+        own = counties & (out["region"] == out["region"].iloc[i]).to_numpy()
+        geoms[i] = shapely.union_all(geoms[own]) if own.any() else shapely.coverage_simplify(geoms[i], tolerance)
+    return out.set_geometry(list(geoms), crs=out.crs)
 
 
 def _level_order(level: str) -> int:
@@ -676,6 +729,27 @@ def targets_from_layers(layers_dir: Path) -> pd.DataFrame:
     """
     data = read_layer_files(layers_dir, ["targets.csv"])["targets.csv"]
     return _targets_from_bytes(data, str(layers_dir / "targets.csv"))
+
+
+def boundaries_from_layers(layers_dir: Path) -> gpd.GeoDataFrame:
+    """The web copy of the boundaries (``boundaries_web.geojson``, :func:`web_boundaries`), typed.
+
+    Raises
+    ------
+    LayerError
+        The file is missing or unreadable (run ``python -m geo build``).
+    """
+    import geopandas as gpd
+
+    shown = str(layers_dir / WEB_BOUNDARIES)
+    data = read_layer_files(layers_dir, [WEB_BOUNDARIES])[WEB_BOUNDARIES]
+    try:
+        frame = gpd.read_file(io.BytesIO(data), engine="pyogrio")
+    except Exception as err:  # pyogrio's DataSourceError and friends
+        raise LayerError([Problem(shown, None, None, f"cannot read layer: {err}; run python -m geo build")]) \
+            from err
+    typed: gpd.GeoDataFrame = typed_columns(frame, BOUNDARIES)
+    return typed
 
 
 def layer_set_from_dir(layers_dir: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:

@@ -30,7 +30,7 @@ from .crs import TargetCRS, frame_from_wgs84
 from .errors import MapDataError
 from .explore import TIMELINE_PHASE
 from .i18n import label, ui
-from .vocabulary import Category, Precision, Status
+from .vocabulary import CATEGORY_COLOURS, Category, Precision, Status
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -38,14 +38,6 @@ if TYPE_CHECKING:
 #: where Streamlit serves ``static/`` (``server.enableStaticServing``)
 ASSETS_BASE = "/app/static/vendor/leaflet-1.9.4"
 
-CATEGORY_COLOURS: dict[str, str] = {
-    "wind": "#1f77b4", "solar": "#f2b701", "hydro": "#17becf", "pumped_storage": "#3949ab",
-    "energy_storage": "#8e24aa", "substation": "#d62728", "wetland": "#2ca02c", "logistics": "#8c564b",
-    "port_waterway": "#00838f", "transport": "#7f7f7f", "hydrogen": "#e377c2", "biomass_waste": "#9e9d24",
-    "geothermal": "#ff7f0e", "gas_oil": "#6d4c41", "coal_power": "#212121", "nuclear": "#c2185b",
-    "ccus": "#5d4037", "industrial_park": "#455a64", "industrial_plant": "#546e7a", "circular_economy": "#558b2f",
-    "forest_ecology": "#1b5e20", "ev_charging": "#0097a7", "district_energy": "#f4511e", "other": "#9e9e9e",
-}
 STATUS_COLOURS: dict[str, str] = {
     "announced": "#9e9e9e", "pre-construction": "#f9a825", "construction": "#ef6c00", "operating": "#2e7d32",
     "shelved": "#795548", "cancelled": "#424242", "retired": "#5d4037", "protection": "#00897b",
@@ -330,7 +322,7 @@ def _add_boundaries(m: folium.Map, boundaries: gpd.GeoDataFrame, regions: tuple[
                         (outlines, {"color": "#37474f", "weight": 2.5, "fill": False})):
         if part.empty:
             continue
-        data = json.loads(frame_to_geojson(part, name="boundaries"))
+        data = json.loads(frame_to_geojson(part, name="boundaries", web_gcj02=True))
         for f in data["features"]:
             f["properties"] = {"name_zh": f["properties"]["name_zh"], "style": style}
         # not interactive: the outlines must never catch the pointer meant for a project marker

@@ -77,6 +77,16 @@ class Precision(StrEnum):
     REGION = "region"
 
 
+#: one colour per category: the map, the GeoPackage's QGIS style
+CATEGORY_COLOURS: dict[str, str] = {
+    "wind": "#1f77b4", "solar": "#f2b701", "hydro": "#17becf", "pumped_storage": "#3949ab",
+    "energy_storage": "#8e24aa", "substation": "#d62728", "wetland": "#2ca02c", "logistics": "#8c564b",
+    "port_waterway": "#00838f", "transport": "#7f7f7f", "hydrogen": "#e377c2", "biomass_waste": "#9e9d24",
+    "geothermal": "#ff7f0e", "gas_oil": "#6d4c41", "coal_power": "#212121", "nuclear": "#c2185b",
+    "ccus": "#5d4037", "industrial_park": "#455a64", "industrial_plant": "#546e7a", "circular_economy": "#558b2f",
+    "forest_ecology": "#1b5e20", "ev_charging": "#0097a7", "district_energy": "#f4511e", "other": "#9e9e9e",
+}
+
 DEFINITIONS: dict[StrEnum, str] = {
     Category.WIND: "wind farms and wind power projects",
     Category.SOLAR: "solar PV and solar thermal: ground-mounted, fishery/agri-PV, named rooftop programmes",

@@ -16,24 +16,31 @@ from __future__ import annotations
 import math
 
 import geopandas as gpd
+import pyproj
 import pytest
 import shapely
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from geo.crs import (
+    EXPORT_CRS,
+    ProjectedCRS,
     TargetCRS,
     bd09_to_gcj02,
     bd09_to_wgs84,
     cgcs2000_to_wgs84,
     crs_from_name,
+    export_crs_from_name,
     frame_from_wgs84,
+    gauss_kruger_3deg,
     gcj02_to_bd09,
     gcj02_to_wgs84,
     geometry_from_wgs84,
     geometry_to_wgs84,
     in_gcj_domain,
+    is_gcj02,
     offset_metres,
+    utm_zone,
     wgs84_to_bd09,
     wgs84_to_cgcs2000,
     wgs84_to_gcj02,
@@ -202,3 +209,48 @@ def test_gcj_without_its_library_is_a_clear_error(monkeypatch: pytest.MonkeyPatc
         assert wgs84_to_cgcs2000(112.0, 29.0) == pytest.approx((112.0, 29.0))  # the rest still works
     finally:
         crs._prcoords.cache_clear()
+
+
+def test_gcj02_frames_are_never_labelled_epsg4326() -> None:
+    gdf = gpd.GeoDataFrame({"name": ["a"]}, geometry=[shapely.Point(120.75, 30.75)], crs="EPSG:4326")
+    out = frame_from_wgs84(gdf, "GCJ-02")
+    assert out.crs.to_epsg() is None and is_gcj02(out.crs) and "GCJ-02" in out.crs.name
+    assert out.geometry.iloc[0].x != 120.75  # shifted
+    assert gdf.crs.to_epsg() == 4326  # the input is untouched
+
+
+def test_the_export_crs_error_lists_only_what_exports_accept() -> None:
+    with pytest.raises(CRSError) as caught:
+        export_crs_from_name("BD-09")
+    message = str(caught.value)
+    assert "BD-09" in message.split(";")[0]  # names what was asked ...
+    offered = message.split(";", 1)[1]
+    assert "BD-09" not in offered and all(c.value in offered for c in EXPORT_CRS)  # ... and offers only these
+    for name in offered.split("use one of: ")[1].split(", or")[0].split(", "):
+        assert export_crs_from_name(name) in EXPORT_CRS
+
+
+@pytest.mark.parametrize(("lon", "gk3", "utm"), [(113.13, 4547, 32649), (110.99, 4546, 32649), (121.0, 4549, 32651),
+                                                 (75.0, 4534, 32643), (135.0, 4554, 32653)])
+def test_projected_zone_for_a_longitude(lon: float, gk3: int, utm: int) -> None:
+    assert gauss_kruger_3deg(lon) == ProjectedCRS(gk3) == export_crs_from_name("GK3", lon=lon)
+    assert utm_zone(lon) == ProjectedCRS(utm) == export_crs_from_name(f"EPSG:{utm}")
+    params = pyproj.CRS.from_epsg(gk3).coordinate_operation.params
+    central = next(p.value for p in params if p.name == "Longitude of natural origin")
+    assert abs(central - lon) <= 1.5  # the zone's central meridian is the nearest
+
+
+@pytest.mark.parametrize("name", ["EPSG:32654", "EPSG:4533", "EPSG:3857"])
+def test_projected_crs_outside_the_offer_is_refused(name: str) -> None:
+    with pytest.raises(CRSError, match="projected CRS for measuring"):
+        export_crs_from_name(name)
+
+
+def test_projected_frames_measure_metres() -> None:
+    a, b = (113.10, 27.80), (113.20, 27.85)
+    gdf = gpd.GeoDataFrame({"n": [1, 2]}, geometry=[shapely.Point(*a), shapely.Point(*b)], crs="EPSG:4326")
+    for crs in (gauss_kruger_3deg(113.15), utm_zone(113.15)):
+        out = frame_from_wgs84(gdf, crs)
+        assert out.crs.to_epsg() == crs.epsg and out.attrs["crs_name"] == crs.value
+        planar = out.geometry.iloc[0].distance(out.geometry.iloc[1])
+        assert planar == pytest.approx(offset_metres(*a, *b), rel=1e-3)  # scale error inside a zone < 0.1 %

@@ -95,8 +95,14 @@ def test_geopackage_holds_all_layers_and_boundaries(zhuzhou: gpd.GeoDataFrame, t
     path = tmp_path / "z.gpkg"
     export_to_path(zhuzhou, path, crs="EPSG:4490", boundaries=bounds, targets=targets_table(LAYERS))
     layers = {name for name, _ in pyogrio.list_layers(path)}
-    assert {"projects", "boundaries", "targets"} | set(zhuzhou["category"]) <= layers
+    # every project once (a stored style colours the categories): loading all layers does not double-count
+    assert layers == {"projects", "boundaries", "targets", "layer_styles"}
     back = _read(path, layer="projects")
+    assert len(back) == len(zhuzhou)
+    targets = pyogrio.read_info(path, layer="targets")
+    types = dict(zip(targets["fields"], targets["dtypes"], strict=True))
+    assert (types["value"], types["year"], types["baseline_year"], types["quote_offset"]) == \
+        ("float64", "int64", "int64", "int64")
     assert back.crs.to_epsg() == 4490
     _same_values(back, zhuzhou)
     assert len(_read(path, layer="boundaries")) == len(bounds)
@@ -123,7 +129,7 @@ def test_shapefile_round_trip_keeps_chinese(zhuzhou: gpd.GeoDataFrame, tmp_path:
     written = export_to_path(zhuzhou, path, encoding=encoding)
     names = {p.name for p in written}
     assert {"z.shp", "z.shx", "z.dbf", "z.prj", "z.cpg", "z_aliases.csv"} <= names
-    assert (tmp_path / "z.cpg").read_text() == encoding
+    assert (tmp_path / "z.cpg").read_text() == {"UTF-8": "UTF-8", "GBK": "936"}[encoding]  # ESRI's code page
     back = _read(path, encoding=encoding)
     short = {f.name: f.shp for f in FIELDS}
     _same_values(back, zhuzhou, short)
@@ -150,7 +156,7 @@ def test_zipped_shapefile_in_memory_for_downloads(zhuzhou: gpd.GeoDataFrame) -> 
     export = export_to_bytes(zhuzhou, "shp", encoding="GBK")
     assert export.filename.endswith(".zip") and export.media_type == "application/zip"
     with zipfile.ZipFile(io.BytesIO(export.data)) as archive:
-        assert archive.read("carbon_peak_projects.cpg") == b"GBK"
+        assert archive.read("carbon_peak_projects.cpg") == b"936"  # the code page ESRI tools read
     back = gpd.read_file(io.BytesIO(export.data), encoding="GBK")
     assert set(back["id"]) == set(zhuzhou["id"])
 
@@ -359,7 +365,7 @@ def test_a_full_disk_keeps_the_previous_export(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("suffix", "part", "words"), [
-    (".kml", "export.kml", "not complete"), (".gpkg", "export.gpkg", "GeoPackage"),
+    (".gpkg", "export.gpkg", "GeoPackage"),
     (".shp", "export.dbf", "Shapefile GDAL wrote is not complete")])
 def test_a_file_gdal_cut_short_is_caught_before_publishing(zhuzhou: gpd.GeoDataFrame, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch, suffix: str, part: str,
@@ -375,9 +381,9 @@ def test_a_file_gdal_cut_short_is_caught_before_publishing(zhuzhou: gpd.GeoDataF
         data = victim.read_bytes()
         victim.write_bytes(data[: len(data) * 2 // 3])
 
-    monkeypatch.setattr(gdalio, "write_frame", cut)
-    for module in ("geo.export", "geo._shapefile"):
+    for module in ("geo.gpkg", "geo._shapefile"):  # before gdalio: importing them binds its write_frame
         monkeypatch.setattr(f"{module}.write_frame", cut)
+    monkeypatch.setattr(gdalio, "write_frame", cut)
     out = tmp_path / f"z{suffix}"
     out.write_bytes(b"previous")
     with pytest.raises(WriteError, match=words):
@@ -454,7 +460,7 @@ def test_leftovers_of_killed_exports_are_removed(zhuzhou: gpd.GeoDataFrame, tmp_
     temp = tmp_path / "tmp"
     (temp / "cpm-export-dead").mkdir(parents=True)
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
-    export_to_bytes(zhuzhou, "kml")  # the app's downloads use $TMPDIR, and clean it the same way
+    export_to_bytes(zhuzhou, "gpkg")  # the app's downloads use $TMPDIR, and clean it the same way
     assert list(temp.iterdir()) == []
 
 
@@ -597,3 +603,62 @@ def test_every_format_of_the_app_downloads_the_chosen_projects(frame: gpd.GeoDat
 def test_an_empty_selection_is_refused(frame: gpd.GeoDataFrame) -> None:
     with pytest.raises(ExportError, match="no project"):
         selection_export(frame, [], Format.CSV, boundaries=_boundaries(), targets=targets_table(LAYERS))
+
+
+def test_shapefile_flags_each_row_whose_text_was_cut(zhuzhou: gpd.GeoDataFrame) -> None:
+    shp, aliases = shapefile_frame(zhuzhou, "GBK")
+    assert "group" not in shp.columns and "proj_group" in shp.columns  # not an SQL reserved word
+    quote = next(f.shp for f in FIELDS if f.name == "quote")
+    for original, row in zip(zhuzhou["quote"], shp.itertuples(index=False), strict=True):
+        cut = len(original.encode("gbk")) > 254
+        assert (quote in row.cut_fields.split(",")) == cut
+        assert getattr(row, quote) == original if not cut else getattr(row, quote).endswith("...")
+    assert (shp["cut_fields"] != "").sum() > 0
+    assert any(a["shapefile_name"] == "cut_fields" for a in aliases)
+
+
+def test_gbk_shapefile_opens_as_chinese_from_its_code_page(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    export_to_path(zhuzhou, tmp_path / "z.shp", encoding="GBK")
+    back = _read(tmp_path / "z.shp")  # no encoding given: GDAL reads the .cpg's 936
+    assert back["name_zh"].tolist() == zhuzhou["name_zh"].tolist()
+
+
+def test_dbf_header_date_is_the_release_date(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    from geo.fields import DATASET
+
+    export_to_path(zhuzhou, tmp_path / "z.shp")
+    year, month, day = (int(p) for p in DATASET.release_date.split("-"))
+    assert (tmp_path / "z.dbf").read_bytes()[1:4] == bytes((year - 1900, month, day))
+
+
+def test_kml_placemarks_are_projects_styled_and_typed(zhuzhou: gpd.GeoDataFrame) -> None:
+    import xml.etree.ElementTree as ET
+
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    root = ET.fromstring(export_to_bytes(zhuzhou, "kml").data)
+    placemarks = root.findall(".//k:Placemark", ns)
+    assert [p.get("id") for p in placemarks] == zhuzhou["id"].tolist()
+    styles = {s.get("id") for s in root.findall(".//k:Style", ns)}
+    types = {f.get("name"): f.get("type") for f in root.findall(".//k:Schema/k:SimpleField", ns)}
+    assert (types["power_mw"], types["year_end"], types["is_programme"], types["name_zh"]) == \
+        ("double", "int", "bool", "string")
+    for placemark, row in zip(placemarks, zhuzhou.itertuples(index=False), strict=True):
+        url = placemark.findtext("k:styleUrl", namespaces=ns)
+        assert url in {f"#{s}" for s in styles} and url.startswith(f"#{row.category}-")
+        assert url.endswith("-approximate") == (row.precision in ("county", "region"))
+        data = {d.get("name"): d.text or "" for d in placemark.findall(".//k:SimpleData", ns)}
+        assert data["year_end"] == ("" if pd.isna(row.year_end) else str(int(row.year_end)))
+    back = _read(io.BytesIO(export_to_bytes(zhuzhou, "kml").data))
+    assert len(back) == len(zhuzhou)
+
+
+def test_geojson_export_features_carry_the_project_id(zhuzhou: gpd.GeoDataFrame) -> None:
+    doc = json.loads(export_to_bytes(zhuzhou, "geojson").data)
+    assert [f["id"] for f in doc["features"]] == zhuzhou["id"].tolist()
+
+
+def test_gk3_export_is_in_the_zone_of_the_selection(zhuzhou: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    export_to_path(zhuzhou, tmp_path / "z.gpkg", crs="GK3")
+    back = _read(tmp_path / "z.gpkg", layer="projects")
+    assert back.crs.to_epsg() == 4547  # CGCS2000 / 3-degree Gauss-Kruger CM 114E: Zhuzhou lies at 113°E
+    assert back.geometry.x.between(300_000, 700_000).all()  # metres about the central meridian

@@ -15,6 +15,7 @@ from geo._atomic import recover_directory
 from geo.boundaries import boundaries_from_dir
 from geo.catalog import catalog_from_dir
 from geo.errors import LayerError
+from geo.fields import TABLES
 from geo.geocode import geocoded_from_csv
 from geo.layers import (
     FIELD_NAMES,
@@ -110,13 +111,17 @@ def test_properties_are_documented() -> None:
     doc = json.loads((LAYERS / "projects.geojson").read_text(encoding="utf-8"))
     assert list(doc["features"][0]["properties"]) == list(FIELD_NAMES)
     schema = json.loads((LAYERS / "schema.json").read_text(encoding="utf-8"))
-    assert [f["name"] for f in schema["fields"]] == list(FIELD_NAMES)
+    assert [t["name"] for t in schema["tables"]] == [t.name for t in TABLES]
+    assert [f["name"] for f in schema["tables"][0]["fields"]] == list(FIELD_NAMES)
     regions = tuple(sources_from_dir(ROOT / "data" / "plans"))
     assert schema == json.loads(json.dumps(schema_document(regions)))
-    assert next(f for f in schema["fields"] if f["name"] == "region")["constraints"]["enum"] == list(regions)
+    region = next(f for f in schema["tables"][0]["fields"] if f["name"] == "region")
+    assert region["constraints"]["enum"] == list(regions)
     readme = (LAYERS / "README.md").read_text(encoding="utf-8")
-    for f in FIELDS:
-        assert f"| `{f.name}` | {f.type} |" in readme
+    for table in TABLES:
+        assert f"## `{table.name}`" in readme
+        for f in table.fields:
+            assert f"| `{f.name}` | {f.type.value} |" in readme, (table.name, f.name)
 
 
 def test_shapefile_names_fit_ten_bytes_and_are_unique() -> None:
@@ -386,3 +391,31 @@ def test_targets_that_are_not_utf8_are_a_clear_error(real_root: Path) -> None:
     with pytest.raises(LayerError, match="not UTF-8 at byte") as err:
         targets_table(real_root / "layers")
     assert err.value.problems[0].file.endswith("layers/targets.csv")
+
+
+def test_web_boundaries_are_lighter_and_keep_shared_borders_shared() -> None:
+    from geo.layers import boundaries_from_layers
+
+    full = gpd.read_file(LAYERS / "boundaries.geojson")
+    web = boundaries_from_layers(LAYERS)
+    assert web["adcode"].tolist() == full["adcode"].tolist()
+    assert shapely.get_num_coordinates(web.geometry.values).sum() < \
+        0.5 * shapely.get_num_coordinates(full.geometry.values).sum()
+    counties = web[web["level"] == "county"].reset_index(drop=True)
+    full_counties = full[full["level"] == "county"].reset_index(drop=True)
+    assert shapely.coverage_is_valid(counties.geometry.values)  # no overlaps, edges matching vertex for vertex
+    shared = 0
+    for i in range(len(counties)):
+        for j in range(i + 1, len(counties)):
+            border = full_counties.geometry[i].boundary.intersection(full_counties.geometry[j].boundary).length
+            if border > 0:
+                shared += 1
+                a, b = counties.geometry[i], counties.geometry[j]
+                assert a.boundary.intersection(b.boundary).length > 0.5 * border  # still one shared border
+                assert a.intersection(b).area < 1e-10  # and no overlap along it
+    assert shared > 20
+    for region, outline in web[web["level"] == "region"].set_index("region").geometry.items():
+        union = shapely.union_all(counties[counties["region"] == region].geometry.values)
+        assert outline.symmetric_difference(union).area < 1e-10  # the region is its counties, no gap
+    measured = web.geometry.to_crs(4547).hausdorff_distance(full.geometry.to_crs(4547))  # CGCS2000 GK CM 114E
+    assert (measured < 500).all()  # every vertex within 500 m of the full shape

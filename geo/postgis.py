@@ -1,0 +1,188 @@
+"""The PostGIS store: ``python -m geo publish postgresql://…`` writes the published layers into a
+schema of a PostgreSQL + PostGIS database, in one transaction.
+
+The tables come from the published GeoPackage (``layers/carbon_peak.gpkg``, one build) and their
+columns from the registry (:mod:`geo.fields`): typed (text, bigint, double precision, boolean),
+``NOT NULL`` where the registry says so, the primary key, a typed geometry column ``geom``
+(``geometry(Point, 4326)`` …) with a GiST index, and comments on every table and column (English
+and Chinese descriptions, units). Each table is loaded under a staging name (``COPY``), indexed,
+and only then are the old tables dropped and the new ones renamed, before one ``COMMIT``: until
+then other sessions read the old tables, and a failure anywhere rolls everything back.
+
+Driver: psycopg 3 (imported on first use).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from .errors import PublishError
+from .fields import BOUNDARIES, DATASET, PROJECTS, TARGETS, FieldType, Table, typed_columns
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SCHEMA = "carbon_peak"
+SRID = 4326
+_SQL_TYPES = {FieldType.STRING: "text", FieldType.INTEGER: "bigint", FieldType.NUMBER: "double precision",
+              FieldType.BOOLEAN: "boolean"}
+_STAGE = "__new"
+
+
+@dataclass(frozen=True, slots=True)
+class PublishResult:
+    """What a publish wrote: schema and rows per table."""
+
+    schema: str
+    tables: dict[str, int]
+
+
+def redacted(url: str) -> str:
+    """The database URL without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _create_sql(schema: str, table: Table) -> list[str]:
+    name = f"{schema}.{_ident(table.name + _STAGE)}"
+    columns = [f"{_ident(f.name)} {_SQL_TYPES[f.type]}{'' if f.nullable else ' NOT NULL'}" for f in table.fields]
+    if table.geometry:
+        columns.append(f"geom geometry({table.geometry}, {SRID}) NOT NULL")
+    columns.append(f"CONSTRAINT {_ident(table.name + _STAGE + '_pkey')} PRIMARY KEY ({_ident(table.primary_key)})")
+    statements = [f"CREATE TABLE {name} ({', '.join(columns)})"]
+    summary = f"{table.description} / {table.description_zh}. {DATASET.title}, version {DATASET.version} " \
+              f"({DATASET.release_date}). {DATASET.licence}. {DATASET.attribution}"
+    statements.append(f"COMMENT ON TABLE {name} IS {_literal(summary)}")
+    for f in table.fields:
+        comment = f"{f.description} / {f.description_zh}" + (f" [{f.unit}]" if f.unit else "")
+        if f.enum:
+            comment += f" (one of: {', '.join(f.enum)})"
+        statements.append(f"COMMENT ON COLUMN {name}.{_ident(f.name)} IS {_literal(comment)}")
+    if table.geometry:
+        statements.append(f"COMMENT ON COLUMN {name}.geom IS {_literal(f'{table.geometry}, EPSG:{SRID} (WGS 84)')}")
+    return statements
+
+
+def _rows(frame: pd.DataFrame, table: Table) -> Iterator[tuple[Any, ...]]:
+    import pandas as pd
+    import shapely
+
+    typed = typed_columns(frame, table)
+    columns = [typed[f.name].astype(object).tolist() for f in table.fields]
+    cleaned = [[None if v is None or (not isinstance(v, str) and bool(pd.isna(v))) else v for v in column]
+               for column in columns]
+    if table.geometry:
+        geoms = shapely.set_srid(typed.geometry.to_numpy(), SRID)
+        if table.geometry == "MultiPolygon":
+            geoms = [g if g.geom_type == "MultiPolygon" else shapely.MultiPolygon([g]) for g in geoms]
+            geoms = shapely.set_srid(geoms, SRID)
+        cleaned.append(shapely.to_wkb(geoms, hex=True, include_srid=True).tolist())
+    return zip(*cleaned, strict=True)
+
+
+def _swap_sql(schema: str, table: Table) -> list[str]:
+    final = f"{schema}.{_ident(table.name)}"
+    staged = f"{schema}.{_ident(table.name + _STAGE)}"
+    statements = [f"DROP TABLE IF EXISTS {final}", f"ALTER TABLE {staged} RENAME TO {_ident(table.name)}",
+                  f"ALTER INDEX {schema}.{_ident(table.name + _STAGE + '_pkey')} RENAME TO "
+                  f"{_ident(table.name + '_pkey')}"]
+    if table.geometry:
+        statements.append(f"ALTER INDEX {schema}.{_ident(table.name + _STAGE + '_geom_idx')} RENAME TO "
+                          f"{_ident(table.name + '_geom_idx')}")
+    return statements
+
+
+def publish_frames(url: str, frames: Sequence[tuple[Table, pd.DataFrame]], *,
+                   schema: str = DEFAULT_SCHEMA) -> PublishResult:
+    """Write ``frames`` (registry table, rows) as tables of ``schema``, in one transaction.
+
+    Raises
+    ------
+    PublishError
+        No connection, PostGIS missing and not installable, or any statement failed; nothing changed.
+    """
+    try:
+        import psycopg
+    except ModuleNotFoundError as err:
+        raise PublishError("publishing to PostGIS needs the package 'psycopg', a dependency of this project "
+                           "that this Python lacks: set up with `make test`") from err
+    quoted = _ident(schema)
+    counts: dict[str, int] = {}
+    try:
+        with psycopg.connect(url, connect_timeout=10) as conn, conn.cursor() as cur:
+            if cur.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone() is None:
+                cur.execute("CREATE EXTENSION postgis")
+            cur.execute(f"CREATE SCHEMA IF NOT EXISTS {quoted}")
+            for table, frame in frames:
+                for statement in _create_sql(quoted, table):
+                    cur.execute(statement.encode())
+                names = [*table.names, *(["geom"] if table.geometry else [])]
+                target = f"{quoted}.{_ident(table.name + _STAGE)}"
+                with cur.copy(f"COPY {target} ({', '.join(map(_ident, names))}) FROM STDIN".encode()) as copy:
+                    for row in _rows(frame, table):
+                        copy.write_row(row)
+                if table.geometry:
+                    cur.execute(f"CREATE INDEX {_ident(table.name + _STAGE + '_geom_idx')} ON {target} "
+                                "USING gist (geom)".encode())
+                cur.execute(f"ANALYZE {target}".encode())
+                counts[table.name] = len(frame)
+            for table, _ in frames:
+                for statement in _swap_sql(quoted, table):
+                    cur.execute(statement.encode())
+            # the with-block commits here; an exception above rolls everything back
+    except psycopg.Error as err:
+        raise PublishError(f"{redacted(url)}: could not publish to schema {schema} ({err}); the previous "
+                           "tables are unchanged") from err
+    log.info("postgis: %s in schema %s of %s", ", ".join(f"{n} {c}" for n, c in counts.items()), schema,
+             redacted(url))
+    return PublishResult(schema, counts)
+
+
+def publish_from_layers(url: str, layers_dir: Path, *, schema: str = DEFAULT_SCHEMA) -> PublishResult:
+    """Publish the tables of ``layers/carbon_peak.gpkg`` (projects, boundaries, targets).
+
+    Raises
+    ------
+    LayerError
+        The GeoPackage is missing or unreadable (run ``python -m geo build``).
+    PublishError
+    """
+    import io
+
+    import pyogrio
+
+    from .errors import LayerError, Problem
+    from .layers import GPKG_NAME, read_layer_files
+
+    path = layers_dir / GPKG_NAME
+    data = read_layer_files(layers_dir, [GPKG_NAME])[GPKG_NAME]  # every table from one build
+    frames = []
+    for table in (PROJECTS, BOUNDARIES, TARGETS):
+        try:
+            with warnings.catch_warnings():  # GDAL notes that an in-memory file has no .gpkg suffix
+                warnings.filterwarnings("ignore", message=".*non conformant file extension", category=RuntimeWarning)
+                frame = pyogrio.read_dataframe(io.BytesIO(data), layer=table.name)
+        except Exception as err:  # pyogrio's DataSourceError and friends
+            raise LayerError([Problem(str(path), None, None, f"cannot read layer {table.name}: {err}; "
+                                      "run python -m geo build")]) from err
+        frames.append((table, frame))
+    return publish_frames(url, frames, schema=schema)
