@@ -120,7 +120,8 @@ def test_selection_shows_the_card(app: AppTest) -> None:
     assert "装机 1,200 MW · 方案原文：120万千瓦" in texts and "在建/推进 · 方案原文：建设进度" in texts
     assert any(t.startswith("加快炎陵县罗萍江120万千瓦抽水蓄能项目") for t in texts)
     assert "株洲市碳达峰实施方案 (株政发〔2023〕9号)" in texts
-    assert "乡镇" in texts and any("Zhongcun" in t for t in texts)  # precision and geocoding source
+    assert any(t.startswith("乡镇") and "10" in t for t in texts)  # precision with its radius (10 km for a town)
+    assert any("Zhongcun" in t for t in texts)  # geocoding source
     assert "三、重点任务 › (一)能源结构低碳转型" in texts  # the quote in its paragraph of the plan
     assert not any(t == "None" or "None" in t.split() for t in texts)
     assert not [df for df in app.dataframe if "field" in getattr(df.value, "columns", [])]  # no raw grid
