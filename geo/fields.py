@@ -259,6 +259,24 @@ TARGETS = Table("targets", "the plans' quantitative targets", "方案中的量�
 
 TABLES: tuple[Table, ...] = (PROJECTS, BOUNDARIES, TARGETS)
 
+#: ``lines.geojson``: the linear works as schematic lines (precision ``corridor``), the project
+#: fields and whether a part of the line lies outside the region
+LINES = Table("lines", "the linear works drawn as schematic lines through the places the plan names",
+              "线性工程:经方案所列地点的示意线", (
+    *PROJECTS.fields,
+    Field("outside_region", B, "a part of the line lies outside the region", "线的一部分位于地区之外",
+          shp="outside"),
+), primary_key="id", geometry="LineString")
+
+#: ``areas.geojson``: the projects placed only in a county or the whole region, with its polygon
+AREAS = Table("areas", "the projects placed only in a county or the whole region, with that division's polygon",
+              "仅定位到县或地区的项目,以该行政区多边形表示", (
+    *PROJECTS.fields,
+    Field("area_level", S, "which division the polygon is", "多边形所代表的行政区级别", enum=("region", "county"),
+          shp="area_lvl"),
+    Field("area_code", S, "adcode of the division", "行政区代码", shp="area_code"),
+), primary_key="id", geometry="MultiPolygon")
+
 
 def json_schema(table: Table) -> dict[str, Any]:
     """A JSON Schema (draft 2020-12) of one record (the ``properties`` of a feature, or a row).

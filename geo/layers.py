@@ -44,9 +44,11 @@ from ._geojson import collection_to_bytes, geometry_to_mapping
 from .catalog import Project, id_sort_key
 from .errors import LayerError, Problem
 from .fields import (
+    AREAS,
     BOUNDARIES,
     COUNTRY,
     DATASET,
+    LINES,
     PROJECTS,
     PROVINCE_EN,
     TABLES,
@@ -311,7 +313,7 @@ def targets_to_csv(targets: Sequence[Target]) -> str:
 GPKG_NAME = "carbon_peak.gpkg"
 #: the JSON Schema of each published table's file
 SCHEMA_FILES = {PROJECTS.name: "projects.schema.json", BOUNDARIES.name: "boundaries.schema.json",
-                TARGETS.name: "targets.schema.json"}
+                TARGETS.name: "targets.schema.json", LINES.name: "lines.schema.json", AREAS.name: "areas.schema.json"}
 
 
 def registered_tables(regions: Sequence[str] | None = None) -> tuple[Table, ...]:
@@ -493,10 +495,12 @@ def render_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets
     projects_table, boundaries_table, targets_table_ = registered_tables(regions)[:3]
     rendered: dict[str, bytes] = {"projects.geojson": frame_to_geojson(frame, name="projects", id_field="id")}
     files: dict[str, int] = {"projects.geojson": len(frame)}
-    for name, extra in (("lines", lines), ("areas", areas)):
+    for table, extra in ((LINES, lines), (AREAS, areas)):
         if extra is not None:
-            rendered[f"{name}.geojson"] = frame_to_geojson(extra, name=name)
-            files[f"{name}.geojson"] = len(extra)
+            rendered[f"{table.name}.geojson"] = frame_to_geojson(extra, name=table.name, id_field="id")
+            files[f"{table.name}.geojson"] = len(extra)
+            rendered[SCHEMA_FILES[table.name]] = _json_bytes(feature_collection_schema(
+                table if regions is None else with_regions(table, tuple(regions))))
     for category in Category:
         part = frame[frame["category"] == category.value]
         rendered[f"{category.value}.geojson"] = frame_to_geojson(part, name=category.value, id_field="id")

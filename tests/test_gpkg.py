@@ -175,7 +175,8 @@ def test_every_geojson_validates_against_its_schema() -> None:
     projects = _validator(SCHEMA_FILES["projects"])
     for path in sorted(LAYERS.glob("*.geojson")):
         doc = json.loads(path.read_text(encoding="utf-8"))
-        validator = _validator(SCHEMA_FILES["boundaries"]) if path.name.startswith("boundaries") else projects
+        own = "boundaries" if path.name.startswith("boundaries") else path.stem
+        validator = _validator(SCHEMA_FILES[own]) if own in SCHEMA_FILES else projects
         errors = list(validator.iter_errors(doc))
         assert not errors, (path.name, errors[0].message if errors else "")
         ids = [f["id"] for f in doc["features"]]

@@ -140,7 +140,7 @@ def test_layers_flag_the_unreviewed_rows(added: tuple[Path, dict[str, bytes], st
     assert set(mine["precision"]) <= {"county", "region"}  # no sourced place: the honest fallback points
     assert (mine["region_zh"] == "绍兴市").all()
     schema = json.loads((root / "layers" / "schema.json").read_text(encoding="utf-8"))
-    region = next(f for f in schema["fields"] if f["name"] == "region")
+    region = next(f for f in schema["tables"][0]["fields"] if f["name"] == "region")
     assert region["constraints"]["enum"][-1] == "SHAOXING"
     boundaries = json.loads((root / "layers" / "boundaries.geojson").read_text(encoding="utf-8"))
     assert {f["properties"]["adcode"] for f in boundaries["features"] if f["properties"]["region"] == "SHAOXING"} \
