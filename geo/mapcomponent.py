@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Any
 from .crs import TargetCRS, frame_from_wgs84
 from .explore import TIMELINE_PHASE
 from .i18n import label, ui
-from .mapview import _TIANDITU_LABELS, _TILES, CATEGORY_COLOURS, PHASE_COLOURS, STATUS_COLOURS, MapOptions
-from .vocabulary import Category, Precision, Status
+from .mapview import _TIANDITU_LABELS, _TILES, PHASE_COLOURS, STATUS_COLOURS, MapOptions
+from .vocabulary import CATEGORY_COLOURS, Category, Precision, Status
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -41,7 +41,7 @@ def test_a_pumped_storage_card_reads_as_the_plan_says(frame: gpd.GeoDataFrame, p
     assert card.names == ("炎陵县罗萍江抽水蓄能项目", "Luopingjiang Pumped Storage Power Station")
     assert facts["规模"] == "装机 1,200 MW · 方案原文：120万千瓦"
     assert facts["状态"] == "在建/推进 · 方案原文：建设进度"
-    assert facts["位置精度"] == "乡镇" and "Zhongcun" in facts["坐标来源"]
+    assert facts["位置精度"] == "乡镇 · ± 10 km" and "Zhongcun" in facts["坐标来源"]
     assert card.plan == "株洲市碳达峰实施方案 (株政发〔2023〕9号)"
     english = card_from_project(row, "en", plan=plans["ZHUZHOU"], year=2025)
     assert english.names[0] == "Luopingjiang Pumped Storage Power Station"
