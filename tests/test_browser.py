@@ -162,7 +162,8 @@ class Session:
         frame = self.map_frame()
         try:
             frame.wait_for_function(
-                "(n) => window.cpm.visible === n && window.cpm.state.drawn === window.cpm.state.renders",
+                "(n) => window.cpm.visible === n && window.cpm.state.drawn === window.cpm.state.renders"
+                " && !window.cpm.state.pendingFit",
                 arg=expected, timeout=60_000)
         except PlaywrightError as err:
             shown = frame.evaluate("window.cpm.visible")
