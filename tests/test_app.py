@@ -238,8 +238,10 @@ def test_template_and_html_payloads_in_every_field_stay_text(tmp_path: Any, monk
     at.run()
     assert not at.exception, at.exception
     texts = "\n".join(t.value for t in at.text)
-    for field in ("name_zh", "name_en", "quote"):
+    for field in ("name_zh", "name_en", "quote", "plan_title", "geocode_source"):
         assert values[field] in texts, field
+    table = next(d.value for d in at.dataframe if "name" in d.value.columns)  # the table shows the name as data
+    assert values["name_zh"] in set(table["name"])
     assert "49 " not in texts
     markdown = "\n".join(m.value for m in at.markdown)
     assert not any(v in markdown for v in values.values())  # data never goes through markdown
