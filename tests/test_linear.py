@@ -230,14 +230,44 @@ def test_a_long_county_list_without_a_sector_word() -> None:
     assert result.stdout.split() == ["丙县分散式风电:wind", "丁县分散式风电:wind"]
 
 
-def test_long_runs_of_generic_words() -> None:
+def test_long_runs_of_generic_words(monkeypatch: pytest.MonkeyPatch) -> None:
     """Before: exponential in the number of words that split two ways (分布式光伏 = 分布式 + 光伏); 600
-    such names took 41 s of CPU."""
-    result = _run("""
-        from geo.reader import candidates_from_text
-        names = "，".join("分布式光伏" * 14 + f"甲{i}乙风电场" for i in range(600))
-        found = candidates_from_text(f"建设{names}。", "TEST")
-        print(len(found), all(c.name_zh.endswith(f"甲{i}乙风电场") and c.category == "wind"
-                              for i, c in enumerate(found)))
-    """)
-    assert result.stdout.split() == ["600", "True"]
+    such names took 41 s of CPU. Then quadratic in a name's length: ``split_tail`` asked
+    ``is_generic`` of every suffix of a name, reading each character of the text 37 times. The
+    work is counted, not timed: the characters ``is_generic`` reads, a few per character of text."""
+    original = names.is_generic
+    read: list[int] = []
+
+    def counted(words: str) -> bool:
+        read.append(len(words))
+        return original(words)
+
+    from geo.reader import mentions, tables
+
+    for module in (names, mentions, tables):
+        monkeypatch.setattr(module, "is_generic", counted)
+    original.cache_clear()
+    names.split_tail.cache_clear()
+    text = "建设" + "，".join("分布式光伏" * 14 + f"甲{i}乙风电场" for i in range(600)) + "。"
+    found = candidates_from_text(text, "TEST")
+    names.split_tail.cache_clear()  # its entries were made with the counting wrapper
+    assert len(found) == 600
+    assert all(c.name_zh.endswith(f"甲{i}乙风电场") and c.category == "wind" for i, c in enumerate(found))
+    assert sum(read) <= 3 * len(text)
+
+
+_NAME_PIECES = st.sampled_from(["分布式", "光伏", "分布式光伏", "风电场", "变电站", "绿色", "甲", "乙县", "湖",
+                                "2", "２２０", "千伏", "万千瓦", "十", "三期", "“", "”", "（", "）", "-", " ", "m2",
+                                ".", "，", "A", "级"])
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(_NAME_PIECES, max_size=14).map("".join))
+@example("2m2千伏")  # 2 after m2 is a number of its own: the left context decides the quantity
+@example("十m2万千瓦")
+def test_split_tail_is_the_first_generic_suffix(name: str) -> None:
+    """The one-pass split agrees with asking ``is_generic`` of every suffix, numbers, quantities and
+    punctuation included (where a quantity's reading depends on the left context it does ask)."""
+    names.split_tail.cache_clear()
+    first = next((cut for cut in range(len(name)) if names.is_generic(name[cut:])), len(name))
+    assert names.split_tail(name) == (name[:first], name[first:])

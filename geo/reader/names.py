@@ -13,11 +13,12 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Any
 
 from geo._text import words_only
-from geo.quantities import quantities_from_text
+from geo.quantities import fold_width, quantities_from_text
 
 from . import lexicon as lx
 from .clauses import CJK, ENUMERATOR
@@ -116,11 +117,71 @@ def strip_openers(name: str, *, keep: int = 0) -> str:
 
 
 
+_IGNORED = re.compile(r"[“”\"'()（）·\-—\s]")
+_GENERIC_LENGTHS = tuple(sorted({len(w) for w in GENERIC_SET}))
+#: characters that may start a number (the left context a quantity depends on; see geo.quantities)
+_NUMERAL_CHARS = frozenset("零〇一二两三四五六七八九十百千")
+
+
+def _generic_suffixes(name: str) -> tuple[list[bool], list[bool]]:
+    """For each cut of ``name``: whether ``is_generic(name[cut:])`` follows from one pass over the
+    name, and whether the cut is *safe* (the suffix's quantities are the name's quantities after
+    the cut, so the one-pass answer is exact).
+
+    :func:`is_generic` strips punctuation, then quantities, then digits and letters, and asks
+    whether the rest is a run of generic words. The same steps done once on the whole name,
+    with a right-to-left pass marking where a run of generic words to the end can start, answer
+    it for every suffix at once — except where a quantity's reading depends on what lies left of
+    the cut (inside a quantity, or right after a digit, a sign, a letter or a numeral), which
+    the caller asks :func:`is_generic` itself.
+    """
+    kept = [i for i, ch in enumerate(name) if not _IGNORED.match(ch)]  # positions of the stripped name
+    stripped = "".join(name[i] for i in kept)
+    folded = fold_width(stripped)
+    removed = [False] * len(stripped)
+    inside = [False] * (len(stripped) + 1)
+    for q in quantities_from_text(stripped):
+        for k in range(q.start, q.end):
+            removed[k] = True
+        for k in range(q.start + 1, q.end):
+            inside[k] = True
+    for k, ch in enumerate(stripped):
+        if re.match(r"[\dA-Za-z.]", ch):
+            removed[k] = True
+    rest = [k for k in range(len(stripped)) if not removed[k]]
+    chars = "".join(stripped[k] for k in rest)
+    run = [False] * (len(chars) + 1)  # run[r]: chars[r:] is empty or a sequence of generic words
+    run[len(chars)] = True
+    for r in range(len(chars) - 1, -1, -1):
+        run[r] = any(r + n <= len(chars) and run[r + n] and chars[r:r + n] in GENERIC_SET for n in _GENERIC_LENGTHS)
+    # for each position of the stripped name, the first kept character at or after it
+    next_rest = [len(chars)] * (len(stripped) + 1)
+    r = len(chars)
+    for k in range(len(stripped) - 1, -1, -1):
+        if not removed[k]:
+            r -= 1
+        next_rest[k] = r
+    generic, safe = [False] * len(name), [False] * len(name)
+    for cut in range(len(name)):
+        k = bisect_left(kept, cut)  # the stripped name's position of this cut
+        left = folded[max(0, k - 2):k]
+        safe[cut] = not inside[k] and all("\u3400" <= ch <= "\u9fff" and ch not in _NUMERAL_CHARS for ch in left)
+        generic[cut] = run[next_rest[k]]
+    return generic, safe
+
+
 @lru_cache(maxsize=65536)
 def split_tail(name: str) -> tuple[str, str]:
-    """Split a name into its proper part and its generic tail (heads and modifiers)."""
+    """Split a name into its proper part and its generic tail (heads and modifiers): the first
+    cut whose suffix :func:`is_generic` accepts.
+
+    Linear in the name's length: one pass answers every cut (:func:`_generic_suffixes`) but the
+    few whose quantities depend on the left context, which :func:`is_generic` reads; asking it
+    of every cut reads every suffix, quadratic work.
+    """
+    generic, safe = _generic_suffixes(name)
     for cut in range(len(name)):
-        if is_generic(name[cut:]):
+        if generic[cut] if safe[cut] else is_generic(name[cut:]):
             return name[:cut], name[cut:]
     return name, ""
 
