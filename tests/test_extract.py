@@ -326,3 +326,27 @@ def test_candidates_of_every_plan_pass_the_catalogues_rules() -> None:
         context = SimpleNamespace(plans={code: plan})
         problems = [str(p) for rule in rules for p in rule(found, context)]  # type: ignore[arg-type]
         assert len(found) >= 20 and not problems, (code, problems[:5])
+
+
+def _named(text: str) -> dict[str, str]:
+    return {c.name_zh: c.category.value for c in candidates_from_text(text, "TEST")}
+
+
+def test_lists_of_water_bodies() -> None:
+    """A list of water bodies names each: by a class noun after 等 (bare names, two characters
+    are enough), by a kind each member takes (城市纳污港), by neighbours that are water bodies
+    too (no words of water ecology needed), and a list of river basins."""
+    found = _named("严格落实市域内甲江、乙水、丙溪等重要支流禁止捕捞。继续整治丁溪、戊宁等城市纳污港，严防返黑返臭。"
+                   "以青萍湖、紫峰湖、棠湖等景观绿化工程为主。巩固己水和庚水流域退耕还湿成果。")
+    for name in ("甲江", "乙水", "丙溪", "丁溪城市纳污港", "戊宁城市纳污港", "青萍湖", "紫峰湖", "棠湖", "己水流域",
+                 "庚水流域"):
+        assert found.get(name) == "wetland", (name, found)
+    assert not any(name.startswith(("落实", "市域", "整治", "巩固")) for name in found)
+
+
+def test_one_basin_or_one_lake_alone_is_no_candidate() -> None:
+    """One river's basin is a region, not a work; a lone lake outside a water clause or a list
+    stays unnamed; a two-character name needs a proper character (河湖 is generic)."""
+    found = _named("深入实施甲江流域生态保护和高质量发展战略。打造乙湖景观。加强河湖、湖泊保护修复。")
+    assert "甲江流域" not in found and "乙湖" not in found
+    assert "河湖" not in found

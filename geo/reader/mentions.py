@@ -31,6 +31,7 @@ from .names import (
     is_toponym,
     is_water_name,
     list_items,
+    load_jieba,
     normal_name,
     shared_tail,
     specific_enough,
@@ -89,15 +90,37 @@ def _left_span(text: str, head_start: int, clause_start: int) -> int:
 
 
 
-def _water_ok(text: str, head: str, h_end: int, water_clause: bool) -> bool:
-    """Whether a water head names a water body; ``water_clause``: the clause is about water ecology."""
+_SINGLE_WATER = tuple(h for h in lx.WATER_HEADS if len(h) == 1)
+_NEXT_ITEM = re.compile(r"、([\u3400-\u9fff]{2,6}?)(?=[、，,。；;等和及]|以及)")
+
+
+def _in_water_list(text: str, h_end: int, c_start: int) -> bool:
+    """Whether the water word ending at ``h_end`` ends a member of a list whose next or previous
+    member ends with a water word too ("甲湖、乙湖、丙湖等"): a list of water bodies needs no
+    words of water ecology around it."""
+    after = _NEXT_ITEM.match(text, h_end)
+    if after and after.group(1).endswith(_SINGLE_WATER):
+        return True
+    sep = text.rfind("、", max(c_start, h_end - 8), h_end)
+    if sep < 0:
+        return False
+    before = text.rfind("、", max(c_start, sep - 7), sep)
+    previous = text[before + 1:sep] if before >= 0 else text[max(c_start, sep - 4):sep]
+    return previous.endswith(_SINGLE_WATER) and len(previous) >= 2
+
+
+def _water_ok(text: str, head: str, h_end: int, water_clause: bool, c_start: int = 0) -> bool:
+    """Whether a water head names a water body; ``water_clause``: the clause is about water ecology
+    (or the head is in a list of water bodies)."""
     if head not in lx.WATER_HEADS:
         return True
-    if not water_clause:
+    if not water_clause and not (len(head) == 1 and _in_water_list(text, h_end, c_start)):
         return False
     if head in ("段", "干流"):
         return True
     follow = text[h_end] if h_end < len(text) else "。"
+    if text.startswith("以及", h_end):
+        return True
     if any(text.startswith(h, h_end) for h in lx.HEAD_LIST if h not in lx.WATER_HEADS):
         return False  # 毛里湖 in 毛里湖国家湿地公园: the longer head names it
     return not CJK.match(follow) or follow in lx.WATER_FOLLOW
@@ -281,6 +304,80 @@ def _wetland_constructions(text: str, c_start: int, c_end: int) -> list[Mention]
     return out
 
 
+#: nouns after 等 that say the members of a list are water bodies: bare names ("甲江、乙水等重要支流")
+_WATER_CLASSES = ("支流", "河流", "河道", "湖泊", "干支流")
+#: water bodies named by a kind of their own, which each member takes ("甲溪、乙港等城市纳污港")
+_WATER_KINDS = ("纳污港", "排涝港", "溪流")
+_WATER_LIST = re.compile("等([\u3400-\u9fff]{0,6}?)(" + "|".join((*_WATER_CLASSES, *_WATER_KINDS)) + ")")
+_BASIN = re.compile("流域")
+_RIVER_END = tuple("江河水溪湖渠港")
+
+
+def _list_member(raw: str) -> str:
+    """A member of a list of short names without the words that open its clause: the last word
+    when it is long ("市域内湘江" → 湘江), the words after the last long one (整治甲溪 → 甲溪), or
+    the last two characters when the dictionary knows no word of it."""
+    item = strip_openers(raw)
+    if len(item) <= 3:
+        return item
+    words = [w for w in load_jieba().cut(item, HMM=False) if w]
+    if len(words[-1]) >= 2:
+        return str(words[-1])
+    tail = ""
+    for w in reversed(words):
+        if len(w) >= 2:
+            break
+        tail = w + tail
+    if tail == item:
+        return item[-2:]  # no word the dictionary knows: a short name is two characters (甲江)
+    return tail if len(tail) >= 2 else item
+
+
+def _water_members(text: str, end: int, c_start: int) -> list[tuple[int, str]]:
+    """``(start, name)`` of the short names listed right before ``end`` (separated by 、 和 及),
+    the list cut where a member is long (the words that open the clause)."""
+    span_start = _left_span(text, end, c_start)
+    out: list[tuple[int, str]] = []
+    cursor = span_start
+    raws = list_items(text[span_start:end])
+    for raw in raws:
+        at = text.find(raw, cursor, end)
+        cursor = at + len(raw) if at >= 0 else cursor
+        name = _list_member(raw)
+        if at < 0 or not 2 <= len(name) <= 4 or is_generic(name) or not CJK.fullmatch(name[-1]):
+            out = []  # a long member opens the list: the names start after it
+            if name and 2 <= len(name) <= 4 and at >= 0:
+                out.append((at + len(raw) - len(name), name))
+            continue
+        out.append((at + len(raw) - len(name), name))
+    return [(at, name) for at, name in out if all(CJK.fullmatch(ch) for ch in name)
+            and not any(name.startswith(v) for v in ALL_VERBS)]
+
+
+def _water_lists(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Water bodies a list names by its kind: "甲江、乙水等重要支流" (bare names: 甲江, 乙水),
+    "甲溪、乙石等城市纳污港" (each with the kind: 甲溪城市纳污港), and lists of river basins
+    "甲水和乙水流域" (甲水流域, 乙水流域; a basin's name ends with a water word)."""
+    out: list[Mention] = []
+    for m in _WATER_LIST.finditer(text, c_start, c_end):
+        kind = m.group(2)
+        tail = "" if kind in _WATER_CLASSES else m.group(1) + kind
+        members = _water_members(text, m.start(), c_start)
+        if len(members) < 2 and not tail:
+            continue  # one bare name before "等支流" is too little to call it a river
+        for at, name in members:
+            out.append(Mention(name + tail, "wetland", at, at + len(name), c_start, c_end))
+    for m in _BASIN.finditer(text, c_start, c_end):
+        basins = _water_members(text, m.start(), c_start)
+        if len(basins) < 2:
+            continue  # one river's basin is mostly a region ("甲江流域生态保护"), a list names works
+        for at, name in basins:
+            if name.endswith(_RIVER_END) and not is_generic(name[:-1]):
+                out.append(Mention(name + "流域", "wetland", at, m.end() if at + len(name) == m.start()
+                                   else at + len(name), c_start, c_end))
+    return out
+
+
 def _admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
     """County-scoped sector entries: "在攸县、茶陵县、炎陵县等区域探索分散式风电" → one per county
     (wind, solar, geothermal)."""
@@ -349,7 +446,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
             h_start, h_end = c_start + m.start(), c_start + m.end()
             if skip.covers(h_start):
                 continue
-            if not _water_ok(text, m.group(), h_end, water_clause):
+            if not _water_ok(text, m.group(), h_end, water_clause, c_start):
                 continue
             if m.group() not in lx.WATER_HEADS and any(
                     text.startswith(h, h_end) for h in lx.HEAD_LIST if h not in lx.WATER_HEADS):
@@ -372,6 +469,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_programme_headings(text, c_start, c_end))
         found.extend(_admin_scoped(text, c_start, c_end))
         found.extend(_wetland_constructions(text, c_start, c_end))
+        found.extend(_water_lists(text, c_start, c_end))
         found.extend(_programmes(text, c_start, c_end, skip))
     return _dedupe([*found, *extra])
 
@@ -441,6 +539,13 @@ def _parenthesised_members(text: str, c_start: int, c_end: int) -> list[Mention]
 
 
 
+def _short_water_name(key: str) -> bool:
+    """A two-character water body (甲湖, 乙江): a proper character and a water word."""
+    return len(key) == 2 and key.endswith(_RIVER_END) and CJK.fullmatch(key[0]) is not None and \
+        key[0] not in lx.TOPONYM_CHARS and key[0] not in "水" and not is_generic(key) and \
+        not any(key.startswith(v) for v in ALL_VERBS)
+
+
 def _dedupe(found: list[Mention]) -> list[Mention]:
     """One entity, one candidate: keep the first mention of each normalised name."""
     out: dict[tuple[str, str, str], Mention] = {}
@@ -455,7 +560,7 @@ def _dedupe(found: list[Mention]) -> list[Mention]:
         if re.search(r"[-:：]", name) or "等" in name.replace("等容量", ""):  # 等容量替代: like-for-like
             continue
         key = normal_name(name)
-        if len(key) < 3:
+        if len(key) < 3 and not (mention.category == "wetland" and _short_water_name(key)):
             continue
         proper, head = entity_key(key)
         phase = PHASE.search(name)
