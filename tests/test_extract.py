@@ -350,3 +350,24 @@ def test_one_basin_or_one_lake_alone_is_no_candidate() -> None:
     found = _named("深入实施甲江流域生态保护和高质量发展战略。打造乙湖景观。加强河湖、湖泊保护修复。")
     assert "甲江流域" not in found and "乙湖" not in found
     assert "河湖" not in found
+
+
+def test_power_lines_named_by_route_and_voltage() -> None:
+    """A route of places joined by dashes and a voltage on either side is a power line; the words
+    before the first place are left out, and a range of years is no route."""
+    found = _named("随着青石-白沙-红岭1000千伏特高压交流通道建成投运，东通道即甲州-乙岛500千伏线路。"
+                   "实施丙港-丁湾500千伏线路串抗工程。推进220千伏戊山－己岭线路改造工程。2021-2025年线路改造。")
+    for name in ("青石-白沙-红岭1000千伏特高压交流通道", "甲州-乙岛500千伏线路", "丙港-丁湾500千伏线路串抗工程",
+                 "220千伏戊山－己岭线路改造工程"):
+        assert found.get(name) == "substation", (name, found)
+    assert not any(name.startswith(("随着", "东通道", "2021")) for name in found)
+
+
+def test_grid_words_verbs_and_times_before_names() -> None:
+    """农村电网 and 货站 are heads; 新增, 挖掘, 基于 and 是指 open clauses and a time (到2025年) is
+    never part of a name, so what is left of those is generic."""
+    found = _named("甲岛农村电网完成新一轮升级改造。推进乙州机场异地货站项目。新增110千伏变电站18座。"
+                   "深入挖掘变电站资源价值。多站融合是基于传统变电站的新业态。到2025年农村电网供电可靠率达到99.9%。")
+    assert found.get("甲岛农村电网") == "substation"
+    assert found.get("乙州机场异地货站项目") == "logistics" or found.get("乙州机场异地货站") == "logistics", found
+    assert not any(name.endswith("变电站") or name.startswith("到") for name in found), found

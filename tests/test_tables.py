@@ -137,3 +137,16 @@ def test_tables_of_indicators_name_no_projects() -> None:
         text = (DATA / "golden" / f"{code}.txt").read_text(encoding="utf-8")
         rows = [c for c in candidates_from_text(text, code) if "\t" in c.quote]
         assert not any("湿地保护率" in c.name_zh or "森林" in c.name_zh for c in rows), [c.name_zh for c in rows]
+
+
+def _table_candidates(lines: list[str]) -> dict[str, Project]:
+    text = PROSE + "\n" + "\n".join(lines) + "\n"
+    return {c.name_zh: c for c in candidates_from_text(text, "TEST") if "\t" in c.quote}
+
+
+def test_a_programme_nickname_row_names_the_works_of_its_content_cell() -> None:
+    """A name cell that is a programme's nickname (甲网架“双改四”项目) does not hide the works its
+    content cell names: the route line there is a candidate of its own."""
+    found = _table_candidates(["项目名称\t\t建设内容",
+                               "城市电网\t主干网架“双提升”项目\t５００千伏青石－白沙－红岭线路改造工程"])
+    assert found["５００千伏青石－白沙－红岭线路改造工程"].category.value == "substation"

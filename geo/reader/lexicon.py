@@ -24,7 +24,7 @@ HEADS: dict[str, str] = {
     "变电站": "substation", "开关站": "substation", "换流站": "substation", "输变电工程": "substation",
     "送出工程": "substation", "电网工程": "substation", "电网扩容": "substation", "配电网改造": "substation",
     "电网改造": "substation", "微电网": "substation", "输变电扩建工程": "substation", "直流配电网": "substation",
-    "交流环网": "substation", "协调控制中心": "substation",  # the last only with GRID_WORDS
+    "交流环网": "substation", "协调控制中心": "substation", "农村电网": "substation",  # the last only with GRID_WORDS
     # wetlands and water bodies
     "国家湿地公园": "wetland", "湿地公园": "wetland", "湿地自然公园": "wetland", "沼泽湿地": "wetland",
     "湿地系统": "wetland", "湿地": "wetland", "湖": "wetland", "荡": "wetland", "漾": "wetland", "渠": "wetland",
@@ -34,7 +34,7 @@ HEADS: dict[str, str] = {
     "物流园": "logistics", "物流中心": "logistics", "物流枢纽": "logistics", "物流区": "logistics",
     "物流集散中心": "logistics", "物流平台": "logistics", "物流圈": "logistics", "快递集聚区": "logistics",
     "储运煤中心": "logistics", "储运中心": "logistics", "货运枢纽": "logistics", "货运节点": "logistics",
-    "货场": "logistics", "仓储物流基地": "logistics", "配送中心": "logistics",
+    "货场": "logistics", "仓储物流基地": "logistics", "配送中心": "logistics", "货站": "logistics",
     # ports, transport
     "码头": "port_waterway", "港区": "port_waterway", "航道": "port_waterway", "锚地": "port_waterway",
     "疏浚工程": "port_waterway", "水库": "port_waterway", "排涝工程": "port_waterway", "防洪工程": "port_waterway",
@@ -154,6 +154,7 @@ VERBS = (
     "以及", "其中", "包括", "包含", "涵盖", "重点在", "主要在", "配合", "协调", "贯通", "联通", "恢复", "维持",
     "增强", "增加", "强化", "健全", "防止", "严格控制", "修复", "保护", "治理", "制定", "占用", "晋升", "成功",
     "成为", "列入", "纳入", "被评为", "获评", "进行", "利用好", "用好", "争创", "巩固", "创成", "依靠",
+    "新增", "挖掘", "基于", "是指", "即",
 )
 LIST_SEPARATORS = ("、", "和", "及", "与", "以及")
 #: verbs that also occur inside names ("一体化发展", "绿色发展"): stripped only at the very front

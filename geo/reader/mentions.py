@@ -330,7 +330,10 @@ def _list_member(raw: str) -> str:
         tail = w + tail
     if tail == item:
         return item[-2:]  # no word the dictionary knows: a short name is two characters (甲江)
-    return tail if len(tail) >= 2 else item
+    if len(tail) < 2:
+        return item
+    rest = strip_openers(tail)  # "即甲州": a particle the dictionary cut off alone
+    return rest if len(rest) >= 2 else tail
 
 
 def _water_members(text: str, end: int, c_start: int) -> list[tuple[int, str]]:
@@ -375,6 +378,31 @@ def _water_lists(text: str, c_start: int, c_end: int) -> list[Mention]:
             if name.endswith(_RIVER_END) and not is_generic(name[:-1]):
                 out.append(Mention(name + "流域", "wetland", at, m.end() if at + len(name) == m.start()
                                    else at + len(name), c_start, c_end))
+    return out
+
+
+_VOLTAGE = r"[\d０-９]{2,4}(?:千伏|kV|ｋＶ|KV)"
+_ROUTE = re.compile(
+    rf"({_VOLTAGE})?([\u3400-\u9fff]{{2,6}}(?:[-－—–][\u3400-\u9fff]{{2,6}})+?)({_VOLTAGE})?"
+    r"(特高压)?(交流|直流)?(?:输电)?(线路|通道)((?:[\u3400-\u9fff]{0,3}?)工程)?")
+
+
+def _grid_routes(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Power lines named by their route and voltage: "甲-乙500千伏线路", "甲－乙－丙线路改造工程"
+    after "500千伏", "甲-乙-丙1000千伏特高压交流通道" (a route of two or more places and a
+    voltage on either side; the words before the first place are left out)."""
+    out = []
+    for m in _ROUTE.finditer(text, c_start, c_end):
+        if not (m.group(1) or m.group(3)):
+            continue
+        route = m.group(2)
+        first = route.split(next(c for c in route if c in "-－—–"))[0]
+        cut = len(first) - len(_list_member(first))  # "随着淮南-南京": the route starts at 淮南
+        start = m.start(2) + cut if not m.group(1) else m.start()
+        name = text[start:m.end()]
+        if len(name) - len(m.group(1) or "") < 5 or not CJK.match(text, m.start(2) + cut):
+            continue
+        out.append(Mention(name, "substation", start, m.end(), c_start, c_end))
     return out
 
 
@@ -470,6 +498,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_admin_scoped(text, c_start, c_end))
         found.extend(_wetland_constructions(text, c_start, c_end))
         found.extend(_water_lists(text, c_start, c_end))
+        found.extend(_grid_routes(text, c_start, c_end))
         found.extend(_programmes(text, c_start, c_end, skip))
     return _dedupe([*found, *extra])
 
@@ -557,7 +586,8 @@ def _dedupe(found: list[Mention]) -> list[Mention]:
         if name.count("“") != name.count("”") or name.count("(") + name.count("（") != \
                 name.count(")") + name.count("）"):
             continue  # a cut quoted title or bracket, not a name
-        if re.search(r"[-:：]", name) or "等" in name.replace("等容量", ""):  # 等容量替代: like-for-like
+        if re.search(r"[:：]|(?<![\u3400-\u9fff])-|-(?![\u3400-\u9fff])", name) or \
+                "等" in name.replace("等容量", ""):  # 等容量替代: like-for-like; 甲-乙 is a route
             continue
         key = normal_name(name)
         if len(key) < 3 and not (mention.category == "wetland" and _short_water_name(key)):

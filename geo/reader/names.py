@@ -87,13 +87,17 @@ def opens_with(name: str, verb: str) -> bool:
     return len(verb) > 1 or first_word(name) == verb
 
 
+#: a time before a name ("到2025年农村电网"): never part of it
+_TIME_OPENER = re.compile(r"^(?:到|至|在|于)?(?:19|20)\d{2}年(?:底|前|末)?")
+
+
 def strip_openers(name: str, *, keep: int = 0) -> str:
-    """Drop enumerators and clause-opening verbs and particles from the front of a name.
+    """Drop enumerators, a time, and clause-opening verbs and particles from the front of a name.
 
     Strong verbs (推进, 建设 ...) cut the name wherever they stand before its last ``keep``
     characters (the head); weak ones (发展, 改造 ...) only at the very front.
     """
-    name = ENUMERATOR.sub("", name)
+    name = _TIME_OPENER.sub("", ENUMERATOR.sub("", name))
     changed = True
     while changed and name:
         changed = False
@@ -277,7 +281,7 @@ def category_of(name: str, head: str) -> str:
 
 def normal_name(name: str) -> str:
     """Name without capacities, brackets and spaces: for de-duplication and matching."""
-    return re.sub(r"[\s“”\"'（）()·]", "", without_quantities(name))
+    return re.sub(r"[－—–]", "-", re.sub(r"[\s“”\"'（）()·]", "", without_quantities(name)))
 
 
 

@@ -263,6 +263,12 @@ def row_mentions(text: str, row: TableRow) -> list[Mention]:
         category = _sector(name_cell, *context)
         if category is not None and "等" not in name_cell.replace("等容量", ""):
             out.append(Mention(name_cell, category, cell_at, cell_at + len(name_cell), row.start, row.end, figure))
+        if "“" in name_cell:
+            # a programme's nickname (甲网架“双改四”项目): the content cell names its works
+            for k in range(j + 1, len(row.cells)):
+                content_at = row.cell_start(k)
+                out.extend(Mention(m.name, m.category, content_at + m.start, content_at + m.end, row.start, row.end)
+                           for m in mentions(row.cells[k]))
         return out
     for k in range(j + 1, len(row.cells)):
         content = row.cells[k]
