@@ -371,3 +371,28 @@ def test_grid_words_verbs_and_times_before_names() -> None:
     assert found.get("甲岛农村电网") == "substation"
     assert found.get("乙州机场异地货站项目") == "logistics" or found.get("乙州机场异地货站") == "logistics", found
     assert not any(name.endswith("变电站") or name.startswith("到") for name in found), found
+
+
+def test_members_of_a_quoted_structure_take_the_sector_after_them() -> None:
+    """“两区一带”(A、B、C)和…等重点地区电网建设: each member is that structure's grid."""
+    found = _named("重点加快“两区一带”（甲新区、乙示范区、丙商务区）和若干新城等重点地区电网建设。")
+    for part in ("甲新区", "乙示范区", "丙商务区"):
+        assert found.get(f"“两区一带”{part}电网") == "substation", (part, found)
+
+
+def test_a_sector_laid_out_over_places() -> None:
+    """"陆上风电重点布局在A、B（含C）等区域": one entry per place, with the sector; offshore and
+    onshore wind of one place are two entries, a plain 风电 of it is either."""
+    found = _named("深远海风电重点布局在甲岛以东海域，陆上风电重点布局在甲岛、乙州（含丙沙）、丁山等沿江沿海区域。"
+                   "推进甲岛海上风电基地建设。加快甲岛风电建设。")
+    assert found.get("甲岛以东海域深远海风电") == "wind"
+    for place in ("甲岛", "乙州（含丙沙）", "丁山"):
+        assert found.get(f"{place}陆上风电") == "wind", (place, found)
+    assert found.get("甲岛海上风电基地") == "wind"
+    assert "甲岛风电" not in found
+
+
+def test_compounds_of_water_words_are_no_water_bodies() -> None:
+    found = _named("加强主要河湖、重点河湖保护修复，整治辖区内的河。推进青石江干流生态修复。")
+    assert not any(name.endswith(("河湖", "的河")) for name in found), found
+    assert found.get("青石江干流") == "wetland"

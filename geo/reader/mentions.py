@@ -151,7 +151,7 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
         if head == "段" and not re.search(r"[河江渠]", proper):
             return []
         listed = text[h_end:h_end + 1] == "、" or text[h_end - len(name) - 1:h_end - len(name)] == "、"
-        if not is_water_name(proper, listed=listed):
+        if not is_water_name(proper, listed=listed, head=head):
             return []
         return [Mention(name, "wetland", h_end - len(name), h_end, c_start, c_end)]
     after_deng = drop_list_closer(body[body.rfind("等") + 1:]) if "等" in body else ""
@@ -406,6 +406,26 @@ def _grid_routes(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
+_PLACED = re.compile(r"((?:近海|深远海|海上|陆上|分散式|集中式)?(风电|光伏|储能))(?:项目)?(?:重点|主要|集中)?"
+                     r"(?:布局|分布|布置)(?:在|于)([^，,。；;：:]{2,60}?)(?=等|[，,。；;]|$)")
+_PLACED_CATEGORY = {"风电": "wind", "光伏": "solar", "储能": "energy_storage"}
+
+
+def _placed_sectors(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """A sector laid out over named places: "陆上风电重点布局在甲岛、乙州等沿海区域" → 甲岛陆上风电,
+    乙州陆上风电; "深远海风电重点布局在丙岛以东海域" → 丙岛以东海域深远海风电."""
+    out = []
+    for m in _PLACED.finditer(text, c_start, c_end):
+        sector, category = m.group(1), _PLACED_CATEGORY[m.group(2)]
+        cursor = m.start(3)
+        for item in list_items(m.group(3)):
+            at = text.find(item, cursor, m.end())
+            cursor = at + len(item) if at >= 0 else cursor
+            if at >= 0 and len(item) >= 2 and not is_generic(item):
+                out.append(Mention(item + sector, category, at, at + len(item), c_start, c_end))
+    return out
+
+
 def _admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
     """County-scoped sector entries: "在攸县、茶陵县、炎陵县等区域探索分散式风电" → one per county
     (wind, solar, geothermal)."""
@@ -499,6 +519,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_wetland_constructions(text, c_start, c_end))
         found.extend(_water_lists(text, c_start, c_end))
         found.extend(_grid_routes(text, c_start, c_end))
+        found.extend(_placed_sectors(text, c_start, c_end))
         found.extend(_programmes(text, c_start, c_end, skip))
     return _dedupe([*found, *extra])
 
@@ -554,15 +575,28 @@ def _quoted_programmes(text: str, c_start: int, c_end: int) -> list[Mention]:
 _MEMBERS = re.compile(r"“[^”]{2,12}”[（(]([^）)]{4,80})[）)]")
 
 
+#: a sector noun after a quoted structure's members: "“三区一域”(A、B)和…等重点地区电网建设"
+_MEMBER_SECTORS = {"配电网": "substation", "电网": "substation", "管网": "gas_oil", "物流": "logistics",
+                   "湿地": "wetland"}
+_MEMBERS_SECTOR = re.compile(r"[^，,。；;：:（）()]{0,14}?(" + "|".join(_MEMBER_SECTORS) + ")")
+
+
 def _parenthesised_members(text: str, c_start: int, c_end: int) -> list[Mention]:
-    """Members listed in parentheses after a quoted structure: “一区三园”(A、B、C)."""
+    """Members listed in parentheses after a quoted structure: “一区三园”(A、B、C) — each a
+    facility of its own head, or, when a sector noun follows in the clause ("…等重点地区电网建设"),
+    each the structure's part of that sector: “三区一域”A电网."""
     out = []
     for m in _MEMBERS.finditer(text, c_start, c_end):
         pos = m.start(1)
+        sector = _MEMBERS_SECTOR.match(text, m.end(), c_end)
+        quoted = text[m.start():m.start(1) - 1]
         for part in re.split(r"[、，,]", m.group(1)):
             h = HEAD_RE.search(part)
             if h and h.end() == len(part) and len(part) >= 3:
                 out.append(Mention(part, category_of(part, h.group()), pos, pos + len(part), c_start, c_end))
+            elif sector and len(part) >= 2 and not is_generic(part):
+                name = quoted + part + sector.group(1)
+                out.append(Mention(name, _MEMBER_SECTORS[sector.group(1)], pos, pos + len(part), c_start, c_end))
             pos += len(part) + 1
     return out
 
@@ -596,6 +630,11 @@ def _dedupe(found: list[Mention]) -> list[Mention]:
         phase = PHASE.search(name)
         if mention.category not in _HEAD_MATTERS:
             head = ""  # 凤凰湖 and 凤凰湖湿地 are one wetland, 垣曲县光伏 and 垣曲县光伏发电项目 one project
+        if mention.category == "wind":  # 甲岛陆上风电 and 甲岛海上风电基地 are two; 甲岛风电 is either
+            head = "offshore" if re.search("海上|近海|深远海|海域", name) else "onshore" if "陆上" in name else ""
+            sides = ("", "offshore", "onshore") if not head else ("",)
+            if any((mention.category, proper, side) in out for side in sides):
+                continue
         if phase:
             head += phase.group(0)
         if not phase and places.same_place(mention.category, proper):

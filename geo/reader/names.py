@@ -205,13 +205,19 @@ def is_toponym(qualifier: str) -> bool:
     return len(plain) >= 2 and len(plain) < len(core) and not is_generic(qualifier)
 
 
-def is_water_name(proper: str, *, listed: bool = False) -> bool:
+#: the last characters of a generic compound of water words before a water head (河湖, 江河, 河渠)
+_WATER_COMPOUND = tuple("河湖江渠塘")
+
+
+def is_water_name(proper: str, *, listed: bool = False, head: str = "") -> bool:
     """The proper part of a water body's name: two or more characters that are not generic
-    (one is enough inside a list of water bodies: 盐湖、伍姓湖)."""
+    (one is enough inside a list of water bodies: 盐湖、伍姓湖), no compound of water words
+    before a one-character ``head`` (主要河湖 is no name; 甲江干流 is) and no phrase (辖区内的河)."""
     core = re.sub(r"[^\u3400-\u9fff]", "", proper)
     plain = [c for c in core if c not in lx.TOPONYM_CHARS]
     return len(plain) >= (1 if listed else 2) and len(plain) == len(core) - (len(core) - len(plain)) and \
-        not is_generic(core) and "“" not in proper and not any(core.startswith(v) for v in ALL_VERBS)
+        not is_generic(core) and "“" not in proper and not any(core.startswith(v) for v in ALL_VERBS) and \
+        not (len(head) == 1 and core.endswith(_WATER_COMPOUND)) and "的" not in core
 
 
 _CONJUNCTION = re.compile(r"以及|、|和|及|与")
