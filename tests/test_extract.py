@@ -396,3 +396,16 @@ def test_compounds_of_water_words_are_no_water_bodies() -> None:
     found = _named("加强主要河湖、重点河湖保护修复，整治辖区内的河。推进青石江干流生态修复。")
     assert not any(name.endswith(("河湖", "的河")) for name in found), found
     assert found.get("青石江干流") == "wetland"
+
+
+def test_places_where_a_named_grid_is_piloted() -> None:
+    found = _named("“菱形”配电网由本市率先提出，目前已在甲新城、乙镇及丙科学城等地区率先试点应用。")
+    for place in ("甲新城", "乙镇", "丙科学城"):
+        assert found.get(f"{place}“菱形”配电网试点") == "substation", (place, found)
+
+
+def test_grid_facilities_of_one_place_and_two_voltages_are_two() -> None:
+    """Voltage tells two grid facilities of one name apart; a name without one is either."""
+    found = _named("建设甲山110千伏变电站，扩建甲山220千伏变电站。推进甲山变电站建设。")
+    assert {"甲山110千伏变电站", "甲山220千伏变电站"} <= set(found)
+    assert "甲山变电站" not in found

@@ -150,3 +150,13 @@ def test_a_programme_nickname_row_names_the_works_of_its_content_cell() -> None:
     found = _table_candidates(["项目名称\t\t建设内容",
                                "城市电网\t主干网架“双提升”项目\t５００千伏青石－白沙－红岭线路改造工程"])
     assert found["５００千伏青石－白沙－红岭线路改造工程"].category.value == "substation"
+
+
+def test_counted_works_of_one_voltage_are_rows() -> None:
+    """A row whose name cell is a type of works (110、35千伏输变电工程) and whose content counts the
+    works per voltage gives one candidate per voltage."""
+    found = _table_candidates(["项目名称\t\t建设内容",
+                               "城市电网\t１１０、３５千伏输变电工程\t２６０个１１０千伏输变电工程(其中改扩建１０个),"
+                               "１４０个３５千伏输变电工程"])
+    assert {"１１０千伏输变电工程", "３５千伏输变电工程"} <= set(found), list(found)
+    assert found["３５千伏输变电工程"].voltage_kv == 35

@@ -426,6 +426,25 @@ def _placed_sectors(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
+_PILOTED = re.compile(r"(“[^”]{2,8}”[\u3400-\u9fff]{0,4}?(配电网|微电网|电网))[^。；;]{0,60}?在"
+                      r"([^，,。；;在]{2,40}?)等(?:地区|区域|地)(?:率先|开展)?试点")
+
+
+def _piloted_places(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Places where a named kind of grid is piloted: "“甲型”配电网…已在A、B及C等地区率先试点应用"
+    → A“甲型”配电网试点, one per place."""
+    out = []
+    for m in _PILOTED.finditer(text, c_start, c_end):
+        cursor = m.start(3)
+        for item in list_items(m.group(3)):
+            at = text.find(item, cursor, m.end(3))
+            cursor = at + len(item) if at >= 0 else cursor
+            if at >= 0 and len(item) >= 2 and not is_generic(item):
+                out.append(Mention(item + m.group(1) + "试点", _MEMBER_SECTORS[m.group(2)], at, at + len(item),
+                                   c_start, c_end))
+    return out
+
+
 def _admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
     """County-scoped sector entries: "在攸县、茶陵县、炎陵县等区域探索分散式风电" → one per county
     (wind, solar, geothermal)."""
@@ -520,6 +539,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_water_lists(text, c_start, c_end))
         found.extend(_grid_routes(text, c_start, c_end))
         found.extend(_placed_sectors(text, c_start, c_end))
+        found.extend(_piloted_places(text, c_start, c_end))
         found.extend(_programmes(text, c_start, c_end, skip))
     return _dedupe([*found, *extra])
 
@@ -609,9 +629,21 @@ def _short_water_name(key: str) -> bool:
         not any(key.startswith(v) for v in ALL_VERBS)
 
 
+def _variant(category: str, name: str) -> str:
+    """What tells two facilities of one name apart: a grid facility's voltages (甲110千伏变电站,
+    甲220千伏变电站), a wind farm's side (甲海上风电, 甲陆上风电); ``""`` when the name states none."""
+    if category == "substation":
+        return "/".join(f"{q.value:g}" for q in quantities_from_text(name) if q.dimension == "voltage")
+    if category == "wind":
+        return "offshore" if re.search("海上|近海|深远海|海域", name) else "onshore" if "陆上" in name else ""
+    return ""
+
+
 def _dedupe(found: list[Mention]) -> list[Mention]:
-    """One entity, one candidate: keep the first mention of each normalised name."""
-    out: dict[tuple[str, str, str], Mention] = {}
+    """One entity, one candidate: keep the first mention of each normalised name (and variant:
+    :func:`_variant`)."""
+    out: dict[tuple[str, str, str, str], Mention] = {}
+    variants: dict[tuple[str, str, str], set[str]] = {}
     places = _Places()
     for mention in found:
         if any(spam in mention.name for spam in lx.SPAM):
@@ -630,16 +662,17 @@ def _dedupe(found: list[Mention]) -> list[Mention]:
         phase = PHASE.search(name)
         if mention.category not in _HEAD_MATTERS:
             head = ""  # 凤凰湖 and 凤凰湖湿地 are one wetland, 垣曲县光伏 and 垣曲县光伏发电项目 one project
-        if mention.category == "wind":  # 甲岛陆上风电 and 甲岛海上风电基地 are two; 甲岛风电 is either
-            head = "offshore" if re.search("海上|近海|深远海|海域", name) else "onshore" if "陆上" in name else ""
-            sides = ("", "offshore", "onshore") if not head else ("",)
-            if any((mention.category, proper, side) in out for side in sides):
-                continue
         if phase:
             head += phase.group(0)
         if not phase and places.same_place(mention.category, proper):
             continue
-        out.setdefault((mention.category, proper, head), mention)
+        base = (mention.category, proper, head)
+        variant = _variant(mention.category, name)
+        seen = variants.setdefault(base, set())
+        if (seen and not variant) or "" in seen or variant in seen:
+            continue  # a name without a variant is any of them; 甲风电 is 甲海上风电 or 甲陆上风电
+        seen.add(variant)
+        out[(*base, variant)] = mention
         places.add(mention.category, proper)
     return sorted(out.values(), key=lambda m: (m.start, m.end))
 

@@ -222,6 +222,9 @@ def _members(content: str) -> Iterator[tuple[int, str]]:
         pos += len(part)
 
 
+#: a count of works of one voltage in a content cell: "260个110千伏输变电工程"
+_COUNTED_WORKS = re.compile(r"(?:^|[,，;；、])\s*[\d０-９]+\s*[个座项条]\s*"
+                            r"([\d０-９]{2,4}(?:千伏|kV)[\u3400-\u9fff]{0,4}?(?:输变电工程|变电站|线路工程|线路))")
 _TYPE_WORDS = frozenset({*GENERIC_SET, *(k for k, _ in lx.TABLE_KEYWORDS), *lx.TABLE_TYPE_WORDS})
 
 
@@ -273,6 +276,11 @@ def row_mentions(text: str, row: TableRow) -> list[Mention]:
     for k in range(j + 1, len(row.cells)):
         content = row.cells[k]
         content_at = row.cell_start(k)
+        for counted in _COUNTED_WORKS.finditer(content):  # "260个110千伏输变电工程": works of one voltage
+            category = _sector(counted.group(1), name_cell, *context)
+            if category is not None:
+                out.append(Mention(counted.group(1), category, content_at + counted.start(1),
+                                   content_at + counted.end(1), row.start, row.end))
         listed = mentions(content)  # the prose finder (奉贤、南汇等海上风电基地), then the list's members
         for m in listed:
             if not _specific(split_tail(without_quantities(m.name))[0].lstrip("千万兆伏瓦")):
