@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.catalog import Project
 from geo.reader import candidates_from_text, text_from_pdf
@@ -160,3 +162,34 @@ def test_counted_works_of_one_voltage_are_rows() -> None:
                                "１４０个３５千伏输变电工程"])
     assert {"１１０千伏输变电工程", "３５千伏输变电工程"} <= set(found), list(found)
     assert found["３５千伏输变电工程"].voltage_kv == 35
+
+
+def test_a_sections_status_is_carried_to_its_rows() -> None:
+    """A section heading's status (一、预计建成: under construction; 二、计划开工, 三、推进前期工作:
+    pre-construction) reaches every row under it, over the row's own verbs of action (建设)."""
+    found = _table_candidates(["项目名称\t\t建设内容", "一、预计建成\t\t", "城市电网\t城东变电站\t建设主变2台",
+                               "二、计划开工\t\t", "城市电网\t城西变电站\t建设主变1台",
+                               "三、推进前期工作\t\t", "城市电网\t城南变电站\t适时启动"])
+    assert found["城东变电站"].status.value == "construction"
+    assert found["城西变电站"].status.value == "pre-construction"
+    assert found["城南变电站"].status.value == "pre-construction"
+    assert all(c.status_text in c.quote for c in found.values())
+
+
+_CELL = st.sampled_from(["电源", "电网", "油气", "物流", ""])
+
+
+@settings(max_examples=100, derandomize=True, deadline=None)
+@given(st.lists(st.tuples(_CELL, st.sampled_from(["城东", "城西", "北岭", "南岭", "青石", "白沙"])), min_size=1,
+                max_size=12))
+def test_merged_cells_are_carried_to_each_row(rows: list[tuple[str, str]]) -> None:
+    """An empty cell of a block takes the last filled cell above it in its column (a merged cell
+    spans the rows below its first); a filled one keeps its own."""
+    lines = ["类别\t项目名称\t建设内容", *(f"{kind}\t{place}变电站\t新建主变2台" for kind, place in rows)]
+    text = "\n".join(lines) + "\n"
+    parsed = table_rows(text)
+    assert len(parsed) == len(rows)
+    above = ""
+    for (kind, _), row in zip(rows, parsed, strict=True):
+        above = kind or above
+        assert row.carried[0] == above and row.cells[0] == kind

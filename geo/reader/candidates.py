@@ -190,6 +190,9 @@ def candidates_from_text(text: str, region: str) -> list[Project]:
         normalised = capacity_from_text(capacity)
         timeline, interval = facts.timeline(m)
         status, status_text = facts.status(m)
+        if m.status and status_text not in lx.STAGE_WORDS:
+            # a table's section heading (一、预计建成) outranks the row's own verbs of action (建设)
+            status, status_text = m.status, ""
         place = next((a.group(0) for a in ADMIN.finditer(m.name)), "")
         out.append(Project(
             id=f"{region}-{i:03d}", region=region, name_zh=name, category=Category(m.category),

@@ -180,6 +180,17 @@ STATUS_WORDS: dict[str, str] = {**STAGE_WORDS, **ACTION_WORDS}
 STATUS_LIST: tuple[str, ...] = (*sorted(STAGE_WORDS, key=len, reverse=True),
                                  *sorted(ACTION_WORDS, key=len, reverse=True))
 
+#: words of a table's section heading ("一、预计建成", "二、计划开工", "续建项目") and the status of the
+#: rows under it, longest first when matched: planned completion means under construction now
+SECTION_STATUS: dict[str, str] = {
+    "预计建成": "construction", "计划建成": "construction", "力争建成": "construction", "建成投产": "construction",
+    "续建": "construction", "在建": "construction", "计划开工": "pre-construction", "新开工": "pre-construction",
+    "拟开工": "pre-construction", "开工": "pre-construction", "新建": "pre-construction",
+    "前期": "pre-construction", "储备": "pre-construction", "谋划": "pre-construction",
+    "已建成": "operating", "建成": "operating",
+}
+SECTION_STATUS_LIST: tuple[str, ...] = tuple(sorted(SECTION_STATUS, key=len, reverse=True))
+
 # Vocabulary of SEO spam that defacers inject into Chinese government pages.
 SPAM = ("体育投注", "博彩", "彩票", "娱乐城", "真人娱乐", "棋牌", "百家乐", "赌场", "下注", "老虎机", "澳门赌",
         "开户送", "投注", "菠菜")

@@ -57,6 +57,7 @@ class Mention:
     clause_start: int
     clause_end: int
     capacity: str = ""  #: a figure the mention's context states for it (a table row's cell), verbatim
+    status: str = ""  #: a status its context states outside its clause (a table's section heading)
 
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from geo._text import words_only
 from geo.quantities import quantities_from_text
@@ -243,8 +243,20 @@ def _figure(cells: tuple[str, ...]) -> str:
     return ""
 
 
+def section_status(section: str) -> str:
+    """The status a section heading states for the rows under it (一、预计建成 → construction), or ``""``."""
+    word = next((w for w in lx.SECTION_STATUS_LIST if w in section), None)
+    return lx.SECTION_STATUS[word] if word else ""
+
+
 def row_mentions(text: str, row: TableRow) -> list[Mention]:
-    """The projects one table row names (see the module's description)."""
+    """The projects one table row names (see the module's description), each with the status of
+    its section heading."""
+    status = section_status(row.section)
+    return [replace(m, status=status) for m in _row_mentions(row)] if status else _row_mentions(row)
+
+
+def _row_mentions(row: TableRow) -> list[Mention]:
     j = row.name_column
     if j >= len(row.cells) or not row.cells[j].strip():
         return []
