@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from geo.errors import ExtractError
-from geo.reader import LineKind, PlanText, text_from_path, text_from_pdf, text_from_txt
+from geo.reader import LineKind, PlanText, candidates_from_text, text_from_path, text_from_pdf, text_from_txt
 
 reportlab = pytest.importorskip("reportlab", reason="the reader's tests draw their PDFs with reportlab")
 from reportlab.lib.pagesizes import A4  # noqa: E402
@@ -306,3 +306,19 @@ def test_a_bug_of_the_reader_is_not_reported_as_a_damaged_pdf(plan_pdf: Path, mo
     monkeypatch.setattr(reading, "page_layout", broken)
     with pytest.raises(KeyError):
         text_from_pdf(plan_pdf)
+
+
+def test_a_cell_wrapped_onto_a_line_of_its_own_is_rejoined(tmp_path: Path) -> None:
+    """An unruled table whose cells are too long for their columns: the page draws the rest of a
+    cell as a line of one run under it, inside its column; the reader puts it back into that cell
+    (a name cell and a content cell), and the prose after the table stays prose."""
+    rows = [*line((LEFT, "项目名称"), (LEFT + 200, "建设内容")),
+            *line((LEFT, "青山风电场"), (LEFT + 200, "新增装机10万千瓦，配套建设")), *line((LEFT + 200, "升压站一座")),
+            *line((LEFT, "白水抽水蓄能"), (LEFT + 200, "装机120万千瓦")), *line((LEFT, "电站"))]
+    pdf = draw(tmp_path / "wrapped.pdf", [[*wrapped(P1), *rows, *wrapped(P3)]])
+    plan = text_from_pdf(pdf)
+    assert [r.text for r in plan.lines if r.kind is LineKind.ROW] == [
+        "项目名称\t建设内容", "青山风电场\t新增装机10万千瓦，配套建设升压站一座", "白水抽水蓄能电站\t装机120万千瓦"]
+    assert plan.lines[-1].text == P3
+    found = {c.name_zh for c in candidates_from_text(plan.text, "TEST")}
+    assert "白水抽水蓄能电站" in found

@@ -25,7 +25,7 @@ import re
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from geo.errors import ExtractError
@@ -375,6 +375,21 @@ def _continues(prev: VisualLine, nxt: VisualLine, margins: dict[tuple[int, float
     return prev.x1 >= here.right - FULL_LINE_SLACK * prev.size and nxt.x0 <= there.left + MARGIN_SLACK * nxt.size
 
 
+def _cell_continued(prev: VisualLine, nxt: VisualLine, margins: dict[tuple[int, float], _Margins]) -> int | None:
+    """The column of ``prev`` (a row of an unruled table) whose cell ``nxt`` continues: one run of
+    text right under the row, inside that column (a cell too long for its column wraps onto a
+    line of its own, which the page draws as a line of one cell), else ``None``."""
+    if prev.kind is not LineKind.ROW or nxt.kind is not LineKind.PROSE or nxt.letter_spaced or prev.page != nxt.page:
+        return None
+    if abs(prev.size - nxt.size) > 0.1 * prev.size or _OPENER.match(nxt.text):
+        return None
+    if nxt.top - prev.top > 1.4 * margins[(prev.page, round(prev.size))].pitch:
+        return None
+    slack = nxt.size
+    return next((j for j, (x0, x1) in enumerate(prev.columns)
+                 if x0 - slack <= nxt.x0 and nxt.x1 <= x1 + slack), None)
+
+
 def text_from_pdf(path: Path) -> PlanText:
     """Read a plan from a PDF's text layer.
 
@@ -411,6 +426,14 @@ def text_from_pdf(path: Path) -> PlanText:
     for p in pages:
         kept = [v for i, v in enumerate(p.lines) if (p.number, i) not in chrome]
         for k, v in enumerate(kept):
+            column = _cell_continued(prev, v, margins) if prev is not None and rows else None
+            if column is not None and prev is not None:
+                text, first, _, kind, columns = rows[-1]
+                cells = text.split("\t")
+                cells[column] = joined(cells[column], v.text)
+                rows[-1] = ("\t".join(cells), first, v.page, kind, columns)
+                prev = replace(prev, top=v.top, bottom=v.bottom)  # a third line may continue it too
+                continue
             if prev is not None and rows and _continues(prev, v, margins, page_break=k == 0 and prev.page != v.page):
                 text, first, _, kind, columns = rows[-1]
                 rows[-1] = (joined(text, v.text), first, v.page, kind, columns)
