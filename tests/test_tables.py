@@ -193,3 +193,13 @@ def test_merged_cells_are_carried_to_each_row(rows: list[tuple[str, str]]) -> No
     for (kind, _), row in zip(rows, parsed, strict=True):
         above = kind or above
         assert row.carried[0] == above and row.cells[0] == kind
+
+
+def test_a_merged_year_cell_is_carried_to_each_row() -> None:
+    """A start-year column whose cell spans rows gives each of them its years (the cell's own
+    words, verbatim in the plan, as the timeline)."""
+    found = _table_candidates(["项目名称\t开工年份\t建设内容", "城东变电站\t2022年\t新建主变2台",
+                               "城西变电站\t\t扩建主变1台", "北岭物流园\t2023—2025年\t建设冷库"])
+    assert (found["城东变电站"].year_start, found["城西变电站"].year_start) == (2022, 2022)
+    assert found["城西变电站"].timeline_text == "2022年"
+    assert (found["北岭物流园"].year_start, found["北岭物流园"].year_end) == (2023, 2025)

@@ -189,6 +189,8 @@ def candidates_from_text(text: str, region: str) -> list[Project]:
             capacity = ""  # the capacity must be verbatim text of the quoted line (a wrapped line joins words)
         normalised = capacity_from_text(capacity)
         timeline, interval = facts.timeline(m)
+        if m.timeline:  # a table's time cell (its own or a merged one above): the row's years
+            timeline, interval = m.timeline, interval_from_text(m.timeline)
         status, status_text = facts.status(m)
         if m.status and status_text not in lx.STAGE_WORDS:
             # a table's section heading (一、预计建成) outranks the row's own verbs of action (建设)

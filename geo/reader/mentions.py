@@ -58,6 +58,7 @@ class Mention:
     clause_end: int
     capacity: str = ""  #: a figure the mention's context states for it (a table row's cell), verbatim
     status: str = ""  #: a status its context states outside its clause (a table's section heading)
+    timeline: str = ""  #: a time its context states outside its clause (a table's merged year cell), verbatim
 
 
 

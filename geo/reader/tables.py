@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 
 from geo._text import words_only
 from geo.quantities import quantities_from_text
+from geo.timeline import interval_from_text
 
 from . import lexicon as lx
 from .clauses import CJK
@@ -249,11 +250,26 @@ def section_status(section: str) -> str:
     return lx.SECTION_STATUS[word] if word else ""
 
 
+#: a cell that is only a time: a year, a range of years, a plan period (建设年限, 开工年份 columns)
+_TIME_CELL = re.compile(r"\s*(?:(?:19|20)\d{2}\s*年?(?:\s*[-—–~～至到]\s*(?:19|20)\d{2}\s*年?)?|“?十[三四五六]五”?)"
+                        r"(?:底|前|开工|建成|完工)?\s*")
+
+
+def row_time(row: TableRow) -> str:
+    """The time cell of a row, its own or carried down from a merged cell above, verbatim; ``""``
+    when the row has none (or a cell that is no plain time)."""
+    for k, cell in enumerate(row.carried):
+        if k != row.name_column and cell.strip() and _TIME_CELL.fullmatch(cell) and interval_from_text(cell):
+            return cell.strip()
+    return ""
+
+
 def row_mentions(text: str, row: TableRow) -> list[Mention]:
     """The projects one table row names (see the module's description), each with the status of
-    its section heading."""
-    status = section_status(row.section)
-    return [replace(m, status=status) for m in _row_mentions(row)] if status else _row_mentions(row)
+    its section heading and its time cell (carried down from a merged one)."""
+    status, time = section_status(row.section), row_time(row)
+    found = _row_mentions(row)
+    return [replace(m, status=status, timeline=time) for m in found] if status or time else found
 
 
 def _row_mentions(row: TableRow) -> list[Mention]:
