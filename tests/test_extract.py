@@ -409,3 +409,12 @@ def test_grid_facilities_of_one_place_and_two_voltages_are_two() -> None:
     found = _named("建设甲山110千伏变电站，扩建甲山220千伏变电站。推进甲山变电站建设。")
     assert {"甲山110千伏变电站", "甲山220千伏变电站"} <= set(found)
     assert "甲山变电站" not in found
+
+
+def test_a_count_after_a_list_names_the_kind_of_each_member() -> None:
+    """"甲区、乙港区2个增量配网试点项目": each member is such a pilot (港区 inside a member names no
+    port), and the count is no part of a name."""
+    found = _named("完成改革，甲石化暂供区、乙港区2个增量配网试点项目取得较好成效。")
+    assert found.get("甲石化暂供区增量配网试点项目") == "substation"
+    assert found.get("乙港区增量配网试点项目") == "substation"
+    assert not any(kind == "port_waterway" or "2个" in name for name, kind in found.items()), found

@@ -203,3 +203,10 @@ def test_a_merged_year_cell_is_carried_to_each_row() -> None:
     assert (found["城东变电站"].year_start, found["城西变电站"].year_start) == (2022, 2022)
     assert found["城西变电站"].timeline_text == "2022年"
     assert (found["北岭物流园"].year_start, found["北岭物流园"].year_end) == (2023, 2025)
+
+
+def test_a_listed_programme_keeps_its_own_name() -> None:
+    """A content cell's member that names a programme (…风电示范试点) is not given the row's type again."""
+    found = _table_candidates(["项目名称\t\t建设内容",
+                               "可再生能源发电\t风电\t推进甲岛、乙湾等海上风电基地建设,探索实施陆上分散式风电示范试点"])
+    assert "陆上分散式风电示范试点" in found and not any(n.endswith("试点风电") for n in found), list(found)

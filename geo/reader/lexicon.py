@@ -86,8 +86,8 @@ COMPLETE_ENDINGS = ("项目", "工程", "基地", "中心", "园区", "站", "�
 SECTOR_KEYWORDS = (
     ("物流", "logistics"), ("货运", "logistics"), ("冷链", "logistics"), ("配送", "logistics"),
     ("能源互联网", "substation"), ("微电网", "substation"), ("电网", "substation"), ("电力", "substation"),
-    ("配电", "substation"), ("抽水蓄能", "pumped_storage"), ("储能", "energy_storage"), ("风电", "wind"),
-    ("驭风", "wind"), ("风能", "wind"), ("风力", "wind"),
+    ("配电", "substation"), ("配网", "substation"), ("抽水蓄能", "pumped_storage"), ("储能", "energy_storage"),
+    ("风电", "wind"), ("驭风", "wind"), ("风能", "wind"), ("风力", "wind"),
     ("光伏", "solar"), ("湿地", "wetland"), ("清水", "wetland"), ("氢能", "hydrogen"), ("加氢", "hydrogen"),
     ("充电", "ev_charging"),
     ("地热", "geothermal"), ("生物质", "biomass_waste"), ("碳捕集", "ccus"), ("CCUS", "ccus"),

@@ -447,6 +447,37 @@ def _piloted_places(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
+_COUNTED_LIST = re.compile(r"((?:[^，,。；;、：:（）()]{2,14}、)+[^，,。；;、：:（）()]{2,14}?)"
+                           r"[\d一二三四五六七八九十两]{1,3}个([\u3400-\u9fff]{2,12}?(?:试点项目|示范项目|试点|示范区))")
+
+
+def _counted_lists(text: str, c_start: int, c_end: int) -> tuple[list[Mention], Spans]:
+    """Members of a list that a count closes, each the kind the count names: "甲区、乙港区2个增量
+    配网试点项目" → 甲区增量配网试点项目, 乙港区增量配网试点项目 (a head inside a member, 港区, names
+    no facility of its own then), and the spans of the lists."""
+    out: list[Mention] = []
+    spans: list[tuple[int, int]] = []
+    for m in _COUNTED_LIST.finditer(text, c_start, c_end):
+        kind = m.group(2)
+        category = next((cat for key, cat in lx.SECTOR_KEYWORDS if key in kind), None)
+        if category is None:
+            continue
+        raws = list_items(m.group(1))
+        cursor = m.start(1)
+        found = []
+        for raw in raws:
+            at = text.find(raw, cursor, m.end(1))
+            cursor = at + len(raw) if at >= 0 else cursor
+            name = strip_openers(raw)
+            if at < 0 or len(name) < 2 or is_generic(name):
+                break
+            found.append(Mention(name + kind, category, at + len(raw) - len(name), at + len(raw), c_start, c_end))
+        if len(found) == len(raws):
+            out.extend(found)
+            spans.append((found[0].start, m.end()))
+    return out, Spans(spans)
+
+
 def _admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
     """County-scoped sector entries: "在攸县、茶陵县、炎陵县等区域探索分散式风电" → one per county
     (wind, solar, geothermal)."""
@@ -511,9 +542,11 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
             continue
         clause = text[c_start:c_end]
         water_clause = any(word in clause for word in lx.WATER_CONTEXT)
+        counted, counted_spans = _counted_lists(text, c_start, c_end)
+        found.extend(counted)
         for m in HEAD_RE.finditer(clause):
             h_start, h_end = c_start + m.start(), c_start + m.end()
-            if skip.covers(h_start):
+            if skip.covers(h_start) or counted_spans.covers(h_start):
                 continue
             if not _water_ok(text, m.group(), h_end, water_clause, c_start):
                 continue
@@ -542,7 +575,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_grid_routes(text, c_start, c_end))
         found.extend(_placed_sectors(text, c_start, c_end))
         found.extend(_piloted_places(text, c_start, c_end))
-        found.extend(_programmes(text, c_start, c_end, skip))
+        found.extend(p for p in _programmes(text, c_start, c_end, skip) if not counted_spans.covers(p.start))
     return _dedupe([*found, *extra])
 
 

@@ -187,8 +187,8 @@ def _sector(*texts: str) -> str | None:
 def _with_type(member: str, type_cell: str) -> str:
     """A member of a content list named with the type of works its row is about: 黄渡 +
     500千伏输变电工程; a member with a head of its own keeps its name (金虹航油管道)."""
-    if ends_with_head(member) or member.endswith(lx.TABLE_ENDINGS):
-        return member
+    if ends_with_head(member) or member.endswith((*lx.TABLE_ENDINGS, *lx.PROGRAMME_HEADS)):
+        return member  # 金虹航油管道, 陆上分散式风电示范试点: named in full
     return member + type_cell
 
 
