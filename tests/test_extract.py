@@ -418,3 +418,15 @@ def test_a_count_after_a_list_names_the_kind_of_each_member() -> None:
     assert found.get("甲石化暂供区增量配网试点项目") == "substation"
     assert found.get("乙港区增量配网试点项目") == "substation"
     assert not any(kind == "port_waterway" or "2个" in name for name, kind in found.items()), found
+
+
+def test_a_sector_named_before_its_places_and_gas_heads() -> None:
+    """The sector may open the sentence ("集中式光伏重点推动…，主要布局在A、B和C"): the last sector
+    named before the places; 燃机项目 and 油库 are gas heads; "二是" and a count (四大) open no name."""
+    found = _named("光伏开发集中与分布式并重，集中式光伏重点推动渔光互补和交通领域光伏发展，"
+                   "主要布局在甲岛、乙州和丙江等区域。甲岛、乙州等燃机项目建成投产。"
+                   "二是提升油库储备能力，建设四大油库，丁山航油油库调整到戊港地区。")
+    for place in ("甲岛", "乙州", "丙江"):
+        assert found.get(f"{place}集中式光伏") == "solar", (place, found)
+    assert found.get("甲岛燃机项目") == "gas_oil" and found.get("丁山航油油库") == "gas_oil"
+    assert not any(name.startswith(("二是", "提升", "四大")) for name in found), found

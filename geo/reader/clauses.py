@@ -80,7 +80,8 @@ def clauses(text: str, *, start: int = 0) -> Iterator[tuple[int, int]]:
 
 
 
-ENUMERATOR = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]+[）)、.．]|[（(]?\d+[）).．、]|[0-9]+\s)\s*")
+ENUMERATOR = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]+[）)、.．]|[（(]?\d+[）).．、]|[0-9]+\s|"
+                        r"[一二三四五六七八九十]是(?=[\u3400-\u9fff]))\s*")
 
 
 _SOFT_PREV = re.compile(r"[\u3400-\u9fffA-Za-z0-9、，,“”（）()]")

@@ -408,14 +408,18 @@ def _grid_routes(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
-_PLACED = re.compile(r"((?:近海|深远海|海上|陆上|分散式|集中式)?(风电|光伏|储能))(?:项目)?(?:重点|主要|集中)?"
+_PLACED = re.compile(r"((?:近海|深远海|海上|陆上|分散式|集中式)?(风电|光伏|储能))(?:项目)?"
+                     r"(?:(?!(?:近海|深远海|海上|陆上|分散式|集中式)(?:风电|光伏|储能))[^。；;]){0,40}?"
+                     r"(?:重点|主要|集中)?"
                      r"(?:布局|分布|布置)(?:在|于)([^，,。；;：:]{2,60}?)(?=等|[，,。；;]|$)")
 _PLACED_CATEGORY = {"风电": "wind", "光伏": "solar", "储能": "energy_storage"}
 
 
 def _placed_sectors(text: str, c_start: int, c_end: int) -> list[Mention]:
     """A sector laid out over named places: "陆上风电重点布局在甲岛、乙州等沿海区域" → 甲岛陆上风电,
-    乙州陆上风电; "深远海风电重点布局在丙岛以东海域" → 丙岛以东海域深远海风电."""
+    乙州陆上风电; "深远海风电重点布局在丙岛以东海域" → 丙岛以东海域深远海风电; the sector may open
+    the sentence some words before ("集中式光伏重点推动…光伏发展，主要布局在甲岛、乙州") — the last
+    qualified sector (集中式光伏) named before the places."""
     out = []
     for m in _PLACED.finditer(text, c_start, c_end):
         sector, category = m.group(1), _PLACED_CATEGORY[m.group(2)]
