@@ -430,3 +430,15 @@ def test_a_sector_named_before_its_places_and_gas_heads() -> None:
         assert found.get(f"{place}集中式光伏") == "solar", (place, found)
     assert found.get("甲岛燃机项目") == "gas_oil" and found.get("丁山航油油库") == "gas_oil"
     assert not any(name.startswith(("二是", "提升", "四大")) for name in found), found
+
+
+def test_designations_remediation_and_counted_kinds() -> None:
+    """Places to earn a designation ("甲县、乙市创建国家森林城市"), remediation works as heads, and a
+    count before a kind with qualifiers: each member is one of that kind ("甲、乙等5个厂外片区污染场地
+    修复"); a count before a bare head leaves the members whole ("丙湖、丁湖等3个国家湿地公园")."""
+    found = _named("加快推进甲县、乙市创建国家森林城市步伐。完成青石、白沙等5个厂外片区污染场地修复和治理。"
+                   "加强丙湖、丁湖等3个国家湿地公园和戊山湿地县级自然保护区的保护与管理。")
+    assert found.get("甲县国家森林城市") == "forest_ecology" and found.get("乙市国家森林城市") == "forest_ecology"
+    assert found.get("青石厂外片区污染场地修复") == "forest_ecology"
+    assert found.get("白沙厂外片区污染场地修复") == "forest_ecology"
+    assert not any("国家湿地公园和" in name for name in found), found

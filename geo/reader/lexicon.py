@@ -60,6 +60,8 @@ HEADS: dict[str, str] = {
     "森林公园": "forest_ecology",
     "退化林修复项目": "forest_ecology", "石漠化综合治理工程": "forest_ecology",
     "生态廊道": "forest_ecology", "国家公园": "forest_ecology", "储备林": "forest_ecology",
+    "生态林带": "forest_ecology", "场地修复": "forest_ecology", "土壤修复治理": "forest_ecology",
+    "废渣治理": "forest_ecology",
     "再生资源回收利用基地": "circular_economy", "综合利用示范基地": "circular_economy",
     "充电基础设施建设项目": "ev_charging", "充电桩建设工程": "ev_charging",
 }

@@ -160,8 +160,12 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
     if "等" in body and (not after_deng or is_generic(after_deng) or _COUNT_TAIL.match(after_deng)):
         cut = body.rfind("等")
         list_part, tail = span[:cut], shared_tail(drop_list_closer(span[cut + 1:]))
-        if _COUNT_TAIL.match(tail):  # "白荡漾等7个湿地": the members are whole names
-            tail = ""
+        count = _COUNT_TAIL.match(tail)
+        if count:  # "白荡漾等7个湿地": the members are whole names; "甲、乙等5个厂外片区污染场地修复":
+            kind = tail[count.end():]  # each member is one of the kind the count names
+            qualifier = kind[: len(kind) - len(head)]
+            tail = kind if qualifier and not is_generic(qualifier) and not HEAD_RE.search(qualifier) and \
+                not re.search(r"[、和及与]", qualifier) else ""
     else:
         parts = span.split("、")
         proper, tail = split_tail(parts[-1])
@@ -482,6 +486,29 @@ def _counted_lists(text: str, c_start: int, c_end: int) -> tuple[list[Mention], 
     return out, Spans(spans)
 
 
+_DESIGNATED = re.compile(r"((?:[\u3400-\u9fff]{2,4}[、和及])+[\u3400-\u9fff]{2,4}?)(?:创建|争创|建成|建设)"
+                         r"((?:国家|省级|省)?(?:森林城市|园林城市|生态园林城市|生态文明建设示范[县市区]|生态文明示范[县市区]))")
+
+
+def _designations(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Places named for a designation they are to earn: "推进甲县、乙市创建国家森林城市" → 甲县国家森林城市,
+    乙市国家森林城市 (the verbs before the first place left out)."""
+    out = []
+    for m in _DESIGNATED.finditer(text, c_start, c_end):
+        designation = m.group(2)
+        category = "forest_ecology" if ("森林" in designation or "园林" in designation) else "other"
+        cursor = m.start(1)
+        raws = list_items(m.group(1))
+        for i, raw in enumerate(raws):
+            at = text.find(raw, cursor, m.end(1))
+            cursor = at + len(raw) if at >= 0 else cursor
+            name = _list_member(raw) if i == 0 else raw
+            if at >= 0 and len(name) >= 2 and not is_generic(name):
+                out.append(Mention(name + designation, category, at + len(raw) - len(name), at + len(raw),
+                                   c_start, c_end))
+    return out
+
+
 def _admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
     """County-scoped sector entries: "在攸县、茶陵县、炎陵县等区域探索分散式风电" → one per county
     (wind, solar, geothermal)."""
@@ -579,6 +606,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_grid_routes(text, c_start, c_end))
         found.extend(_placed_sectors(text, c_start, c_end))
         found.extend(_piloted_places(text, c_start, c_end))
+        found.extend(_designations(text, c_start, c_end))
         found.extend(p for p in _programmes(text, c_start, c_end, skip) if not counted_spans.covers(p.start))
     return _dedupe([*found, *extra])
 
