@@ -101,6 +101,9 @@ KNOWN = (
     ("湿地", "）风电", ""),              # closing brackets, each searching back for an opening
     ("", "（市发改委负责）风电场", ""),  # notes, each head checked against every note
     ("建设", "风电场、", ""),            # a long list of heads
+    ("1", "-至甲县", "1"),               # a chain of dashes no line head ends (a route, read from every place)
+    ("推进", "甲乙、", "2个配网试点"),   # a long list a count closes
+    ("", "甲县、", "创建国家森林城市"),  # a long list of places to earn a designation
 )
 
 

@@ -388,27 +388,41 @@ def _water_lists(text: str, c_start: int, c_end: int) -> list[Mention]:
 
 
 _VOLTAGE = r"[\d０-９]{2,4}(?:千伏|kV|ｋＶ|KV)"
+#: what a power line's name ends with; the route and voltage before it are read in a bounded window
+_LINE_HEAD = re.compile(r"线路|通道")
 _ROUTE = re.compile(
-    rf"({_VOLTAGE})?([\u3400-\u9fff]{{2,6}}(?:[-－—–][\u3400-\u9fff]{{2,6}})+?)({_VOLTAGE})?"
-    r"(特高压)?(交流|直流)?(?:输电)?(线路|通道)((?:[\u3400-\u9fff]{0,3}?)工程)?")
+    rf"({_VOLTAGE})?([\u3400-\u9fff]{{2,6}}(?:[-－—–][\u3400-\u9fff]{{2,6}}){{1,6}}?)({_VOLTAGE})?"
+    r"(特高压)?(交流|直流)?(?:输电)?$")
+_LINE_WORKS = re.compile(r"[\u3400-\u9fff]{0,3}?工程")
+#: the most characters a route and its voltages span before the line's head
+_ROUTE_WINDOW = 7 * 7 + 2 * 8 + 7
 
 
 def _grid_routes(text: str, c_start: int, c_end: int) -> list[Mention]:
     """Power lines named by their route and voltage: "甲-乙500千伏线路", "甲－乙－丙线路改造工程"
     after "500千伏", "甲-乙-丙1000千伏特高压交流通道" (a route of two or more places and a
-    voltage on either side; the words before the first place are left out)."""
+    voltage on either side; the words before the first place are left out).
+
+    Each head (线路, 通道) is read back over a window of bounded length, so the work is linear in
+    the clause (a regular expression run from every place of a long chain of dashes would not be).
+    """
     out = []
-    for m in _ROUTE.finditer(text, c_start, c_end):
-        if not (m.group(1) or m.group(3)):
+    for head in _LINE_HEAD.finditer(text, c_start, c_end):
+        window = max(c_start, head.start() - _ROUTE_WINDOW)
+        m = _ROUTE.search(text[window:head.start()])
+        if m is None or not (m.group(1) or m.group(3)):
             continue
+        works = _LINE_WORKS.match(text, head.end(), c_end)
+        end = works.end() if works else head.end()
         route = m.group(2)
         first = route.split(next(c for c in route if c in "-－—–"))[0]
         cut = len(first) - len(_list_member(first))  # "随着淮南-南京": the route starts at 淮南
-        start = m.start(2) + cut if not m.group(1) else m.start()
-        name = text[start:m.end()]
-        if len(name) - len(m.group(1) or "") < 5 or not CJK.match(text, m.start(2) + cut):
+        route_at = window + m.start(2) + cut
+        start = route_at if not m.group(1) else window + m.start()
+        name = text[start:end]
+        if len(name) - len(m.group(1) or "") < 5 or not CJK.match(text, route_at):
             continue
-        out.append(Mention(name, "substation", start, m.end(), c_start, c_end))
+        out.append(Mention(name, "substation", start, end, c_start, c_end))
     return out
 
 
@@ -455,7 +469,7 @@ def _piloted_places(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
-_COUNTED_LIST = re.compile(r"((?:[^，,。；;、：:（）()]{2,14}、)+[^，,。；;、：:（）()]{2,14}?)"
+_COUNTED_LIST = re.compile(r"((?:[^，,。；;、：:（）()]{2,14}、){1,12}[^，,。；;、：:（）()]{2,14}?)"
                            r"[\d一二三四五六七八九十两]{1,3}个([\u3400-\u9fff]{2,12}?(?:试点项目|示范项目|试点|示范区))")
 
 
@@ -486,7 +500,7 @@ def _counted_lists(text: str, c_start: int, c_end: int) -> tuple[list[Mention], 
     return out, Spans(spans)
 
 
-_DESIGNATED = re.compile(r"((?:[\u3400-\u9fff]{2,4}[、和及])+[\u3400-\u9fff]{2,4}?)(?:创建|争创|建成|建设)"
+_DESIGNATED = re.compile(r"((?:[\u3400-\u9fff]{2,4}[、和及]){1,12}[\u3400-\u9fff]{2,4}?)(?:创建|争创|建成|建设)"
                          r"((?:国家|省级|省)?(?:森林城市|园林城市|生态园林城市|生态文明建设示范[县市区]|生态文明示范[县市区]))")
 
 
