@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -251,17 +251,31 @@ class LineBuilder:
                     self.areas.farthest_m(geom, lon, lat), outside, note)
 
 
-def lines_from_csv(path: Path, projects: Sequence[Project], builder: LineBuilder) -> tuple[Line, ...]:
+def lines_from_csv(path: Path, projects: Sequence[Project], builder: LineBuilder, *,
+                   whole_catalogue: bool = False, display_name: str | None = None) -> tuple[Line, ...]:
     """Read ``data/lines.csv`` and build every line.
+
+    Parameters
+    ----------
+    path : Path
+    projects : sequence of Project
+        The catalogue, or a part of it (lines of other rows are then skipped).
+    builder : LineBuilder
+    whole_catalogue : bool, keyword-only
+        ``projects`` is the whole catalogue: a line of a row it does not hold is an error.
+    display_name : str, optional
+        How the file is named in problems (default: ``path``).
 
     Raises
     ------
     GazetteerError
-        Every problem, each naming file, row and field: a malformed id, words not in the row's quote,
-        a waypoint not found or ambiguous, a line outside its region.
+        Every problem, each naming file, row and field: an id of no project (of the whole
+        catalogue) or of a row that is not a linear work, a row without its note, words not in the
+        row's quote, a waypoint not found, ambiguous or without a source, a line outside its region.
     """
-    shown = str(path)
-    rows, problems = read_rows(path, COLUMNS, required=COLUMNS[:3])
+    shown = display_name or str(path)
+    rows, read_problems = read_rows(path, COLUMNS, required=COLUMNS[:3])
+    problems = [replace(p, file=shown) for p in read_problems]
     by_id = {p.id: p for p in projects}
     out: list[Line] = []
     seen: set[str] = set()
@@ -275,19 +289,34 @@ def lines_from_csv(path: Path, projects: Sequence[Project], builder: LineBuilder
         if project is None:   # a line of a row that this catalogue (a part of the whole) does not hold
             if not row["id"].partition("-")[2]:
                 bad("id", f"{row['id']!r} is not a project id REGION-NNN")
+            elif whole_catalogue:
+                bad("id", f"{row['id']!r} is no project of data/projects/: remove the line or fix the id")
             continue
         if row["id"] in seen:
             bad("id", f"{row['id']!r} has two lines")
             continue
         seen.add(row["id"])
+        if not is_linear(project):
+            kind = "a programme" if project.is_programme else f"subtype {project.subtype!r}"
+            bad("id", f"{row['id']} is not a linear work ({kind}): only railways, roads, waterways, pipelines, "
+                      "transmission lines and greenways get a line")
+            continue
+        if not row["note"].strip():
+            bad("note", "say how the words were read and what stands for each end (the reviewed reading)")
         if row["words"] not in project.quote:
             bad("words", f"{row['words']!r} is not in the row's quote: the ends are named by the plan")
             continue
         specs = [s.strip() for s in row["waypoints"].split("|") if s.strip()]
         try:
-            out.append(builder.line(project, row["words"], specs, row["note"]))
+            line = builder.line(project, row["words"], specs, row["note"])
         except (GeocodeNotFound, GeocodeAmbiguous, ValueError) as err:
             bad("waypoints", str(err))
+            continue
+        unsourced = [w.spec for w in line.waypoints if not w.source.strip()]
+        if unsourced:
+            bad("waypoints", f"{', '.join(unsourced)} resolve(s) to a point without a source")
+            continue
+        out.append(line)
     if problems:
         raise GazetteerError(problems, f"{shown}: lines of linear works have problems")
     log.info("lines: %d linear works drawn (%d partly outside their region)", len(out), sum(x.outside for x in out))
