@@ -29,6 +29,10 @@ def precision_table(rows: Sequence[GeocodedRow]) -> str:
     return "\n".join(lines)
 
 
+def _percent(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)} %" if whole else "n/a"
+
+
 def geocode_summary(run: GeocodeRun) -> str:
     """The precision table, the ambiguous and the unresolved rows, and where the results went."""
     names = {p.id: p.name_zh for p in run.projects}
@@ -42,12 +46,15 @@ def geocode_summary(run: GeocodeRun) -> str:
         lines.extend(f"  {r.id} {names[r.id]}: {r.note}" for r in ambiguous)
     lines.append(f"\n{len(fallback)} unresolved below county/region level (shown at their county or region point):")
     lines.extend(f"  {r.id} {names[r.id]} → {r.result.precision.value}" for r in fallback)
-    from .lines import is_linear
-
-    linear = [p.id for p in run.projects if is_linear(p)]
-    drawn = {r.id for r in rows if r.result.precision is Precision.CORRIDOR}
-    lines.append(f"\nlinear works: {len(drawn & set(linear))} of {len(linear)} drawn as lines (corridor); "
-                 "without named ends, kept as points: " + (", ".join(i for i in linear if i not in drawn) or "none"))
+    figures = run.figures
+    if figures is not None:
+        finer, linear = len(figures.finer), len(figures.linear)
+        lines.append(f"\nplace words finer than a county: {finer} rows; {len(figures.located)} at town, site or "
+                     f"exact precision ({_percent(len(figures.located), finer)}, aim 80 %), "
+                     f"{len(figures.on_line)} more on a line (corridor)")
+        lines.append(f"linear works: {len(figures.drawn)} of {linear} drawn as lines "
+                     f"({_percent(len(figures.drawn), linear)}, aim 60 %); kept as points: "
+                     + (", ".join(i for i in figures.linear if i not in figures.drawn) or "none"))
     review = " (for review; the layers read data/geocoded.csv)" if run.online else ""
     lines.append(f"\nwrote {len(rows)} points to {run.path}{review}")
     return "\n".join(lines)

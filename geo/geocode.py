@@ -44,7 +44,7 @@ from .errors import (
     SettingsError,
 )
 from .gazetteer import gazetteer_from_csv
-from .lines import LineProvider
+from .lines import LineProvider, is_linear
 from .providers import (
     AdminProvider,
     GazetteerProvider,
@@ -252,6 +252,52 @@ def points_from_context(context: ProviderContext, *, progress: ProgressFn | None
     return points_from_catalog(context.projects, chain, context.areas, progress=progress, gppd_ids=gppd_ids)
 
 
+@dataclass(frozen=True, slots=True)
+class AimFigures:
+    """How the points measure against the aims of issue 12 (re-measured on every run).
+
+    Attributes
+    ----------
+    finer : tuple of str
+        Rows whose ``place_text`` names something finer than a county: words that are not only
+        the name of the region or of one of its counties (``TownIndex.names_a_division``).
+    located : tuple of str
+        Those of ``finer`` placed at ``exact``, ``site`` or ``town`` precision (aim: 80 %).
+    on_line : tuple of str
+        Those of ``finer`` placed on their line (``corridor``).
+    linear : tuple of str
+        The linear works (:func:`geo.lines.is_linear`).
+    drawn : tuple of str
+        Those of ``linear`` drawn as lines (aim: 60 %).
+    """
+
+    finer: tuple[str, ...]
+    located: tuple[str, ...]
+    on_line: tuple[str, ...]
+    linear: tuple[str, ...]
+    drawn: tuple[str, ...]
+
+
+#: the precisions that place a row at its town, site or exact facility
+FINE = frozenset({Precision.EXACT, Precision.SITE, Precision.TOWN})
+
+
+def aim_figures(rows: Iterable[GeocodedRow], projects: Iterable[Project],
+                names_a_division: Callable[[str, str], bool]) -> AimFigures:
+    """The figures of :class:`AimFigures` for the rows of one geocoding run.
+
+    ``names_a_division(words, region)`` says whether place words are only a division's name
+    (:meth:`geo.towns_match.TownIndex.names_a_division`).
+    """
+    precision = {r.id: r.result.precision for r in rows}
+    projects = [p for p in projects if p.id in precision]
+    finer = tuple(p.id for p in projects if p.place_text.strip() and not names_a_division(p.place_text, p.region))
+    linear = tuple(p.id for p in projects if is_linear(p))
+    return AimFigures(finer, tuple(i for i in finer if precision[i] in FINE),
+                      tuple(i for i in finer if precision[i] is Precision.CORRIDOR), linear,
+                      tuple(i for i in linear if precision[i] is Precision.CORRIDOR))
+
+
 @dataclass(frozen=True)
 class GeocodeRun:
     """What :func:`geocode_from_settings` did.
@@ -267,12 +313,16 @@ class GeocodeRun:
         The catalogue that was geocoded.
     online : bool
         Whether online providers were asked.
+    figures : AimFigures or None
+        The figures against the aims (``None`` without ``data/towns.csv``, which tells place
+        words finer than a county from a division's name).
     """
 
     rows: tuple[GeocodedRow, ...]
     path: Path
     projects: tuple[Project, ...]
     online: bool
+    figures: AimFigures | None = None
 
 
 def geocode_from_settings(settings: Settings, *, online: bool = False,
@@ -310,7 +360,13 @@ def geocode_from_settings(settings: Settings, *, online: bool = False,
     # (git-ignored); a confirmed answer becomes a gazetteer place or an override with its citation
     path = settings.geocoded_online_path if settings.online_geocoding else settings.geocoded_path
     geocoded_to_csv(rows, path)
-    return GeocodeRun(rows, path, projects, settings.online_geocoding)
+    figures = None
+    if (settings.data_dir / "towns.csv").exists():
+        from .towns_match import town_index_from_dir
+
+        figures = aim_figures(rows, projects, town_index_from_dir(settings.data_dir, check_conversion=False)
+                              .names_a_division)
+    return GeocodeRun(rows, path, projects, settings.online_geocoding, figures)
 
 
 def geocoded_to_csv(rows: Iterable[GeocodedRow], path: Path) -> None:
@@ -391,7 +447,21 @@ def line_from_text(text: str) -> tuple[tuple[float, float], ...]:
 
 
 __all__ = [
-    "OFFLINE_CHAIN", "ONLINE", "PROVIDERS", "GeocodeRun", "GeocodedRow", "geocode_from_settings",
-    "geocoded_from_csv", "geocoded_to_csv", "line_from_text", "line_to_text", "point_for_project",
-    "points_from_catalog", "points_from_context", "providers_from_settings",
+    "FINE",
+    "OFFLINE_CHAIN",
+    "ONLINE",
+    "PROVIDERS",
+    "AimFigures",
+    "GeocodeRun",
+    "GeocodedRow",
+    "aim_figures",
+    "geocode_from_settings",
+    "geocoded_from_csv",
+    "geocoded_to_csv",
+    "line_from_text",
+    "line_to_text",
+    "point_for_project",
+    "points_from_catalog",
+    "points_from_context",
+    "providers_from_settings",
 ]

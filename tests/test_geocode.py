@@ -226,3 +226,32 @@ def test_every_place_not_located_is_listed_with_what_was_searched(repo_settings:
     assert unlocated <= listed, sorted(unlocated - listed)
     assert all(row["searched"] and row["why"] for row in table)
     assert listed <= {p.id for p in projects}
+
+
+def test_aim_figures_measure_fine_places_and_drawn_lines(repo_settings: Settings) -> None:
+    """The figures against the aims: rows whose place words are a division's name do not count,
+    a town/site/exact point counts as located, a corridor as on a line, and the printed summary
+    says the same numbers."""
+    from geo._report import geocode_summary
+    from geo.geocode import GeocodedRow, GeocodeRun, aim_figures
+    from geo.providers import GeocodeResult
+
+    projects = {p.id: p for p in catalog_from_dir(repo_settings.projects_dir, root=repo_settings.root)}
+    chosen = {"ZHUZHOU-001": Precision.TOWN, "ZHUZHOU-002": Precision.COUNTY, "ZHUZHOU-090": Precision.CORRIDOR,
+              "ZHUZHOU-091": Precision.REGION, "JINSHI-022": Precision.SITE}
+    line = ((113.0, 27.0), (113.5, 27.5))
+    rows = [GeocodedRow(i, projects[i].region, GeocodeResult(113.0, 27.0, p, "test", "test", i,
+                                                               line=line if p is Precision.CORRIDOR else ()),
+                        "resolved", "") for i, p in chosen.items()]
+    division = {("炎陵龙溪", "ZHUZHOU")}   # pretend these words were only a county's name
+
+    figures = aim_figures(rows, projects.values(), lambda words, region: (words, region) in division)
+
+    assert set(figures.finer) == set(chosen) - {"ZHUZHOU-001"}
+    assert figures.located == ("JINSHI-022",)
+    assert set(figures.on_line) == {"ZHUZHOU-090"}
+    assert set(figures.linear) == {"ZHUZHOU-090", "ZHUZHOU-091"}
+    assert figures.drawn == ("ZHUZHOU-090",)
+    text = geocode_summary(GeocodeRun(tuple(rows), Path("x.csv"), tuple(projects[i] for i in chosen), False, figures))
+    assert "finer than a county: 4 rows; 1 at town, site or exact precision (25 %, aim 80 %), 1 more on a line" in text
+    assert "linear works: 1 of 2 drawn as lines (50 %, aim 60 %); kept as points: ZHUZHOU-091" in text

@@ -42,6 +42,17 @@ def test_geonames_place_is_scoped_to_its_province() -> None:
         geonames_place("株洲", "24")
 
 
+def test_geonames_smaller_places_only_where_no_city_bears_the_name() -> None:
+    # 阳城县's seat is not among the cities of 15,000 people: it comes from cities500
+    lon, lat, source = geonames_place("阳城", "24")
+    assert source.startswith("GeoNames 1787667 Yangcheng") and "cities500" in source
+    assert (lon, lat) == (112.40428, 35.4922)
+    # 长沙 is the city (cities15000), not made ambiguous by 长沙县's seat Xingsha of cities500
+    assert geonames_place("长沙", "11")[2].startswith("GeoNames 1815577 Changsha")
+    with pytest.raises(GeocodeNotFound):
+        geonames_place("阳城", "11")
+
+
 def test_a_line_through_two_places_of_the_region(builder: LineBuilder, areas: AdminAreas,
                                                  projects: dict[str, Project]) -> None:
     line = builder.line(projects["ZHUZHOU-090"], "株醴", ["geonames:株洲@11", "geonames:醴陵@11"])

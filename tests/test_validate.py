@@ -433,3 +433,25 @@ def test_cli_validate_fails_and_names_the_row(project_root: Path, edit_catalog: 
                             timeout=120, check=False, env=env)
     assert result.returncode == 1
     assert "data/projects/ZHUZHOU.csv row 2 (ZHUZHOU-002), field category: 'windmill'" in result.stderr
+
+
+def test_lines_file_is_checked_naming_file_row_and_field(settings: Settings, project_root: Path) -> None:
+    """data/lines.csv: each line belongs to a linear work of the catalogue, has its note, and every
+    waypoint is placed; each problem names the file, the row and the field."""
+    shutil.rmtree(project_root / "data" / "projects")
+    shutil.copytree(ROOT / "data" / "projects", project_root / "data" / "projects")
+    for name in ("gazetteer.csv", "towns.csv"):
+        shutil.copy(ROOT / "data" / name, project_root / "data" / name)
+    (project_root / "data" / "lines.csv").write_text(
+        "id,words,waypoints,note\n"
+        "ZHUZHOU-090,株醴城际铁路,geonames:株洲@11|geonames:醴陵@11,good\n"
+        "ZHUZHOU-999,株醴,geonames:株洲@11|geonames:醴陵@11,no such project\n"
+        "ZHUZHOU-001,炎陵龙溪,town:龙溪村|geonames:醴陵@11,a wind farm is no line\n"
+        "ZHUZHOU-091,浏醴,geonames:浏阳@11|town:火星镇,unknown town\n"
+        "ZHUZHOU-093,醴茶铁路,geonames:醴陵@11|county:茶陵县,\n", encoding="utf-8")
+    lines = sorted((p.row, p.field, p.message) for p in validate(settings).problems if p.rule == "lines")
+    assert all(p.file == "data/lines.csv" for p in validate(settings).problems if p.rule == "lines")
+    assert [(row, field) for row, field, _ in lines] == [(2, "id"), (3, "id"), (4, "waypoints"), (5, "note")]
+    assert "no project of data/projects/" in lines[0][2]
+    assert "not a linear work (subtype 'wind_farm')" in lines[1][2]
+    assert "火星镇" in lines[2][2]
