@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .errors import PublishError
-from .fields import BOUNDARIES, DATASET, PROJECTS, TARGETS, FieldType, Table, typed_columns
+from .errors import PublishError, StoreError
+from .fields import BOUNDARIES, DATASET, PROJECTS, TABLES, TARGETS, FieldType, Table, typed_columns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -186,3 +186,136 @@ def publish_from_layers(url: str, layers_dir: Path, *, schema: str = DEFAULT_SCH
                                       "run python -m geo build")]) from err
         frames.append((table, frame))
     return publish_frames(url, frames, schema=schema)
+
+
+# --- reading the store back (the app's database source) ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoreTables:
+    """The published tables read back from the store, shaped like the app's file loaders return them.
+
+    Attributes
+    ----------
+    projects : GeoDataFrame
+        Like :func:`geo.layers.projects_from_layers`: registry types, sorted by id, EPSG:4326.
+    targets : DataFrame
+        Like :func:`geo.layers.targets_from_layers`: every cell the text ``targets.csv`` holds.
+    boundaries : GeoDataFrame
+        Like :func:`geo.layers.boundaries_frame`: regions then counties, full resolution.
+    """
+
+    projects: Any
+    targets: Any
+    boundaries: Any
+
+
+def _connect(url: str, timeout: float) -> Any:
+    try:
+        import psycopg
+    except ModuleNotFoundError as err:
+        raise StoreError("reading from PostGIS needs the package 'psycopg', a dependency of this project that "
+                         "this Python lacks: set up with `make test`, or unset CPM_DATABASE_URL") from err
+    try:
+        return psycopg.connect(url, connect_timeout=max(1, round(timeout)))
+    except psycopg.Error as err:
+        raise StoreError(f"{redacted(url)}: cannot connect ({str(err).strip()}); check CPM_DATABASE_URL, or "
+                         "unset it to read the files in layers/") from err
+
+
+def store_version(url: str, *, schema: str = DEFAULT_SCHEMA, timeout: float = 5.0) -> tuple[tuple[str, int, int], ...]:
+    """A key that changes when ``python -m geo publish`` replaces the tables: each table's name and
+    object id (a publish creates new tables). One catalogue query, no rows read.
+
+    Raises
+    ------
+    StoreError
+        No connection.
+    """
+    import psycopg
+
+    with _connect(url, timeout) as conn:
+        try:
+            rows = conn.execute("SELECT c.relname, c.oid::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                                "c.relnamespace WHERE n.nspname = %s AND c.relname = ANY(%s) ORDER BY 1",
+                                (schema, [t.name for t in TABLES])).fetchall()
+        except psycopg.Error as err:
+            raise StoreError(f"{redacted(url)}: cannot read the catalogue ({err})") from err
+    return tuple((str(name), int(oid), 0) for name, oid in rows)
+
+
+def _select(cur: Any, url: str, schema: str, table: Table) -> list[tuple[Any, ...]]:
+    import psycopg
+
+    columns = [*map(_ident, table.names), *(["ST_AsBinary(geom)"] if table.geometry else [])]
+    try:
+        return list(cur.execute(f"SELECT {', '.join(columns)} FROM {_ident(schema)}.{_ident(table.name)}".encode())
+                    .fetchall())
+    except psycopg.errors.UndefinedTable as err:
+        raise StoreError(f"{redacted(url)}: schema {schema} has no table {table.name}; publish it with "
+                         f"python -m geo publish URL --schema {schema}") from err
+    except psycopg.errors.UndefinedColumn as err:
+        raise StoreError(f"{redacted(url)}: table {schema}.{table.name} lacks a column of this version "
+                         f"({str(err).strip()}); publish again with python -m geo publish") from err
+    except psycopg.Error as err:
+        raise StoreError(f"{redacted(url)}: cannot read {schema}.{table.name} ({str(err).strip()})") from err
+
+
+def _geo_frame(rows: list[tuple[Any, ...]], table: Table) -> Any:
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    records = pd.DataFrame([r[:-1] for r in rows], columns=list(table.names))
+    geoms = shapely.from_wkb([bytes(r[-1]) for r in rows]) if rows else []
+    frame = gpd.GeoDataFrame(records, geometry=list(geoms), crs=f"EPSG:{SRID}")
+    return typed_columns(frame, table)
+
+
+def _as_published_text(frame: Any) -> Any:
+    """The typed targets as ``targets.csv`` writes them: numbers without float noise, '' for null."""
+    import pandas as pd
+
+    from ._csvio import format_number
+
+    out = frame.copy()
+    for f in TARGETS.fields:
+        values = frame[f.name].astype(object).tolist()
+        if f.type is FieldType.INTEGER:
+            out[f.name] = ["" if pd.isna(v) else str(int(v)) for v in values]
+        elif f.type is FieldType.NUMBER:
+            out[f.name] = ["" if pd.isna(v) else format_number(float(v)) for v in values]
+        else:
+            out[f.name] = [str(v) for v in values]
+    return out
+
+
+def tables_from_store(url: str, *, schema: str = DEFAULT_SCHEMA, timeout: float = 5.0) -> StoreTables:
+    """Read projects, targets and boundaries from one snapshot of the store (one repeatable-read
+    transaction: a publish in between is not seen half).
+
+    Raises
+    ------
+    StoreError
+        No connection, no such schema or table, or columns of another version.
+    """
+    import pandas as pd
+    import psycopg
+
+    from .catalog import id_sort_key
+
+    with _connect(url, timeout) as conn:
+        conn.read_only = True
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        with conn.transaction(), conn.cursor() as cur:
+            projects = _select(cur, url, schema, PROJECTS)
+            boundaries = _select(cur, url, schema, BOUNDARIES)
+            targets = _select(cur, url, schema, TARGETS)
+    projects.sort(key=lambda r: id_sort_key(r[0]))
+    boundaries.sort(key=lambda r: (r[1], 0 if r[4] == "region" else 1, r[2]))  # region, level, adcode
+    targets.sort(key=lambda r: (r[1], r[0]))  # region, id: the order of targets.csv
+    typed_targets = typed_columns(pd.DataFrame(targets, columns=list(TARGETS.names)), TARGETS)
+    log.info("postgis: read %d projects, %d boundaries, %d targets from schema %s of %s", len(projects),
+             len(boundaries), len(targets), schema, redacted(url))
+    return StoreTables(projects=_geo_frame(projects, PROJECTS), targets=_as_published_text(typed_targets),
+                       boundaries=_geo_frame(boundaries, BOUNDARIES))
