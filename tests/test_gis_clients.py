@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from geo.export import export_to_path, select_projects
-from geo.explore import Filters
 from geo._qgis import field_alias
+from geo.explore import Filters
+from geo.export import export_to_path, select_projects
 from geo.fields import BOUNDARIES, DATASET, PROJECTS, TABLES, FieldType
 from geo.layers import GPKG_NAME, projects_from_layers
 from geo.vocabulary import CATEGORY_COLOURS
@@ -83,7 +83,7 @@ def test_a_broken_geopackage_fails_the_validator(validator: Path, tmp_path: Path
     shutil.copyfile(GPKG, broken)
     with sqlite3.connect(broken) as db:
         db.execute("PRAGMA application_id = 1")
-    with pytest.raises(AssertionError, match="validate_gpkg.py broken.gpkg"):
+    with pytest.raises(AssertionError, match=r"validate_gpkg\.py broken\.gpkg"):
         _validate(validator, broken)
 
 
