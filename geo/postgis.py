@@ -9,6 +9,10 @@ and Chinese descriptions, units). Each table is loaded under a staging name (``C
 and only then are the old tables dropped and the new ones renamed, before one ``COMMIT``: until
 then other sessions read the old tables, and a failure anywhere rolls everything back.
 
+The app reads the store back when ``CPM_DATABASE_URL`` is set (:func:`tables_from_store`, one
+repeatable-read snapshot): the same frames as the files give, so the rest of the app does not know
+where they came from; :func:`store_version` is its cheap change key.
+
 Driver: psycopg 3 (imported on first use).
 """
 
@@ -26,6 +30,7 @@ from .errors import PublishError, StoreError
 from .fields import BOUNDARIES, DATASET, PROJECTS, TABLES, TARGETS, FieldType, Table, typed_columns
 
 if TYPE_CHECKING:
+    import geopandas as gpd
     import pandas as pd
 
 log = logging.getLogger(__name__)
@@ -224,9 +229,9 @@ class StoreTables:
         Like :func:`geo.layers.boundaries_frame`: regions then counties, full resolution.
     """
 
-    projects: Any
-    targets: Any
-    boundaries: Any
+    projects: gpd.GeoDataFrame
+    targets: pd.DataFrame
+    boundaries: gpd.GeoDataFrame
 
 
 def _connect(url: str, timeout: float) -> Any:
