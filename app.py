@@ -299,10 +299,10 @@ def main() -> None:
     known = vocabularies(data)
     view_from_url(known)
     filters, options, lang = sidebar(frame, known)
+    st.sidebar.text(f"{ui('data_source', lang)}: {data.source}")  # below the chrome: the map keeps its place
     head, counter = st.columns([5, 1], vertical_alignment="center")  # one compact row: the map comes first
     head.subheader(ui("title", lang))
     head.caption(ui("subtitle", lang))
-    head.text(f"{ui('data_source', lang)}: {data.source}")
     view_to_url(view_from_filters(filters, lang=lang, project=st.session_state.get(PROJECT)), lang)
     selection = filter_projects(frame, filters)
     counter.metric(ui("projects_shown", lang), f"{len(selection)} / {len(frame)}")
