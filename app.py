@@ -16,6 +16,7 @@ import streamlit as st
 
 from geo.appdata import AppData, app_data_from_settings, data_version
 from geo.card import card_from_project
+from geo.errors import GeoError
 from geo.explore import (
     DEFAULT_YEAR,
     TIMELINE_PHASE,
@@ -42,8 +43,13 @@ from geo.vocabulary import Category, Status
 st.set_page_config(page_title="Carbon-Peak Project Map / 碳达峰项目地图", layout="wide")
 #: a fixed style (no data in it): less empty space above the header, so the map starts higher
 COMPACT = "<style>[data-testid='stMainBlockContainer']{padding-top:1.25rem}</style>"
-SETTINGS = load_settings()
-REGISTER = sources_from_dir(SETTINGS.plans_dir)  # regions and their names come from the plan register
+try:  # a bad setting (CPM_DATABASE_URL …) or a broken register is a message on the page, not a traceback
+    SETTINGS = load_settings()
+    REGISTER = sources_from_dir(SETTINGS.plans_dir)  # regions and their names come from the plan register
+except GeoError as err:
+    st.error(f"{ui('data_unavailable', 'zh')} / {ui('data_unavailable', 'en')}")
+    st.text(str(err))  # plain text: a message may hold markdown characters
+    st.stop()
 
 
 def region_label(code: str, lang: str) -> str:
@@ -283,11 +289,17 @@ def choose_from_table(table_key: str, shown_ids: tuple[str, ...]) -> None:
 
 def main() -> None:
     st.html(COMPACT)
-    data = app_data()
+    try:  # files missing, or the database (CPM_DATABASE_URL) unreachable or not published
+        data = app_data()
+    except GeoError as err:
+        st.error(f"{ui('data_unavailable', 'zh')} / {ui('data_unavailable', 'en')}")
+        st.text(str(err))  # plain text: a message may hold markdown characters
+        st.stop()
     frame = data.projects
     known = vocabularies(data)
     view_from_url(known)
     filters, options, lang = sidebar(frame, known)
+    st.sidebar.text(f"{ui('data_source', lang)}: {data.source}")  # below the chrome: the map keeps its place
     head, counter = st.columns([5, 1], vertical_alignment="center")  # one compact row: the map comes first
     head.subheader(ui("title", lang))
     head.caption(ui("subtitle", lang))

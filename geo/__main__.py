@@ -38,7 +38,8 @@ SETUP_HINT = ("set up the project's environment once with `make test` (or `make 
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import counts_table, validate
+    from ._report import counts_table
+    from .validate import validate
 
     settings = load_settings()
     report = validate(settings)
@@ -122,24 +123,46 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """``--bbox minlon,minlat,maxlon,maxlat`` → a tuple (its range is checked by the export).
+
+    Raises
+    ------
+    ExportError
+    """
+    from .errors import ExportError
+
+    try:
+        parts = tuple(float(p) for p in text.split(","))
+    except ValueError:
+        raise ExportError(f"bad bounding box --bbox {text!r}: give four numbers minlon,minlat,maxlon,maxlat") from None
+    if len(parts) != 4:
+        raise ExportError(f"bad bounding box --bbox {text!r}: give four numbers minlon,minlat,maxlon,maxlat")
+    return parts[0], parts[1], parts[2], parts[3]
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from ._report import export_summary
     from .boundaries import boundaries_from_dir
-    from .export import Selection, export_to_path, parse_bbox, select_projects, summary
+    from .explore import Filters, Phase
+    from .export import export_to_path, select_projects
     from .layers import boundaries_frame, layer_set_from_dir
 
     settings = load_settings()
     frame, targets = layer_set_from_dir(settings.layers_dir)  # projects and targets of one build
-    selection = Selection(
+    # the app's filter record; "due by Y" is the timeline phase "due" in year Y
+    filters = Filters(
         regions=tuple(args.region or ()), categories=tuple(args.category or ()), statuses=tuple(args.status or ()),
-        due_by=args.due_by, bbox=parse_bbox(args.bbox) if args.bbox else None)
-    chosen = select_projects(frame, selection)
+        year=args.due_by, phases=(Phase.DUE.value,) if args.due_by is not None else (),
+        bbox=parse_bbox(args.bbox) if args.bbox else None)
+    chosen = select_projects(frame, filters)
     boundaries = boundaries_frame(boundaries_from_dir(settings.boundaries_dir, level="region"),
                                   boundaries_from_dir(settings.boundaries_dir, level="county"))
     written = export_to_path(chosen, Path(args.output), args.format, crs=args.crs, encoding=args.encoding,
                              boundaries=boundaries, targets=targets, protected=[settings.data_dir])
-    print(f"{summary(chosen)} → {', '.join(str(p) for p in written)}")
+    print(f"{export_summary(chosen)} → {', '.join(str(p) for p in written)}")
     return 0
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from .fields import DATASET, Table
+from .fields import BOUNDARIES, DATASET, PROJECTS, Field, Table
 from .vocabulary import CATEGORY_COLOURS, DEFINITIONS, Category, Precision
 
 QGIS_DTD = "http://mrcc.com/qgis.dtd"
@@ -87,6 +87,19 @@ def _labels(root: ET.Element, field: str, size: str) -> None:
     ET.SubElement(settings, "rendering", {"obstacle": "1", "drawLabels": "1", "displayAll": "0"})
 
 
+def field_alias(field: Field) -> str:
+    """What QGIS shows as a field's name: its Chinese description, with the unit."""
+    return f"{field.description_zh} ({field.unit})" if field.unit else field.description_zh
+
+
+def _aliases(root: ET.Element, table: Table) -> None:
+    """Field aliases (QGIS 3.22 does not read ``gpkg_data_columns``): the attribute table and the
+    identify panel show each field's description instead of its bare name."""
+    box = ET.SubElement(root, "aliases")
+    for i, f in enumerate(table.fields, start=1):  # field 0 is the GeoPackage's fid
+        ET.SubElement(box, "alias", {"field": f.name, "index": str(i), "name": field_alias(f)})
+
+
 def _document(root: ET.Element) -> str:
     ET.indent(root, space=" ")
     return _DOCTYPE + ET.tostring(root, encoding="unicode") + "\n"
@@ -95,7 +108,7 @@ def _document(root: ET.Element) -> str:
 def projects_qml() -> str:
     """QML of the projects layer: categorised by ``category`` (the map's colours), precision shown
     by fill (hollow dashed ring = county or region point, not a site), labels ``name_zh``."""
-    root = ET.Element("qgis", {"version": "3.28.0", "styleCategories": "Symbology|Labeling"})
+    root = ET.Element("qgis", {"version": "3.28.0", "styleCategories": "Fields|Symbology|Labeling"})
     renderer = ET.SubElement(root, "renderer-v2", {"type": "categorizedSymbol", "attr": "category",
                                                    "symbollevels": "0", "enableorderby": "0", "forceraster": "0"})
     categories = ET.SubElement(renderer, "categories")
@@ -105,6 +118,7 @@ def projects_qml() -> str:
                                                "label": f"{category.value}: {DEFINITIONS[category]}"})
         _marker(symbols, str(i), CATEGORY_COLOURS[category.value])
     _labels(root, "name_zh", "8")
+    _aliases(root, PROJECTS)
     ET.SubElement(root, "layerGeometryType").text = "0"
     return _document(root)
 
@@ -112,7 +126,7 @@ def projects_qml() -> str:
 def boundaries_qml() -> str:
     """QML of the boundaries layer: regions drawn bold, counties thin and dashed, no fill,
     labels ``name_zh``."""
-    root = ET.Element("qgis", {"version": "3.28.0", "styleCategories": "Symbology|Labeling"})
+    root = ET.Element("qgis", {"version": "3.28.0", "styleCategories": "Fields|Symbology|Labeling"})
     renderer = ET.SubElement(root, "renderer-v2", {"type": "categorizedSymbol", "attr": "level",
                                                    "symbollevels": "0", "enableorderby": "0", "forceraster": "0"})
     categories = ET.SubElement(renderer, "categories")
@@ -122,6 +136,7 @@ def boundaries_qml() -> str:
         ET.SubElement(categories, "category", {"symbol": str(i), "value": level, "label": level, "render": "true"})
         _fill(symbols, str(i), colour, width, style)
     _labels(root, "name_zh", "9")
+    _aliases(root, BOUNDARIES)
     ET.SubElement(root, "layerGeometryType").text = "2"
     return _document(root)
 

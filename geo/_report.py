@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING
 from .vocabulary import Precision
 
 if TYPE_CHECKING:
+    import geopandas as gpd
+
     from .geocode import GeocodedRow, GeocodeRun
+    from .validate import ValidationReport
 
 
 def precision_table(rows: Sequence[GeocodedRow]) -> str:
@@ -57,4 +60,25 @@ def geocode_summary(run: GeocodeRun) -> str:
                      + (", ".join(i for i in figures.linear if i not in figures.drawn) or "none"))
     review = " (for review; the layers read data/geocoded.csv)" if run.online else ""
     lines.append(f"\nwrote {len(rows)} points to {run.path}{review}")
+    return "\n".join(lines)
+
+
+def export_summary(selection: gpd.GeoDataFrame) -> str:
+    """One line: how many projects of which regions were exported."""
+    counts = selection["region"].value_counts().sort_index()
+    return f"{len(selection)} projects ({', '.join(f'{k} {v}' for k, v in counts.items())})"
+
+
+def counts_table(report: ValidationReport) -> str:
+    """A text table of project counts: one line per category, one column per region."""
+    counts = report.counts()
+    regions = list(dict.fromkeys(p.region for p in report.projects))
+    categories = sorted({c for _, c in counts})
+    width = max([len(c) for c in categories] + [8])
+    lines = [f"{'category':<{width}} " + " ".join(f"{r:>9}" for r in regions) + f" {'total':>6}"]
+    for c in categories:
+        cells = " ".join(f"{counts.get((r, c), 0):>9}" for r in regions)
+        lines.append(f"{c:<{width}} {cells} {sum(counts.get((r, c), 0) for r in regions):>6}")
+    totals = " ".join(f"{sum(counts.get((r, c), 0) for c in categories):>9}" for r in regions)
+    lines.append(f"{'total':<{width}} {totals} {sum(counts.values()):>6}")
     return "\n".join(lines)

@@ -249,6 +249,18 @@ def projects_from_csv(path: Path, *, display_name: str | None = None) -> Catalog
     return CatalogReport(tuple(projects), tuple(problems))
 
 
+#: a name that begins with a company or group: ``湖南中联重科车桥有限公司``, ``北汽集团新能源汽车研发中心``
+_OWNER_PREFIX = re.compile(r"^(.{2,40}(?:公司|集团))")
+
+
+def owner_from_project(project: Project) -> str:
+    """The owner or operator the plan names for a project, by a reviewed rule: the longest start of
+    the name that ends in 公司 or 集团 (a company or group), kept only if the quote holds it
+    verbatim; ``''`` otherwise (the plan names no owner, or not in the name)."""
+    found = _OWNER_PREFIX.match(project.name_zh)
+    return found.group(1) if found and found.group(1) in project.quote else ""
+
+
 def id_sort_key(project_id: str) -> tuple[str, int]:
     """Sort key of a project id: region, then the number (``ZHUZHOU-9`` before ``ZHUZHOU-10``)."""
     region, _, num = project_id.rpartition("-")

@@ -149,3 +149,8 @@ class SettingsError(GeoError, ValueError):
 class PublishError(GeoError, RuntimeError):
     """The PostGIS store could not be written (no connection, no PostGIS, a failed statement);
     the previous tables are unchanged."""
+
+
+class StoreError(GeoError, OSError):
+    """The PostGIS store could not be read (bad URL, no connection, no such schema or table, columns
+    of another version): the message names the database (without its password) and the fix."""

@@ -33,7 +33,7 @@ from ._shapefile import publish_shapefile, shapefile_files
 from ._shapefile import shapefile_frame as shapefile_frame  # re-exported: part of the export API
 from .crs import AnyCRS, TargetCRS, export_crs_from_name, frame_from_wgs84
 from .errors import CRSError, ExportError
-from .explore import TIMELINE_PHASE, Filters, Phase, filter_projects
+from .explore import TIMELINE_PHASE, Filters, filter_projects
 from .layers import FIELDS, frame_to_geojson
 from .vocabulary import Category, Status
 
@@ -89,28 +89,10 @@ def format_from_name(name: str) -> Format:
         raise ExportError(f"unknown format {name!r}; use one of: {', '.join(f.value for f in Format)}") from None
 
 
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """Filters of an export; empty means no filter.
-
-    Attributes
-    ----------
-    regions, categories, statuses : tuple of str
-    due_by : int or None
-        Keep projects due by this year (``year_end <= due_by``).
-    bbox : tuple of 4 floats or None
-        ``(min lon, min lat, max lon, max lat)`` in WGS-84.
-    """
-
-    regions: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-    due_by: int | None = None
-    bbox: tuple[float, float, float, float] | None = None
-
-
-def select_projects(frame: gpd.GeoDataFrame, selection: Selection) -> gpd.GeoDataFrame:
-    """The projects that match every filter (a new frame).
+def select_projects(frame: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
+    """The projects that match every filter (a new frame): the app's filter record
+    (:class:`geo.explore.Filters`), checked, then applied by :func:`geo.explore.filter_projects`.
+    "Due by year Y" is ``Filters(year=Y, phases=("due",))``: the timeline phase *due* in year Y.
 
     Raises
     ------
@@ -118,41 +100,42 @@ def select_projects(frame: gpd.GeoDataFrame, selection: Selection) -> gpd.GeoDat
         An unknown region, category or status; a malformed bounding box; an empty result.
     """
     known_regions = sorted(set(frame["region"]))
-    for value in selection.regions:
+    for value in filters.regions:
         if value not in known_regions:
             raise ExportError(f"unknown region {value!r}; use one of: {', '.join(known_regions)}")
-    for value in selection.categories:
+    for value in filters.categories:
         if value not in {c.value for c in Category}:
             raise ExportError(f"unknown category {value!r}; use one of: {', '.join(c.value for c in Category)}")
-    for value in selection.statuses:
+    for value in filters.statuses:
         if value not in {s.value for s in Status}:
             raise ExportError(f"unknown status {value!r}; use one of: {', '.join(s.value for s in Status)}")
-    if selection.bbox is not None:
-        minx, miny, maxx, maxy = selection.bbox
+    if filters.bbox is not None:
+        minx, miny, maxx, maxy = filters.bbox
         if not (minx < maxx and miny < maxy and minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90):
-            raise ExportError(f"bad bounding box {selection.bbox}: give min lon, min lat, max lon, max lat (WGS-84)")
-    # the planners' filter does the selecting: "due by Y" is the timeline phase "due" in year Y
-    due = selection.due_by is not None
-    out = filter_projects(frame, Filters(
-        regions=selection.regions, categories=selection.categories, statuses=selection.statuses,
-        year=selection.due_by, phases=(Phase.DUE.value,) if due else (), bbox=selection.bbox,
-    )).drop(columns=TIMELINE_PHASE)
+            raise ExportError(f"bad bounding box {filters.bbox}: give min lon, min lat, max lon, max lat (WGS-84)")
+    out = filter_projects(frame, filters).drop(columns=TIMELINE_PHASE)
     if out.empty:
-        raise ExportError(f"the filters match no project ({describe(selection)}); nothing written")
+        raise ExportError(f"the filters match no project ({describe(filters)}); nothing written")
     return out
 
 
-def describe(selection: Selection) -> str:
+
+def describe(filters: Filters) -> str:
     """The active filters in words."""
     parts = []
-    for label, values in (("region", selection.regions), ("category", selection.categories),
-                          ("status", selection.statuses)):
+    for label, values in (("region", filters.regions), ("category", filters.categories),
+                          ("status", filters.statuses)):
         if values:
             parts.append(f"{label} {' or '.join(values)}")
-    if selection.due_by is not None:
-        parts.append(f"due by {selection.due_by}")
-    if selection.bbox is not None:
-        parts.append(f"inside {selection.bbox}")
+    if filters.power_mw is not None:
+        parts.append(f"power {filters.power_mw[0]:g}–{filters.power_mw[1]:g} MW"
+                     + (" or not stated" if filters.include_no_capacity else ""))
+    if filters.year is not None and filters.phases:
+        parts.append(f"{' or '.join(filters.phases)} in {filters.year}")
+    if filters.search:
+        parts.append(f"matching {filters.search!r}")
+    if filters.bbox is not None:
+        parts.append(f"inside {filters.bbox}")
     return ", ".join(parts) or "no filter"
 
 
@@ -415,22 +398,6 @@ def export_to_path(selection: gpd.GeoDataFrame, path: Path, fmt: Format | str | 
     return written
 
 
-def parse_bbox(text: str) -> tuple[float, float, float, float]:
-    """``"minlon,minlat,maxlon,maxlat"`` → a tuple.
-
-    Raises
-    ------
-    ExportError
-    """
-    try:
-        parts = tuple(float(p) for p in text.split(","))
-    except ValueError:
-        raise ExportError(f"bad bounding box {text!r}: give minlon,minlat,maxlon,maxlat") from None
-    if len(parts) != 4:
-        raise ExportError(f"bad bounding box {text!r}: give four numbers minlon,minlat,maxlon,maxlat")
-    return parts[0], parts[1], parts[2], parts[3]
-
-
 def targets_table(layers_dir: Path) -> pd.DataFrame:
     """The published targets table (see :func:`geo.layers.targets_from_layers`).
 
@@ -442,10 +409,3 @@ def targets_table(layers_dir: Path) -> pd.DataFrame:
     from .layers import targets_from_layers
 
     return targets_from_layers(layers_dir)
-
-
-def summary(selection: gpd.GeoDataFrame) -> str:
-    """One line: how many projects of which regions."""
-    counts = selection["region"].value_counts().sort_index()
-    return f"{len(selection)} projects ({', '.join(f'{k} {v}' for k, v in counts.items())})"
-

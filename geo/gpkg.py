@@ -151,7 +151,8 @@ def _complete(db: sqlite3.Connection, tables: Sequence[Table], crs_description: 
                        "mime_type, constraint_name) VALUES (?, ?, ?, ?, ?, NULL, ?)",
                        (table.name, f.name, f.name, f.title, f"{f.description} / {f.description_zh}", constraint))
     dataset = {"title": DATASET.title, "title_zh": DATASET.title_zh, "version": DATASET.version,
-               "release_date": DATASET.release_date, "licence": DATASET.licence, "attribution": DATASET.attribution,
+               "release_date": DATASET.release_date, "licence": DATASET.licence, "licence_id": DATASET.licence_id,
+               "licence_url": DATASET.licence_url, "attribution": DATASET.attribution,
                "coordinates": crs_description, "tables": {t.name: json_schema(t) for t in tables}}
     cursor = db.execute("INSERT INTO gpkg_metadata (md_scope, md_standard_uri, mime_type, metadata) "
                         "VALUES ('dataset', 'https://json-schema.org/draft/2020-12/schema', 'application/json', ?)",

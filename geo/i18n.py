@@ -13,6 +13,8 @@ _UI: dict[str, tuple[str, str]] = {
     "title": ("碳达峰项目地图", "Carbon-Peak Project Map"),
     "subtitle": ("各地区碳达峰方案中的具体项目——每个项目附方案原文", "Concrete projects of the regions' carbon-peak plans — each with the plan's own sentence"),
     "language": ("语言 / Language", "Language / 语言"),
+    "data_source": ("数据来源", "Data source"),
+    "data_unavailable": ("无法读取数据", "The data cannot be read"),
     "filters": ("筛选", "Filters"),
     "all": ("全部", "All"),
     "url_notice": ("网址中的部分设置无法识别，已忽略：", "Some settings in the URL were not understood and are ignored:"),

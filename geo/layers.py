@@ -41,7 +41,7 @@ from ._atomic import (
 )
 from ._csvio import format_number, rows_to_csv
 from ._geojson import collection_to_bytes, geometry_to_mapping
-from .catalog import Project, id_sort_key
+from .catalog import Project, id_sort_key, owner_from_project
 from .errors import LayerError, Problem
 from .fields import (
     AREAS,
@@ -127,6 +127,10 @@ def project_properties(project: Project, row: GeocodedRow, plan: PlanSource, cou
             out[f.name] = row.result.source
         elif f.name == "plan_title":
             out[f.name] = plan.title
+        elif f.name == "plan_source_url":
+            out[f.name] = plan.source_url
+        elif f.name == "owner_zh":
+            out[f.name] = owner_from_project(project)
         elif f.name in _PLAN_COLUMNS:
             out[f.name] = _PLAN_COLUMNS[f.name](plan)
         else:
@@ -347,6 +351,8 @@ def schema_document(regions: Sequence[str] | None = None) -> dict[str, Any]:
         "version": DATASET.version,
         "release_date": DATASET.release_date,
         "licence": DATASET.licence,
+        "licenses": [{"name": DATASET.licence_id, "path": DATASET.licence_url,
+                      "title": "Creative Commons Attribution 4.0 International"}],
         "attribution": DATASET.attribution,
         "crs": "EPSG:4326 (RFC 7946 GeoJSON; the GeoPackage too); geometry: Point (lon, lat) / MultiPolygon",
         "tables": tables,

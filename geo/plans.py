@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from .errors import PlanError, Problem
 log = logging.getLogger(__name__)
 
 REGISTER_NAME = "sources.toml"
+_URL = re.compile(r"https?://[\x21-\x7e]+")
 _REQUIRED = (
     "code", "region_zh", "region_en", "province_zh", "level", "adcode", "parent_adcode",
     "title", "issuer", "document_number", "date", "file", "sha256", "body_marker",
@@ -50,6 +52,9 @@ class PlanSource:
         The first occurrence of this string starts the document proper.
     noise : tuple of str
         Strings injected into the scraped text that must never appear in a name.
+    source_url : str
+        The plan's official publication (a government site), ``''`` where none was found: only an
+        address a search returned as the publication itself, never a guessed or mirror one.
     """
 
     code: str
@@ -67,6 +72,7 @@ class PlanSource:
     sha256: str
     body_marker: str
     noise: tuple[str, ...] = ()
+    source_url: str = ""
 
     def region_name(self, lang: str) -> str:
         """The region's name in ``lang`` (``zh``, else English)."""
@@ -150,8 +156,13 @@ def sources_from_dir(plans_dir: Path) -> dict[str, PlanSource]:
             problems.append(Problem(str(path), i, "noise", f"{noise!r} must be a list of strings, e.g. "
                                     "noise = [\"365体育投注\"]"))
             continue
+        url = entry.get("source_url", "")
+        if not isinstance(url, str) or (url and not _URL.fullmatch(url)):
+            problems.append(Problem(str(path), i, "source_url", f"{url!r} is not an http(s) URL: give the "
+                                    "official publication's address, or '' where none is known"))
+            continue
         out[entry["code"]] = PlanSource(
-            **{k: entry[k] for k in _REQUIRED}, noise=tuple(str(n) for n in noise)
+            **{k: entry[k] for k in _REQUIRED}, noise=tuple(str(n) for n in noise), source_url=url
         )
     if not out and not problems:
         problems.append(Problem(str(path), None, "plan", "the register lists no plan"))

@@ -9,6 +9,10 @@ and Chinese descriptions, units). Each table is loaded under a staging name (``C
 and only then are the old tables dropped and the new ones renamed, before one ``COMMIT``: until
 then other sessions read the old tables, and a failure anywhere rolls everything back.
 
+The app reads the store back when ``CPM_DATABASE_URL`` is set (:func:`tables_from_store`, one
+repeatable-read snapshot): the same frames as the files give, so the rest of the app does not know
+where they came from; :func:`store_version` is its cheap change key.
+
 Driver: psycopg 3 (imported on first use).
 """
 
@@ -16,16 +20,17 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .errors import PublishError
-from .fields import BOUNDARIES, DATASET, PROJECTS, TARGETS, FieldType, Table, typed_columns
+from .errors import PublishError, StoreError
+from .fields import BOUNDARIES, DATASET, PROJECTS, TABLES, TARGETS, FieldType, Table, typed_columns
 
 if TYPE_CHECKING:
+    import geopandas as gpd
     import pandas as pd
 
 log = logging.getLogger(__name__)
@@ -67,7 +72,6 @@ def _create_sql(schema: str, table: Table) -> list[str]:
     columns = [f"{_ident(f.name)} {_SQL_TYPES[f.type]}{'' if f.nullable else ' NOT NULL'}" for f in table.fields]
     if table.geometry:
         columns.append(f"geom geometry({table.geometry}, {SRID}) NOT NULL")
-    columns.append(f"CONSTRAINT {_ident(table.name + _STAGE + '_pkey')} PRIMARY KEY ({_ident(table.primary_key)})")
     statements = [f"CREATE TABLE {name} ({', '.join(columns)})"]
     summary = f"{table.description} / {table.description_zh}. {DATASET.title}, version {DATASET.version} " \
               f"({DATASET.release_date}). {DATASET.licence}. {DATASET.attribution}"
@@ -82,21 +86,38 @@ def _create_sql(schema: str, table: Table) -> list[str]:
     return statements
 
 
-def _rows(frame: pd.DataFrame, table: Table) -> Iterator[tuple[Any, ...]]:
-    import pandas as pd
+def _copy_csv(frame: pd.DataFrame, table: Table) -> bytes:
+    """The rows of ``frame`` as the body of ``COPY … FROM STDIN (FORMAT csv)``, in the registry's
+    column order, the geometry last as hex EWKB. Written by Arrow's CSV writer in one piece (not
+    row by row): every text quoted, a null an unquoted empty cell (so ``''`` stays a text and a
+    missing number is ``NULL``)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
     import shapely
 
     typed = typed_columns(frame, table)
-    columns = [typed[f.name].astype(object).tolist() for f in table.fields]
-    cleaned = [[None if v is None or (not isinstance(v, str) and bool(pd.isna(v))) else v for v in column]
-               for column in columns]
+    columns: dict[str, pa.Array] = {}
+    for f in table.fields:
+        values = typed[f.name]
+        if f.type is FieldType.STRING:
+            columns[f.name] = pa.array(values, type=pa.string(), from_pandas=True)  # Arrow strings: no copy
+        elif f.type is FieldType.BOOLEAN:
+            columns[f.name] = pa.array(values.to_numpy(dtype=bool))
+        elif f.type is FieldType.INTEGER:
+            columns[f.name] = pa.array(values, type=pa.int64(), from_pandas=True)  # NA → null
+        else:
+            columns[f.name] = pa.array(values.to_numpy(dtype="float64"), from_pandas=True)  # NaN → null
     if table.geometry:
-        geoms = shapely.set_srid(typed.geometry.to_numpy(), SRID)
+        geoms = typed.geometry.to_numpy()
         if table.geometry == "MultiPolygon":
-            geoms = [g if g.geom_type == "MultiPolygon" else shapely.MultiPolygon([g]) for g in geoms]
-            geoms = shapely.set_srid(geoms, SRID)
-        cleaned.append(shapely.to_wkb(geoms, hex=True, include_srid=True).tolist())
-    return zip(*cleaned, strict=True)
+            single = shapely.get_type_id(geoms) == shapely.GeometryType.POLYGON
+            geoms = geoms.copy()
+            geoms[single] = [shapely.MultiPolygon([g]) for g in geoms[single]]
+        columns["geom"] = pa.array(shapely.to_wkb(shapely.set_srid(geoms, SRID), hex=True, include_srid=True),
+                                   type=pa.string())
+    sink = pa.BufferOutputStream()
+    pacsv.write_csv(pa.table(columns), sink, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
+    return bytes(sink.getvalue())
 
 
 def _swap_sql(schema: str, table: Table) -> list[str]:
@@ -137,13 +158,16 @@ def publish_frames(url: str, frames: Sequence[tuple[Table, pd.DataFrame]], *,
                     cur.execute(statement.encode())
                 names = [*table.names, *(["geom"] if table.geometry else [])]
                 target = f"{quoted}.{_ident(table.name + _STAGE)}"
-                with cur.copy(f"COPY {target} ({', '.join(map(_ident, names))}) FROM STDIN".encode()) as copy:
-                    for row in _rows(frame, table):
-                        copy.write_row(row)
+                with cur.copy(f"COPY {target} ({', '.join(map(_ident, names))}) FROM STDIN (FORMAT csv)"
+                              .encode()) as copy:
+                    copy.write(_copy_csv(frame, table))
+                # indexes after the load (one bulk build each, not one insertion per row); no ANALYZE
+                # here (it samples every text column: seconds for 100k rows): autovacuum does it
+                cur.execute(f"ALTER TABLE {target} ADD CONSTRAINT {_ident(table.name + _STAGE + '_pkey')} "
+                            f"PRIMARY KEY ({_ident(table.primary_key)})".encode())
                 if table.geometry:
                     cur.execute(f"CREATE INDEX {_ident(table.name + _STAGE + '_geom_idx')} ON {target} "
                                 "USING gist (geom)".encode())
-                cur.execute(f"ANALYZE {target}".encode())
                 counts[table.name] = len(frame)
             for table, _ in frames:
                 for statement in _swap_sql(quoted, table):
@@ -180,9 +204,142 @@ def publish_from_layers(url: str, layers_dir: Path, *, schema: str = DEFAULT_SCH
         try:
             with warnings.catch_warnings():  # GDAL notes that an in-memory file has no .gpkg suffix
                 warnings.filterwarnings("ignore", message=".*non conformant file extension", category=RuntimeWarning)
-                frame = pyogrio.read_dataframe(io.BytesIO(data), layer=table.name)
+                frame = pyogrio.read_dataframe(io.BytesIO(data), layer=table.name, use_arrow=True)
         except Exception as err:  # pyogrio's DataSourceError and friends
             raise LayerError([Problem(str(path), None, None, f"cannot read layer {table.name}: {err}; "
                                       "run python -m geo build")]) from err
         frames.append((table, frame))
     return publish_frames(url, frames, schema=schema)
+
+
+# --- reading the store back (the app's database source) ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoreTables:
+    """The published tables read back from the store, shaped like the app's file loaders return them.
+
+    Attributes
+    ----------
+    projects : GeoDataFrame
+        Like :func:`geo.layers.projects_from_layers`: registry types, sorted by id, EPSG:4326.
+    targets : DataFrame
+        Like :func:`geo.layers.targets_from_layers`: every cell the text ``targets.csv`` holds.
+    boundaries : GeoDataFrame
+        Like :func:`geo.layers.boundaries_frame`: regions then counties, full resolution.
+    """
+
+    projects: gpd.GeoDataFrame
+    targets: pd.DataFrame
+    boundaries: gpd.GeoDataFrame
+
+
+def _connect(url: str, timeout: float) -> Any:
+    try:
+        import psycopg
+    except ModuleNotFoundError as err:
+        raise StoreError("reading from PostGIS needs the package 'psycopg', a dependency of this project that "
+                         "this Python lacks: set up with `make test`, or unset CPM_DATABASE_URL") from err
+    try:
+        return psycopg.connect(url, connect_timeout=max(1, round(timeout)))
+    except psycopg.Error as err:
+        raise StoreError(f"{redacted(url)}: cannot connect ({str(err).strip()}); check CPM_DATABASE_URL, or "
+                         "unset it to read the files in layers/") from err
+
+
+def store_version(url: str, *, schema: str = DEFAULT_SCHEMA, timeout: float = 5.0) -> tuple[tuple[str, int, int], ...]:
+    """A key that changes when ``python -m geo publish`` replaces the tables: each table's name and
+    object id (a publish creates new tables). One catalogue query, no rows read.
+
+    Raises
+    ------
+    StoreError
+        No connection.
+    """
+    import psycopg
+
+    with _connect(url, timeout) as conn:
+        try:
+            rows = conn.execute("SELECT c.relname, c.oid::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                                "c.relnamespace WHERE n.nspname = %s AND c.relname = ANY(%s) ORDER BY 1",
+                                (schema, [t.name for t in TABLES])).fetchall()
+        except psycopg.Error as err:
+            raise StoreError(f"{redacted(url)}: cannot read the catalogue ({err})") from err
+    return tuple((str(name), int(oid), 0) for name, oid in rows)
+
+
+def _select(cur: Any, url: str, schema: str, table: Table) -> list[tuple[Any, ...]]:
+    import psycopg
+
+    columns = [*map(_ident, table.names), *(["ST_AsBinary(geom)"] if table.geometry else [])]
+    try:
+        return list(cur.execute(f"SELECT {', '.join(columns)} FROM {_ident(schema)}.{_ident(table.name)}".encode())
+                    .fetchall())
+    except psycopg.errors.UndefinedTable as err:
+        raise StoreError(f"{redacted(url)}: schema {schema} has no table {table.name}; publish it with "
+                         f"python -m geo publish URL --schema {schema}") from err
+    except psycopg.errors.UndefinedColumn as err:
+        raise StoreError(f"{redacted(url)}: table {schema}.{table.name} lacks a column of this version "
+                         f"({str(err).strip()}); publish again with python -m geo publish") from err
+    except psycopg.Error as err:
+        raise StoreError(f"{redacted(url)}: cannot read {schema}.{table.name} ({str(err).strip()})") from err
+
+
+def _geo_frame(rows: list[tuple[Any, ...]], table: Table) -> Any:
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    records = pd.DataFrame([r[:-1] for r in rows], columns=list(table.names))
+    geoms = shapely.from_wkb([bytes(r[-1]) for r in rows]) if rows else []
+    frame = gpd.GeoDataFrame(records, geometry=list(geoms), crs=f"EPSG:{SRID}")
+    return typed_columns(frame, table)
+
+
+def _as_published_text(frame: Any) -> Any:
+    """The typed targets as ``targets.csv`` writes them: numbers without float noise, '' for null."""
+    import pandas as pd
+
+    from ._csvio import format_number
+
+    out = frame.copy()
+    for f in TARGETS.fields:
+        values = frame[f.name].astype(object).tolist()
+        if f.type is FieldType.INTEGER:
+            out[f.name] = ["" if pd.isna(v) else str(int(v)) for v in values]
+        elif f.type is FieldType.NUMBER:
+            out[f.name] = ["" if pd.isna(v) else format_number(float(v)) for v in values]
+        else:
+            out[f.name] = [str(v) for v in values]
+    return out
+
+
+def tables_from_store(url: str, *, schema: str = DEFAULT_SCHEMA, timeout: float = 5.0) -> StoreTables:
+    """Read projects, targets and boundaries from one snapshot of the store (one repeatable-read
+    transaction: a publish in between is not seen half).
+
+    Raises
+    ------
+    StoreError
+        No connection, no such schema or table, or columns of another version.
+    """
+    import pandas as pd
+    import psycopg
+
+    from .catalog import id_sort_key
+
+    with _connect(url, timeout) as conn:
+        conn.read_only = True
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        with conn.transaction(), conn.cursor() as cur:
+            projects = _select(cur, url, schema, PROJECTS)
+            boundaries = _select(cur, url, schema, BOUNDARIES)
+            targets = _select(cur, url, schema, TARGETS)
+    projects.sort(key=lambda r: id_sort_key(r[0]))
+    boundaries.sort(key=lambda r: (r[1], 0 if r[4] == "region" else 1, r[2]))  # region, level, adcode
+    targets.sort(key=lambda r: (r[1], r[0]))  # region, id: the order of targets.csv
+    typed_targets = typed_columns(pd.DataFrame(targets, columns=list(TARGETS.names)), TARGETS)
+    log.info("postgis: read %d projects, %d boundaries, %d targets from schema %s of %s", len(projects),
+             len(boundaries), len(targets), schema, redacted(url))
+    return StoreTables(projects=_geo_frame(projects, PROJECTS), targets=_as_published_text(typed_targets),
+                       boundaries=_geo_frame(boundaries, BOUNDARIES))

@@ -67,6 +67,12 @@ class Settings:
         Baidu Maps API key (BaiduV3). Env ``BAIDU_MAPS_AK``.
     tianditu_key : str or None
         Tianditu tile key; the Tianditu basemap is hidden without one. Env ``TIANDITU_KEY``.
+    database_url : str or None
+        PostgreSQL + PostGIS database the app reads the published tables from
+        (``postgresql://user:password@host:port/db``, written by ``python -m geo publish``); without
+        one the app reads the files in ``layers/``. Env ``CPM_DATABASE_URL``.
+    database_schema : str
+        Schema of those tables, a lower-case SQL name. Env ``CPM_DATABASE_SCHEMA``, default ``carbon_peak``.
     """
 
     root: Path = DEFAULT_ROOT
@@ -83,6 +89,8 @@ class Settings:
     cache_dir: Path | None = None
     baidu_key: str | None = field(default=None, repr=False)
     tianditu_key: str | None = field(default=None, repr=False)
+    database_url: str | None = field(default=None, repr=False)
+    database_schema: str = "carbon_peak"
 
     def __post_init__(self) -> None:
         for name, bound in NUMBERS.items():
@@ -96,6 +104,11 @@ class Settings:
         for env, value in (("BAIDU_MAPS_AK", self.baidu_key), ("TIANDITU_KEY", self.tianditu_key)):
             if value is not None:
                 _check_text(env, value, spaces=False, show=False)
+        if self.database_url is not None:
+            _check_database_url(self.database_url)
+        if not SCHEMA_NAME.fullmatch(self.database_schema):
+            raise SettingsError(f"CPM_DATABASE_SCHEMA={self.database_schema[:40]!r}: give a lower-case SQL name "
+                                "(letters, digits, _; at most 63), e.g. 'carbon_peak'")
 
     @property
     def data_dir(self) -> Path:
@@ -189,6 +202,7 @@ NUMBERS: dict[str, Bound] = {
     "max_failures": Bound("CPM_MAX_FAILURES", 1, 100, "failures", integer=True),
 }
 GEOCODER_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
+SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _PRINTABLE = re.compile(r"[\x21-\x7e]+")
 _PRINTABLE_SPACES = re.compile(r"[\x21-\x7e][\x20-\x7e]{0,199}")
 
@@ -200,6 +214,26 @@ def _check_text(env: str, value: str, *, spaces: bool, show: bool = True) -> Non
         shown = f"={value[:40]!r}" if show else ""
         rule = "up to 200 printable ASCII characters" if spaces else "printable ASCII without spaces"
         raise SettingsError(f"{env}{shown} is not usable in a request: give {rule}")
+
+
+def _check_database_url(url: str) -> None:
+    """A PostgreSQL URL: scheme ``postgresql`` (or ``postgres``), printable, a valid port; the
+    message never shows the password."""
+    from urllib.parse import urlsplit
+
+    shown = "CPM_DATABASE_URL"
+    if not _PRINTABLE.fullmatch(url):
+        raise SettingsError(f"{shown} is not a URL: give postgresql://user:password@host:port/database "
+                            "(printable ASCII, no spaces; percent-encode other characters)")
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise SettingsError(f"{shown} has the scheme {parts.scheme!r}: give postgresql://user:password@host:"
+                            "port/database")
+    try:
+        parts.port  # noqa: B018 (raises on a port that is not a number in range)
+    except ValueError as err:
+        raise SettingsError(f"{shown} has a bad port ({err}): give postgresql://user:password@host:port/"
+                            "database") from err
 
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -251,5 +285,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         cache_dir=Path(env["CPM_CACHE_DIR"]) if env.get("CPM_CACHE_DIR") else None,
         baidu_key=env.get("BAIDU_MAPS_AK") or None,
         tianditu_key=env.get("TIANDITU_KEY") or None,
+        database_url=env.get("CPM_DATABASE_URL", "").strip() or None,
+        database_schema=env.get("CPM_DATABASE_SCHEMA", "").strip() or defaults.database_schema,
         **numbers,  # type: ignore[arg-type]
     )

@@ -481,18 +481,3 @@ def require_valid(settings: Settings) -> ValidationReport:
     if report.problems:
         raise CatalogError(report.problems, "the catalogue does not pass python -m geo validate; fix these first")
     return report
-
-
-def counts_table(report: ValidationReport) -> str:
-    """A text table of project counts: one line per category, one column per region."""
-    counts = report.counts()
-    regions = list(dict.fromkeys(p.region for p in report.projects))
-    categories = sorted({c for _, c in counts})
-    width = max([len(c) for c in categories] + [8])
-    lines = [f"{'category':<{width}} " + " ".join(f"{r:>9}" for r in regions) + f" {'total':>6}"]
-    for c in categories:
-        cells = " ".join(f"{counts.get((r, c), 0):>9}" for r in regions)
-        lines.append(f"{c:<{width}} {cells} {sum(counts.get((r, c), 0) for r in regions):>6}")
-    totals = " ".join(f"{sum(counts.get((r, c), 0) for c in categories):>9}" for r in regions)
-    lines.append(f"{'total':<{width}} {totals} {sum(counts.values()):>6}")
-    return "\n".join(lines)

@@ -20,9 +20,9 @@ import shapely
 from geo.boundaries import boundaries_from_dir
 from geo.crs import gcj02_to_wgs84, offset_metres
 from geo.errors import ExportError, WriteError
+from geo.explore import Filters
 from geo.export import (
     Format,
-    Selection,
     export_to_bytes,
     export_to_path,
     related_to,
@@ -45,7 +45,7 @@ def frame() -> gpd.GeoDataFrame:
 
 @pytest.fixture(scope="module")
 def zhuzhou(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return select_projects(frame, Selection(regions=("ZHUZHOU",)))
+    return select_projects(frame, Filters(regions=("ZHUZHOU",)))
 
 
 def _read(path: Path, **kwargs: object) -> gpd.GeoDataFrame:
@@ -196,13 +196,13 @@ def test_gcj02_export_is_shifted_and_labelled(zhuzhou: gpd.GeoDataFrame, tmp_pat
 
 
 def test_filters(frame: gpd.GeoDataFrame) -> None:
-    sel = select_projects(frame, Selection(categories=("pumped_storage",), statuses=("construction",)))
+    sel = select_projects(frame, Filters(categories=("pumped_storage",), statuses=("construction",)))
     expected = frame[(frame["category"] == "pumped_storage") & (frame["status"] == "construction")]
     assert list(sel["id"]) == list(expected["id"])
-    due = select_projects(frame, Selection(due_by=2025))
+    due = select_projects(frame, Filters(year=2025, phases=("due",)))
     assert list(due["id"]) == list(frame.loc[frame["year_end"].notna() & (frame["year_end"] <= 2025), "id"])
     west, south, east, north = 110.5, 34.6, 111.5, 35.5  # a box inside Yuncheng, cutting through it
-    box = select_projects(frame, Selection(bbox=(west, south, east, north)))
+    box = select_projects(frame, Filters(bbox=(west, south, east, north)))
     x, y = frame.geometry.x, frame.geometry.y
     inside = frame[(x >= west) & (x <= east) & (y >= south) & (y <= north)]
     assert 0 < len(box) < (frame["region"] == "YUNCHENG").sum()
@@ -211,12 +211,12 @@ def test_filters(frame: gpd.GeoDataFrame) -> None:
 
 @pytest.mark.parametrize(
     ("selection", "message"),
-    [(Selection(categories=("windmill",)), "unknown category"), (Selection(statuses=("planned",)), "unknown status"),
-     (Selection(regions=("BEIJING",)), "unknown region"), (Selection(regions=("KUNDULUN",), categories=("wind",)),
+    [(Filters(categories=("windmill",)), "unknown category"), (Filters(statuses=("planned",)), "unknown status"),
+     (Filters(regions=("BEIJING",)), "unknown region"), (Filters(regions=("KUNDULUN",), categories=("wind",)),
                                                           "match no project"),
-     (Selection(bbox=(114.0, 27.0, 113.0, 28.0)), "bad bounding box")],
+     (Filters(bbox=(114.0, 27.0, 113.0, 28.0)), "bad bounding box")],
 )
-def test_bad_filters_are_refused(frame: gpd.GeoDataFrame, selection: Selection, message: str) -> None:
+def test_bad_filters_are_refused(frame: gpd.GeoDataFrame, selection: Filters, message: str) -> None:
     with pytest.raises(ExportError, match=message):
         select_projects(frame, selection)
 
@@ -421,8 +421,8 @@ def _export_in_child(selection: gpd.GeoDataFrame, out: Path, kill_at: int) -> in
 def test_a_shapefile_export_killed_at_any_rename_is_complete_or_absent(frame: gpd.GeoDataFrame,
                                                                        tmp_path: Path) -> None:
     out = tmp_path / "z.shp"
-    jinshi = select_projects(frame, Selection(regions=("JINSHI",)))
-    zhuzhou = select_projects(frame, Selection(regions=("ZHUZHOU",)))
+    jinshi = select_projects(frame, Filters(regions=("JINSHI",)))
+    zhuzhou = select_projects(frame, Filters(regions=("ZHUZHOU",)))
     export_to_path(jinshi, out)
     old = _shp_parts(tmp_path)
     (tmp_path / "ref").mkdir()
@@ -662,3 +662,16 @@ def test_gk3_export_is_in_the_zone_of_the_selection(zhuzhou: gpd.GeoDataFrame, t
     back = _read(tmp_path / "z.gpkg", layer="projects")
     assert back.crs.to_epsg() == 4547  # CGCS2000 / 3-degree Gauss-Kruger CM 114E: Zhuzhou lies at 113°E
     assert back.geometry.x.between(300_000, 700_000).all()  # metres about the central meridian
+
+
+def test_the_export_takes_the_apps_filter_record(frame: gpd.GeoDataFrame) -> None:
+    """Any filter of the app (capacity range, search, phase in a year) selects the same projects for export."""
+    from geo.explore import filter_projects
+
+    for filters in (Filters(power_mw=(100.0, 1200.0), include_no_capacity=False), Filters(search="抽水蓄能"),
+                    Filters(year=2030, phases=("under_way",), regions=("ZHUZHOU", "YUNCHENG"))):
+        chosen = select_projects(frame, filters)
+        assert 0 < len(chosen) < len(frame)
+        assert list(chosen["id"]) == list(filter_projects(frame, filters)["id"])
+    with pytest.raises(ExportError, match=r"power 5000–6000 MW"):
+        select_projects(frame, Filters(power_mw=(5000.0, 6000.0), include_no_capacity=False))

@@ -222,3 +222,23 @@ def test_the_schemas_refuse_what_the_registry_forbids() -> None:
         assert list(validator.iter_errors(broken)), change
     missing = {**doc, "features": [{k: v for k, v in feature.items() if k != "id"}]}
     assert list(validator.iter_errors(missing))
+
+
+def test_every_file_states_the_same_licence_data_cc_by_code_mit() -> None:
+    """The data carry CC BY 4.0 with attribution (they incorporate CC BY 4.0 sources); the code is MIT."""
+    assert DATASET.licence.startswith("Data (catalogue, layers, exports, PostGIS tables): CC BY 4.0")
+    assert "Code: MIT" in DATASET.licence and "Copyright Law of the PRC, art. 5" in DATASET.licence
+    for source in ("Vonng/adcode", "WRI Global Power Plant Database", "GeoNames"):
+        assert source in DATASET.licence and source in DATASET.attribution
+    with _db() as db:
+        (doc,) = db.execute("SELECT metadata FROM gpkg_metadata WHERE mime_type = 'application/json'").fetchone()
+    dataset = json.loads(doc)
+    assert (dataset["licence"], dataset["licence_id"]) == (DATASET.licence, "CC-BY-4.0")
+    schema = json.loads((LAYERS / "schema.json").read_text(encoding="utf-8"))
+    assert schema["licence"] == DATASET.licence
+    assert schema["licenses"] == [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+                                   "title": "Creative Commons Attribution 4.0 International"}]
+    for name in SCHEMA_FILES.values():
+        assert DATASET.licence in json.loads((LAYERS / name).read_text(encoding="utf-8"))["description"]
+    readme = (LAYERS / "README.md").read_text(encoding="utf-8")
+    assert f"Licence: {DATASET.licence}." in readme and "MIT licence" not in readme

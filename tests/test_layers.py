@@ -419,3 +419,25 @@ def test_web_boundaries_are_lighter_and_keep_shared_borders_shared() -> None:
         assert outline.symmetric_difference(union).area < 1e-10  # the region is its counties, no gap
     measured = web.geometry.to_crs(4547).hausdorff_distance(full.geometry.to_crs(4547))  # CGCS2000 GK CM 114E
     assert (measured < 500).all()  # every vertex within 500 m of the full shape
+
+
+def test_owners_are_verbatim_from_the_quote_and_every_row_carries_its_plans_url() -> None:
+    frame = gpd.read_file(ROOT / "layers" / "projects.geojson")
+    register = sources_from_dir(ROOT / "data" / "plans")
+    named = frame[frame["owner_zh"] != ""]
+    assert all(o in q and n.startswith(o) for o, q, n in zip(named["owner_zh"], named["quote"], named["name_zh"],
+                                                             strict=True))
+    assert {"湖南中联重科车桥有限公司", "北汽集团", "晋控电力河津发电分公司"} <= set(named["owner_zh"])
+    assert not frame.loc[frame["name_zh"].str.contains("风电|光伏") & (frame["owner_zh"] != ""), "id"].any()
+    assert (frame["plan_source_url"] == frame["plan"].map(lambda p: register[p].source_url)).all()
+
+
+def test_the_owner_rule_keeps_only_what_the_quote_says() -> None:
+    from dataclasses import replace
+
+    from geo.catalog import owner_from_project
+
+    project = next(p for p in catalog_from_dir(ROOT / "data" / "projects") if p.id == "ZHUZHOU-103")
+    assert owner_from_project(project) == "北汽集团"
+    assert owner_from_project(replace(project, quote="推进新能源汽车研发中心建设")) == ""  # not in the quote
+    assert owner_from_project(replace(project, name_zh="新能源汽车研发中心")) == ""  # no company in the name

@@ -123,3 +123,20 @@ def test_a_register_entry_is_appended_and_removed_byte_for_byte() -> None:
     assert "\n\n\n" not in without and "株洲" not in without
     with pytest.raises(PlanError, match="no plan 'NOWHERE' in the register"):
         register_without_entry(text, "NOWHERE")
+
+
+@pytest.mark.parametrize("url", ["www.example.gov.cn/plan.html", "javascript:alert(1)", "https://host/a b"])
+def test_a_source_url_that_is_not_an_http_url_is_refused(tmp_path: Path, url: str) -> None:
+    text = (ROOT / "data" / "plans" / "sources.toml").read_text(encoding="utf-8")
+    (tmp_path / "sources.toml").write_text(text.replace('source_url = ""', f'source_url = "{url}"', 1),
+                                           encoding="utf-8")
+    with pytest.raises(PlanError) as info:
+        sources_from_dir(tmp_path)
+    assert any(p.field == "source_url" and "not an http(s) URL" in p.message for p in info.value.problems)
+
+
+def test_the_register_names_no_source_url_that_a_search_did_not_return() -> None:
+    """Searched: no official publication found for any plan (sources.toml says so); none guessed."""
+    text = (ROOT / "data" / "plans" / "sources.toml").read_text(encoding="utf-8")
+    assert "none the issuing government's site" in text
+    assert {s.source_url for s in sources_from_dir(ROOT / "data" / "plans").values()} == {""}

@@ -9,15 +9,19 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pyogrio
 import pytest
+from geopandas.testing import assert_geodataframe_equal
 
-from geo.errors import PublishError
+from geo.appdata import app_data_from_settings
+from geo.errors import PublishError, StoreError
 from geo.fields import BOUNDARIES, PROJECTS, TABLES, TARGETS, FieldType
 from geo.layers import GPKG_NAME
-from geo.postgis import publish_frames, publish_from_layers, redacted
+from geo.postgis import publish_frames, publish_from_layers, redacted, store_version, tables_from_store
+from geo.settings import Settings
 
-from .conftest import ROOT
+from .conftest import ROOT, TOTAL, ZHUZHOU
 from .postgis_server import server
 
 psycopg = pytest.importorskip("psycopg")
@@ -139,3 +143,104 @@ def test_a_bad_url_is_a_clear_error_without_the_password(database: str) -> None:
         publish_from_layers(url, LAYERS)
     assert "secret" not in str(caught.value) and "previous tables are unchanged" in str(caught.value)
     assert redacted(url).startswith("postgresql://postgres:***@127.0.0.1:1")
+
+
+# --- the app's database source: the store read back gives the frames the files give ------------
+
+
+def _store_settings(url: str, schema: str = "cpm") -> Settings:
+    return Settings(root=ROOT, database_url=url, database_schema=schema)
+
+
+def test_app_data_from_the_store_equals_the_files(published: str) -> None:
+    from_files = app_data_from_settings(Settings(root=ROOT))
+    from_store = app_data_from_settings(_store_settings(published))
+    assert from_store.source.startswith("PostGIS postgresql://") and from_files.source == "files layers/"
+    assert len(from_store.projects) == len(from_files.projects) > 0
+    assert_geodataframe_equal(from_store.projects, from_files.projects)
+    pd.testing.assert_frame_equal(from_store.targets, from_files.targets)
+    ours, theirs = from_store.boundaries, from_files.boundaries
+    pd.testing.assert_frame_equal(ours.drop(columns="geometry"), theirs.drop(columns="geometry"))
+    assert ours.crs == theirs.crs and ours.geom_type.eq("MultiPolygon").all()
+    assert bool(ours.geometry.geom_equals(theirs.geometry).all())  # a Polygon is published as a MultiPolygon
+
+
+def test_the_store_version_changes_when_a_publish_replaces_the_tables(published: str) -> None:
+    data = LAYERS / GPKG_NAME
+    frames = [(t, pyogrio.read_dataframe(data, layer=t.name)) for t in TABLES]
+    publish_frames(published, frames, schema="again")
+    before = store_version(published, schema="again")
+    assert [name for name, _, _ in before] == sorted(t.name for t in TABLES)
+    assert store_version(published, schema="again") == before
+    publish_frames(published, frames, schema="again")
+    assert store_version(published, schema="again") != before
+
+
+def test_a_missing_schema_or_table_is_a_clear_error(published: str) -> None:
+    with pytest.raises(StoreError, match="schema nothing_here has no table projects; publish it with"):
+        tables_from_store(published, schema="nothing_here")
+    with psycopg.connect(published) as conn:  # a table of an older version: a column missing
+        conn.execute("CREATE SCHEMA IF NOT EXISTS stale")
+        conn.execute("CREATE TABLE IF NOT EXISTS stale.projects (id text)")
+    with pytest.raises(StoreError, match=r"stale\.projects lacks a column of this version"):
+        tables_from_store(published, schema="stale")
+
+
+def test_an_unreachable_database_is_a_clear_error_without_the_password(database: str) -> None:
+    url = database.replace("postgres@", "postgres:secret@").rsplit(":", 1)[0] + ":1/postgres"
+    with pytest.raises(StoreError) as caught:
+        app_data_from_settings(_store_settings(url))
+    assert "secret" not in str(caught.value) and "cannot connect" in str(caught.value)
+    assert "unset it to read the files" in str(caught.value)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_the_app_reads_the_store_and_says_so(published: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CPM_DATABASE_URL", published)
+    monkeypatch.setenv("CPM_DATABASE_SCHEMA", "cpm")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    assert str(at.metric[0].value) == f"{TOTAL} / {TOTAL}"
+    assert any(t.value == f"数据来源: PostGIS {published} schema cpm" for t in at.text)
+    at.multiselect(key="regions").set_value(["ZHUZHOU"]).run()
+    assert str(at.metric[0].value) == f"{ZHUZHOU} / {TOTAL}"
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.parametrize(("url", "schema", "shown"), [
+    ("postgresql://postgres:secret@127.0.0.1:1/postgres", "cpm", "cannot connect"),
+    ("mysql://127.0.0.1/x", "cpm", "CPM_DATABASE_URL has the scheme 'mysql'"),
+    (None, "nothing_here", "schema nothing_here has no table projects"),
+])
+def test_the_app_shows_a_database_problem_on_the_page(published: str, monkeypatch: pytest.MonkeyPatch,
+                                                      url: str | None, schema: str, shown: str) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CPM_DATABASE_URL", url or published)
+    monkeypatch.setenv("CPM_DATABASE_SCHEMA", schema)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.error[0].value == "无法读取数据 / The data cannot be read"
+    assert any(shown in t.value for t in at.text) and not any("secret" in t.value for t in at.text)
+    assert not at.metric  # nothing else drawn
+
+
+def test_texts_with_tabs_newlines_and_backslashes_round_trip(published: str) -> None:
+    """COPY's text format escapes: a cell holding them comes back unchanged; nulls stay null, '' stays ''."""
+    data = LAYERS / GPKG_NAME
+    projects = pyogrio.read_dataframe(data, layer="projects").head(3)
+    projects.loc[0, "notes"] = "tab\there\nnew line\r\\N back\\slash \"quoted\""
+    projects.loc[1, "notes"] = ""
+    projects.loc[2, "power_mw"] = float("nan")
+    frames = [(PROJECTS, projects), (BOUNDARIES, pyogrio.read_dataframe(data, layer="boundaries")),
+              (TARGETS, pyogrio.read_dataframe(data, layer="targets"))]
+    publish_frames(published, frames, schema="escapes")
+    back = tables_from_store(published, schema="escapes").projects.set_index("id")
+    assert back.loc[projects.loc[0, "id"], "notes"] == "tab\there\nnew line\r\\N back\\slash \"quoted\""
+    assert back.loc[projects.loc[1, "id"], "notes"] == ""
+    assert _query(published, "SELECT power_mw IS NULL FROM escapes.projects WHERE id = %s",
+                  projects.loc[2, "id"])[0][0] is True

@@ -94,3 +94,24 @@ def test_names_agents_and_keys_are_refused_when_unusable(env: str, value: str) -
 def test_settings_are_frozen() -> None:
     with pytest.raises(AttributeError):
         Settings().online_geocoding = True  # type: ignore[misc]
+
+
+def test_a_database_url_and_schema_are_read_and_the_password_is_kept_out_of_logs() -> None:
+    s = load_settings({"CPM_DATABASE_URL": "postgresql://cpm:pa55word@db.example:5433/gis",
+                       "CPM_DATABASE_SCHEMA": "cpm_v2"})
+    assert (s.database_url, s.database_schema) == ("postgresql://cpm:pa55word@db.example:5433/gis", "cpm_v2")
+    assert "pa55word" not in repr(s)
+    assert load_settings({"CPM_DATABASE_URL": " "}).database_url is None  # empty: read the files
+
+
+@pytest.mark.parametrize(("env", "value", "message"), [
+    ("CPM_DATABASE_URL", "mysql://u:pa55word@h/db", "has the scheme 'mysql'"),
+    ("CPM_DATABASE_URL", "postgresql://u:pa55word@h:99999/db", "bad port"),
+    ("CPM_DATABASE_URL", "postgresql://u:pa55word@h/my db", "is not a URL"),
+    ("CPM_DATABASE_SCHEMA", "Carbon-Peak", "lower-case SQL name"),
+    ("CPM_DATABASE_SCHEMA", "x" * 64, "at most 63"),
+])
+def test_a_bad_database_setting_is_refused_without_the_password(env: str, value: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=env) as info:
+        load_settings({env: value})
+    assert message in str(info.value) and "pa55word" not in str(info.value)
