@@ -226,6 +226,10 @@ PROJECTS = Table("projects", "every project of the catalogue, one point each", "
     Field("plan_title", S, "title of the plan", "方案标题", shp="plan_title"),
     Field("plan_source_url", S, "official publication of the plan ('' = none found)", "方案官方发布网址(空 = 未找到)",
           shp="plan_url"),
+    Field("plan_copy_url", S, "page the project's copy of the plan text was taken from: a republication or "
+          "mirror, not the official site ('' = none found)",
+          "本项目方案文本取自的网页(转载或镜像,非官方发布;空 = 未找到)",
+          shp="plan_copy"),
     Field("quote", S, "sentence of the plan that names the project, verbatim", "方案中提及该项目的原文句子",
           shp="quote"),
     Field("quote_offset", Z, "offset of the quote in the plan text (Unicode code points)",

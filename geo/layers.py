@@ -129,6 +129,8 @@ def project_properties(project: Project, row: GeocodedRow, plan: PlanSource, cou
             out[f.name] = plan.title
         elif f.name == "plan_source_url":
             out[f.name] = plan.source_url
+        elif f.name == "plan_copy_url":
+            out[f.name] = plan.copy_url
         elif f.name == "owner_zh":
             out[f.name] = owner_from_project(project)
         elif f.name in _PLAN_COLUMNS:

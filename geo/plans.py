@@ -55,6 +55,10 @@ class PlanSource:
     source_url : str
         The plan's official publication (a government site), ``''`` where none was found: only an
         address a search returned as the publication itself, never a guessed or mirror one.
+    copy_url : str
+        The page the project's copy of the text was taken from, found by searching for the copy's own
+        opening words: a republication or a mirror, never the official publication; ``''`` where none
+        was found.
     """
 
     code: str
@@ -73,6 +77,7 @@ class PlanSource:
     body_marker: str
     noise: tuple[str, ...] = ()
     source_url: str = ""
+    copy_url: str = ""
 
     def region_name(self, lang: str) -> str:
         """The region's name in ``lang`` (``zh``, else English)."""
@@ -156,13 +161,15 @@ def sources_from_dir(plans_dir: Path) -> dict[str, PlanSource]:
             problems.append(Problem(str(path), i, "noise", f"{noise!r} must be a list of strings, e.g. "
                                     "noise = [\"365体育投注\"]"))
             continue
-        url = entry.get("source_url", "")
-        if not isinstance(url, str) or (url and not _URL.fullmatch(url)):
-            problems.append(Problem(str(path), i, "source_url", f"{url!r} is not an http(s) URL: give the "
-                                    "official publication's address, or '' where none is known"))
+        urls = {key: entry.get(key, "") for key in ("source_url", "copy_url")}
+        bad = [key for key, url in urls.items() if not isinstance(url, str) or (url and not _URL.fullmatch(url))]
+        if bad:
+            problems.extend(Problem(str(path), i, key, f"{urls[key]!r} is not an http(s) URL: give the page's "
+                                    "address, or '' where none is known") for key in bad)
             continue
         out[entry["code"]] = PlanSource(
-            **{k: entry[k] for k in _REQUIRED}, noise=tuple(str(n) for n in noise), source_url=url
+            **{k: entry[k] for k in _REQUIRED}, noise=tuple(str(n) for n in noise),
+            source_url=str(urls["source_url"]), copy_url=str(urls["copy_url"]),
         )
     if not out and not problems:
         problems.append(Problem(str(path), None, "plan", "the register lists no plan"))

@@ -430,6 +430,7 @@ def test_owners_are_verbatim_from_the_quote_and_every_row_carries_its_plans_url(
     assert {"湖南中联重科车桥有限公司", "北汽集团", "晋控电力河津发电分公司"} <= set(named["owner_zh"])
     assert not frame.loc[frame["name_zh"].str.contains("风电|光伏") & (frame["owner_zh"] != ""), "id"].any()
     assert (frame["plan_source_url"] == frame["plan"].map(lambda p: register[p].source_url)).all()
+    assert (frame["plan_copy_url"] == frame["plan"].map(lambda p: register[p].copy_url)).all()
 
 
 def test_the_owner_rule_keeps_only_what_the_quote_says() -> None:

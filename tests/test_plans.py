@@ -125,18 +125,20 @@ def test_a_register_entry_is_appended_and_removed_byte_for_byte() -> None:
         register_without_entry(text, "NOWHERE")
 
 
+@pytest.mark.parametrize("field", ["source_url", "copy_url"])
 @pytest.mark.parametrize("url", ["www.example.gov.cn/plan.html", "javascript:alert(1)", "https://host/a b"])
-def test_a_source_url_that_is_not_an_http_url_is_refused(tmp_path: Path, url: str) -> None:
+def test_a_plan_url_that_is_not_an_http_url_is_refused(tmp_path: Path, field: str, url: str) -> None:
     text = (ROOT / "data" / "plans" / "sources.toml").read_text(encoding="utf-8")
-    (tmp_path / "sources.toml").write_text(text.replace('source_url = ""', f'source_url = "{url}"', 1),
+    (tmp_path / "sources.toml").write_text(text.replace(f'{field} = "', f'{field} = "{url}', 1),
                                            encoding="utf-8")
     with pytest.raises(PlanError) as info:
         sources_from_dir(tmp_path)
-    assert any(p.field == "source_url" and "not an http(s) URL" in p.message for p in info.value.problems)
+    assert any(p.field == field and "not an http(s) URL" in p.message for p in info.value.problems)
 
 
-def test_the_register_names_no_source_url_that_a_search_did_not_return() -> None:
-    """Searched: no official publication found for any plan (sources.toml says so); none guessed."""
-    text = (ROOT / "data" / "plans" / "sources.toml").read_text(encoding="utf-8")
-    assert "none the issuing government's site" in text
-    assert {s.source_url for s in sources_from_dir(ROOT / "data" / "plans").values()} == {""}
+def test_a_copy_url_is_never_passed_off_as_the_official_publication() -> None:
+    """The pages our copies come from are mirrors and republications: they are never the source_url."""
+    sources = sources_from_dir(ROOT / "data" / "plans").values()
+    copies = {s.copy_url for s in sources if s.copy_url}
+    assert copies, "the register names where the copies come from"
+    assert not copies & {s.source_url for s in sources}
