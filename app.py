@@ -133,7 +133,7 @@ def view_to_url(view: View, lang: str) -> None:
 def _map_data(version: tuple[tuple[str, int, int], ...], gcj02: bool) -> MapData:
     """The compact map data of the whole catalogue, once per server and data version (and datum)."""
     data = _app_data(version)
-    return map_data_from_frames(data.projects, data.boundaries, gcj02=gcj02)
+    return map_data_from_frames(data.projects, data.boundaries, lines=data.lines, gcj02=gcj02)
 
 
 def sidebar(frame: gpd.GeoDataFrame, known: Vocabularies) -> tuple[Filters, MapOptions, str]:

@@ -37,6 +37,10 @@ class AppData:
         Region codes in the order of the plan register.
     plans : dict
         ``{code: Plan}``: the plan texts, for reading a quote in its paragraph.
+    lines : GeoDataFrame or None
+        The schematic lines of linear works (``layers/lines.geojson``: ``id``, LineString), from
+        the same build as ``projects``; ``None`` where the source has none (the map then draws
+        their projects as points only).
     """
 
     projects: gpd.GeoDataFrame
@@ -44,6 +48,7 @@ class AppData:
     boundaries: gpd.GeoDataFrame
     regions: tuple[str, ...]
     plans: dict[str, Plan]
+    lines: gpd.GeoDataFrame | None = None
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:
@@ -58,13 +63,13 @@ def data_version(settings: Settings) -> tuple[tuple[str, int, int], ...]:
     """A key that changes when the published layers, the boundaries or the plans change
     (names, modification times and sizes of the files the app reads; cheap: no file is read)."""
     files = [settings.layers_dir / "projects.geojson", settings.layers_dir / "targets.csv",
-             settings.plans_dir / "sources.toml"]
+             settings.layers_dir / "lines.geojson", settings.plans_dir / "sources.toml"]
     files += sorted(settings.boundaries_dir.glob("*"))
     return tuple(_stamp(p) for p in files)
 
 
 def app_data_from_settings(settings: Settings) -> AppData:
-    """Read the layers (one build), the boundaries of both levels and the plans.
+    """Read the layers (projects, targets and lines of one build), the boundaries of both levels and the plans.
 
     Raises
     ------
@@ -72,11 +77,12 @@ def app_data_from_settings(settings: Settings) -> AppData:
         A file is missing or broken.
     """
     from .boundaries import boundaries_from_dir
-    from .layers import boundaries_frame, layer_set_from_dir
+    from .layers import boundaries_frame, layer_set_with_lines_from_dir
     from .plans import plans_from_dir
 
-    projects, targets = layer_set_from_dir(settings.layers_dir)
+    projects, targets, lines = layer_set_with_lines_from_dir(settings.layers_dir)
     boundaries = boundaries_frame(boundaries_from_dir(settings.boundaries_dir, level="region"),
                                   boundaries_from_dir(settings.boundaries_dir, level="county"))
     plans = plans_from_dir(settings.plans_dir)
-    return AppData(projects=projects, targets=targets, boundaries=boundaries, regions=tuple(plans), plans=plans)
+    return AppData(projects=projects, targets=targets, boundaries=boundaries, regions=tuple(plans), plans=plans,
+                   lines=lines)

@@ -58,6 +58,8 @@ _UI: dict[str, tuple[str, str]] = {
     "map_boundaries": ("行政边界", "Boundaries"),
     "map_projects": ("项目点", "Project points"),
     "map_areas": ("县级/市级项目区域", "County- and region-wide projects"),
+    "map_lines": ("线性工程示意线", "Linear works (schematic lines)"),
+    "map_line_note": ("线：线性工程的示意线，经过方案所列地点。", "Line: a linear work, schematic through the places its plan names."),
     "map_in_area": ("个项目位于", "projects in"),
     "nothing": ("没有符合筛选条件的项目。", "No project matches the filters."),
     "tianditu_missing": ("未设置 TIANDITU_KEY，天地图不可用。", "TIANDITU_KEY is not set: Tianditu is unavailable."),
