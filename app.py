@@ -1,7 +1,7 @@
 """Carbon-Peak Project Map — the Streamlit app (``make run``).
 
 Thin by design: it wires widgets to ``geo`` functions. Loading, filtering, map building
-and exports live in the library (``geo.layers``, ``geo.explore``, ``geo.mapview``,
+and exports live in the library (``geo.layers``, ``geo.explore``, ``geo.mapcomponent``,
 ``geo.export``), which the tests exercise without Streamlit.
 """
 
@@ -31,7 +31,7 @@ from geo.explore import (
 from geo.export import EXPORT_BASENAME, Format, selection_export
 from geo.i18n import counted_labels, label, ui
 from geo.mapcomponent import MapData, map_component, map_data_from_frames
-from geo.mapview import MapOptions, basemaps
+from geo.mapstyle import MapOptions, basemaps
 from geo.plans import sources_from_dir
 from geo.settings import load_settings
 from geo.summary import chart_labels, region_summary
@@ -47,7 +47,7 @@ REGISTER = sources_from_dir(SETTINGS.plans_dir)  # regions and their names come 
 
 
 def region_label(code: str, lang: str) -> str:
-    return REGISTER[code].region_name(lang) if code in REGISTER else label("region", code, lang)
+    return REGISTER[code].region_name(lang) if code in REGISTER else code
 
 
 PROJECT = "project"  # session state: the chosen project's id (a table row, a map click, the URL)
@@ -169,7 +169,8 @@ def sidebar(frame: gpd.GeoDataFrame, known: Vocabularies) -> tuple[Filters, MapO
                                        (category_slot, "category", "category", filters.categories),
                                        (status_slot, "status", "status", filters.statuses),
                                        (phase_slot, "phase", TIMELINE_PHASE, filters.phases)):
-        slot.caption(counted_labels(kind, facet_counts(frame, filters, column), lang, chosen=chosen))
+        names = {code: region_label(code, lang) for code in known.regions} if kind == "region" else None
+        slot.caption(counted_labels(kind, facet_counts(frame, filters, column), lang, chosen=chosen, names=names))
     options = MapOptions(colour_by=colour_by, basemap=basemap, lang=lang, tianditu_key=SETTINGS.tianditu_key)
     return filters, options, lang
 

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from .crs import TargetCRS, frame_from_wgs84
 from .explore import TIMELINE_PHASE
 from .i18n import label, ui
-from .mapview import _TIANDITU_LABELS, _TILES, PHASE_COLOURS, STATUS_COLOURS, MapOptions
+from .mapstyle import PHASE_COLOURS, STATUS_COLOURS, TIANDITU_LABELS, TILES, MapOptions
 from .vocabulary import CATEGORY_COLOURS, Category, Precision, Status
 
 if TYPE_CHECKING:
@@ -245,10 +245,10 @@ def tiles_for(options: MapOptions) -> dict[str, Any] | None:
     if name == "tianditu":
         if not options.tianditu_key:
             raise ValueError("the Tianditu basemap needs TIANDITU_KEY")
-        url, attr = _TILES["tianditu"]
+        url, attr = TILES["tianditu"]
         return {"name": name, "url": url.replace("{key}", options.tianditu_key), "attribution": attr,
-                "subdomains": "01234567", "labels": _TIANDITU_LABELS.replace("{key}", options.tianditu_key)}
-    url, attr = _TILES[name]
+                "subdomains": "01234567", "labels": TIANDITU_LABELS.replace("{key}", options.tianditu_key)}
+    url, attr = TILES[name]
     return {"name": name, "url": url, "attribution": attr, "subdomains": "1234" if name == "gaode" else "abc",
             "labels": None}
 

@@ -25,6 +25,7 @@ import pytest
 from geo.explore import Filters, filter_projects
 from geo.i18n import label
 from geo.layers import projects_from_layers
+from geo.plans import sources_from_dir
 
 from .conftest import COUNTS, ROOT, TOTAL, ZHUZHOU
 from .payloads import HTML, JINJA, TEXT_FIELDS
@@ -362,7 +363,9 @@ def test_filters_hold_when_regions_are_added(session: Session, lang: str) -> Non
     """The sequences that dropped filters (category, then two regions; status, then two regions),
     replayed as a planner clicks them, in both languages."""
     _open(session, lang)
-    name = {kind: (lambda v, k=kind: label(k, v, lang)) for kind in ("region", "category", "status")}
+    name = {kind: (lambda v, k=kind: label(k, v, lang)) for kind in ("category", "status")}
+    register = sources_from_dir(ROOT / "data" / "plans")
+    name["region"] = lambda v: register[v].region_name(lang)
     session.pick("categories", name["category"]("wind"), sum(n for (_, c), n in COUNTS.items() if c == "wind"))
     session.pick("regions", name["region"]("YUNCHENG"), COUNTS["YUNCHENG", "wind"])
     wind = COUNTS["YUNCHENG", "wind"] + COUNTS["ZHUZHOU", "wind"]

@@ -22,7 +22,8 @@ from geo.mapcomponent import (
     tiles_for,
     visibility_mask,
 )
-from geo.mapview import CATEGORY_COLOURS, MapOptions
+from geo.mapstyle import MapOptions
+from geo.vocabulary import CATEGORY_COLOURS
 
 from .conftest import ROOT, TOTAL
 from .payloads import PAYLOADS
@@ -149,3 +150,16 @@ def test_lines_travel_as_flat_coordinates_of_their_rows(projects: gpd.GeoDataFra
     assert len(map_data_from_frames(fewer, boundaries, lines=lines).payload["lines"]) == len(lines) - 1
     shifted = map_data_from_frames(projects, boundaries, lines=lines, gcj02=True).payload["lines"]
     assert 0.001 < abs(shifted[0][1][0] - entries[0][1][0]) < 0.02  # the Gaode basemap's datum
+
+
+def test_the_app_path_imports_no_folium() -> None:
+    """The app's modules (the map component, its style, the card, table ...) load without folium."""
+    import re
+    import subprocess
+    import sys
+
+    modules = re.findall(r"^from (geo\.\w+) import", (ROOT / "app.py").read_text(encoding="utf-8"), re.M)
+    assert "geo.mapcomponent" in modules and "geo.mapview" not in modules
+    code = f"import sys; import {', '.join(modules)}; print(sorted({{'folium', 'branca'}} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
