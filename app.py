@@ -51,6 +51,7 @@ def region_label(code: str, lang: str) -> str:
 
 
 PROJECT = "project"  # session state: the chosen project's id (a table row, a map click, the URL)
+VIEW_TAB = "view_tab"  # session state: the open tab (its label); only the open tab's content is built
 URL_NOTICES, URL_VIEW = "url_notices", "url_view"  # what a shared URL asked for, and what of it was ignored
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -298,7 +299,10 @@ def main() -> None:
     ids = tuple(selection["id"])
     left, right = st.columns([5, 2], gap="medium")
     with left:
-        map_tab, table_tab, summary = st.tabs([ui("map", lang), ui("table", lang), ui("summary", lang)])
+        # the map is always drawn (its iframe, zoom and pan survive); the table and the summary's
+        # charts are built only while their tab is open (a tab change reruns the script)
+        map_tab, table_tab, summary = st.tabs([ui("map", lang), ui("table", lang), ui("summary", lang)],
+                                              key=VIEW_TAB, on_change="rerun")
         with map_tab:
             if selection.empty:
                 st.info(ui("nothing", lang))
@@ -308,16 +312,23 @@ def main() -> None:
             if clicked:
                 st.session_state[PROJECT] = clicked
         with table_tab:
-            shown = table_frame(selection, lang)
-            # a new key for each selection: a row chosen in another selection never carries over to this one
-            table_key = f"table-{hashlib.sha1(' '.join(ids).encode()).hexdigest()[:12]}"
-            st.dataframe(shown, hide_index=True, width="stretch", selection_mode="single-row", key=table_key,
-                         on_select=partial(choose_from_table, table_key, ids), column_config=table_config(lang))
-            downloads(data, ids, lang)
+            if table_tab.open:
+                table_and_downloads(data, selection, ids, lang)
         with summary:
-            summary_tab(selection, data.targets, data.regions, filters.regions, lang)
+            if summary.open:
+                summary_tab(selection, data.targets, data.regions, filters.regions, lang)
     with right:
         detail_panel(data, selection, st.session_state.get(PROJECT), lang, filters.year or DEFAULT_YEAR)
+
+
+def table_and_downloads(data: AppData, selection: gpd.GeoDataFrame, ids: tuple[str, ...], lang: str) -> None:
+    """The table of the selection (a row click chooses its project) and the download buttons."""
+    shown = table_frame(selection, lang)
+    # a new key for each selection: a row chosen in another selection never carries over to this one
+    table_key = f"table-{hashlib.sha1(' '.join(ids).encode()).hexdigest()[:12]}"
+    st.dataframe(shown, hide_index=True, width="stretch", selection_mode="single-row", key=table_key,
+                 on_select=partial(choose_from_table, table_key, ids), column_config=table_config(lang))
+    downloads(data, ids, lang)
 
 
 main()
