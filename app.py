@@ -1,7 +1,7 @@
 """Carbon-Peak Project Map — the Streamlit app (``make run``).
 
 Thin by design: it wires widgets to ``geo`` functions. Loading, filtering, map building
-and exports live in the library (``geo.layers``, ``geo.explore``, ``geo.mapview``,
+and exports live in the library (``geo.layers``, ``geo.explore``, ``geo.mapcomponent``,
 ``geo.export``), which the tests exercise without Streamlit.
 """
 
@@ -32,7 +32,7 @@ from geo.explore import (
 from geo.export import EXPORT_BASENAME, Format, selection_export
 from geo.i18n import counted_labels, label, ui
 from geo.mapcomponent import MapData, map_component, map_data_from_frames
-from geo.mapview import MapOptions, basemaps
+from geo.mapstyle import MapOptions, basemaps
 from geo.plans import sources_from_dir
 from geo.settings import load_settings
 from geo.summary import chart_labels, region_summary
@@ -53,10 +53,11 @@ except GeoError as err:
 
 
 def region_label(code: str, lang: str) -> str:
-    return REGISTER[code].region_name(lang) if code in REGISTER else label("region", code, lang)
+    return REGISTER[code].region_name(lang) if code in REGISTER else code
 
 
 PROJECT = "project"  # session state: the chosen project's id (a table row, a map click, the URL)
+VIEW_TAB = "view_tab"  # session state: the open tab (its label); only the open tab's content is built
 URL_NOTICES, URL_VIEW = "url_notices", "url_view"  # what a shared URL asked for, and what of it was ignored
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -139,7 +140,7 @@ def view_to_url(view: View, lang: str) -> None:
 def _map_data(version: tuple[tuple[str, int, int], ...], gcj02: bool) -> MapData:
     """The compact map data of the whole catalogue, once per server and data version (and datum)."""
     data = _app_data(version)
-    return map_data_from_frames(data.projects, data.boundaries, gcj02=gcj02)
+    return map_data_from_frames(data.projects, data.boundaries, lines=data.lines, gcj02=gcj02)
 
 
 def sidebar(frame: gpd.GeoDataFrame, known: Vocabularies) -> tuple[Filters, MapOptions, str]:
@@ -175,7 +176,8 @@ def sidebar(frame: gpd.GeoDataFrame, known: Vocabularies) -> tuple[Filters, MapO
                                        (category_slot, "category", "category", filters.categories),
                                        (status_slot, "status", "status", filters.statuses),
                                        (phase_slot, "phase", TIMELINE_PHASE, filters.phases)):
-        slot.caption(counted_labels(kind, facet_counts(frame, filters, column), lang, chosen=chosen))
+        names = {code: region_label(code, lang) for code in known.regions} if kind == "region" else None
+        slot.caption(counted_labels(kind, facet_counts(frame, filters, column), lang, chosen=chosen, names=names))
     options = MapOptions(colour_by=colour_by, basemap=basemap, lang=lang, tianditu_key=SETTINGS.tianditu_key)
     return filters, options, lang
 
@@ -309,7 +311,10 @@ def main() -> None:
     ids = tuple(selection["id"])
     left, right = st.columns([5, 2], gap="medium")
     with left:
-        map_tab, table_tab, summary = st.tabs([ui("map", lang), ui("table", lang), ui("summary", lang)])
+        # the map is always drawn (its iframe, zoom and pan survive); the table and the summary's
+        # charts are built only while their tab is open (a tab change reruns the script)
+        map_tab, table_tab, summary = st.tabs([ui("map", lang), ui("table", lang), ui("summary", lang)],
+                                              key=VIEW_TAB, on_change="rerun")
         with map_tab:
             if selection.empty:
                 st.info(ui("nothing", lang))
@@ -319,16 +324,23 @@ def main() -> None:
             if clicked:
                 st.session_state[PROJECT] = clicked
         with table_tab:
-            shown = table_frame(selection, lang)
-            # a new key for each selection: a row chosen in another selection never carries over to this one
-            table_key = f"table-{hashlib.sha1(' '.join(ids).encode()).hexdigest()[:12]}"
-            st.dataframe(shown, hide_index=True, width="stretch", selection_mode="single-row", key=table_key,
-                         on_select=partial(choose_from_table, table_key, ids), column_config=table_config(lang))
-            downloads(data, ids, lang)
+            if table_tab.open:
+                table_and_downloads(data, selection, ids, lang)
         with summary:
-            summary_tab(selection, data.targets, data.regions, filters.regions, lang)
+            if summary.open:
+                summary_tab(selection, data.targets, data.regions, filters.regions, lang)
     with right:
         detail_panel(data, selection, st.session_state.get(PROJECT), lang, filters.year or DEFAULT_YEAR)
+
+
+def table_and_downloads(data: AppData, selection: gpd.GeoDataFrame, ids: tuple[str, ...], lang: str) -> None:
+    """The table of the selection (a row click chooses its project) and the download buttons."""
+    shown = table_frame(selection, lang)
+    # a new key for each selection: a row chosen in another selection never carries over to this one
+    table_key = f"table-{hashlib.sha1(' '.join(ids).encode()).hexdigest()[:12]}"
+    st.dataframe(shown, hide_index=True, width="stretch", selection_mode="single-row", key=table_key,
+                 on_select=partial(choose_from_table, table_key, ids), column_config=table_config(lang))
+    downloads(data, ids, lang)
 
 
 main()

@@ -6,8 +6,8 @@ Starts ``streamlit run app.py`` on a free port (the real catalogue), then
    which every later session shares) and records the server's resident memory (RSS) once that
    session has closed: the *idle* figure;
 2. opens ``--sessions`` browser sessions at once (one Chromium, one context each, every request
-   outside localhost blocked); each loads the page, waits until the map has drawn markers
-   (*time to map*), picks a region in the sidebar and waits for the counter to follow it, opens
+   outside localhost blocked); each loads the page, waits until the map component has drawn every
+   project (*time to map*), picks a region in the sidebar and waits for the counter to follow it, opens
    the table, then closes;
 3. samples the server's RSS every 0.2 s throughout (the peak), and after every session has closed
    waits until the server has dropped the sessions (its RSS holds still for ``--settle`` seconds,
@@ -35,14 +35,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
-#: true once some frame of the page shows a Leaflet map with drawn markers (canvas, SVG or icons)
-MAP_DRAWN = """() => {
-  const c = document.querySelector('.leaflet-container');
-  if (!c) return false;
-  const canvas = c.querySelector('.leaflet-overlay-pane canvas');
-  return !!(c.querySelector('.leaflet-marker-icon, .leaflet-overlay-pane path.leaflet-interactive')
-            || (canvas && canvas.width > 0 && window.map && Object.keys(window.map._layers).length > 40));
-}"""
+#: true in the map component's frame once its data is loaded and every visible project drawn
+#: (markers and division counts, markercluster's chunked loading finished: geo/_assets/mapcomponent)
+MAP_DRAWN = """() => !!(window.cpm && window.cpm.state.version && window.cpm.visible > 0
+                        && window.cpm.state.drawn === window.cpm.state.renders)"""
 
 
 def rss_mb(pid: int) -> float:
@@ -167,11 +163,12 @@ def main() -> None:
     if not CHROMIUM:
         sys.exit("no Chromium (apt-get install chromium)")
     sys.path.insert(0, str(ROOT))
-    from geo.i18n import label
     from geo.layers import projects_from_layers
+    from geo.plans import sources_from_dir
     from geo.settings import load_settings
 
-    frame = projects_from_layers(load_settings().layers_dir)
+    settings = load_settings()
+    frame = projects_from_layers(settings.layers_dir)
     region = "KUNDULUN"
     count, total = int((frame["region"] == region).sum()), len(frame)
     port = free_port()
@@ -188,7 +185,7 @@ def main() -> None:
             async with async_playwright() as p:
                 browser = await p.chromium.launch(executable_path=CHROMIUM, args=[
                     "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
-                region_label = label("region", region, "zh")
+                region_label = sources_from_dir(settings.plans_dir)[region].region_name("zh")
                 warm = [await one_session(browser, url, region_label, count, total)]
                 idle, _ = settled_rss(proc.pid, hold=args.settle, limit=args.settle_max)
                 sampler.start()

@@ -45,6 +45,10 @@ class AppData:
     source : str
         Where the tables come from, for the page: ``files layers/`` or ``PostGIS <url> schema <name>``
         (the URL without its password).
+    lines : GeoDataFrame or None
+        The schematic lines of linear works (``layers/lines.geojson``: ``id``, LineString), from
+        the same build as ``projects``; ``None`` where the source has none (the map then draws
+        their projects as points only).
     """
 
     projects: gpd.GeoDataFrame
@@ -53,6 +57,7 @@ class AppData:
     regions: tuple[str, ...]
     plans: dict[str, Plan]
     source: str = ""
+    lines: gpd.GeoDataFrame | None = None
 
 
 def data_source(settings: Settings) -> str:
@@ -89,14 +94,14 @@ def data_version(settings: Settings) -> tuple[tuple[str, int, int], ...]:
                 *store_version(settings.database_url, schema=settings.database_schema,
                                timeout=settings.connect_timeout_seconds))
     files = [settings.layers_dir / "projects.geojson", settings.layers_dir / "targets.csv",
-             settings.plans_dir / "sources.toml"]
+             settings.layers_dir / "lines.geojson", settings.plans_dir / "sources.toml"]
     files += sorted(settings.boundaries_dir.glob("*"))
     return tuple(_stamp(p) for p in files)
 
 
 def app_data_from_settings(settings: Settings) -> AppData:
-    """Read the layers (one build), the boundaries of both levels and the plans: from the files,
-    or from the PostGIS store when ``settings.database_url`` is set.
+    """Read the layers (projects, targets and lines of one build), the boundaries of both levels and the
+    plans: from the files, or from the PostGIS store when ``settings.database_url`` is set.
 
     Raises
     ------
@@ -106,7 +111,7 @@ def app_data_from_settings(settings: Settings) -> AppData:
         The database is unreachable or holds no published tables in ``settings.database_schema``.
     """
     from .boundaries import boundaries_from_dir
-    from .layers import boundaries_frame, layer_set_from_dir
+    from .layers import boundaries_frame, layer_set_with_lines_from_dir
     from .plans import plans_from_dir
 
     if settings.database_url:
@@ -115,10 +120,11 @@ def app_data_from_settings(settings: Settings) -> AppData:
         store = tables_from_store(settings.database_url, schema=settings.database_schema,
                                   timeout=settings.connect_timeout_seconds)
         projects, targets, boundaries = store.projects, store.targets, store.boundaries
+        lines = None  # the store holds no lines table yet: the map draws their projects as points
     else:
-        projects, targets = layer_set_from_dir(settings.layers_dir)
+        projects, targets, lines = layer_set_with_lines_from_dir(settings.layers_dir)
         boundaries = boundaries_frame(boundaries_from_dir(settings.boundaries_dir, level="region"),
                                       boundaries_from_dir(settings.boundaries_dir, level="county"))
     plans = plans_from_dir(settings.plans_dir)
     return AppData(projects=projects, targets=targets, boundaries=boundaries, regions=tuple(plans), plans=plans,
-                   source=data_source(settings))
+                   lines=lines, source=data_source(settings))

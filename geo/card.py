@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .i18n import label, ui
+from .i18n import label, region_name, ui
 
 if TYPE_CHECKING:
     from .plans import Plan
@@ -104,7 +104,7 @@ def _joined(*parts: str) -> str:
 
 
 def _facts(row: Mapping[str, Any], lang: str, year: int | None) -> list[Fact]:
-    facts = [Fact(ui("region", lang), _joined(label("region", row["region"], lang), _text(row, "county_zh"))),
+    facts = [Fact(ui("region", lang), _joined(region_name(row, lang), _text(row, "county_zh"))),
              Fact(ui("category", lang), _joined(label("category", row["category"], lang),
                                                 ui("programme", lang) if row.get("is_programme") is True else ""))]
     status = label("status", row["status"], lang)

@@ -5,7 +5,12 @@ Only interface words live here; data (names, quotes) is shown as the plans give 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .vocabulary import Action, Category, Precision, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 LANGUAGES = ("zh", "en")
 
@@ -60,6 +65,8 @@ _UI: dict[str, tuple[str, str]] = {
     "map_boundaries": ("行政边界", "Boundaries"),
     "map_projects": ("项目点", "Project points"),
     "map_areas": ("县级/市级项目区域", "County- and region-wide projects"),
+    "map_lines": ("线性工程示意线", "Linear works (schematic lines)"),
+    "map_line_note": ("线：线性工程的示意线，经过方案所列地点。", "Line: a linear work, schematic through the places its plan names."),
     "map_in_area": ("个项目位于", "projects in"),
     "nothing": ("没有符合筛选条件的项目。", "No project matches the filters."),
     "tianditu_missing": ("未设置 TIANDITU_KEY，天地图不可用。", "TIANDITU_KEY is not set: Tianditu is unavailable."),
@@ -129,10 +136,6 @@ _INDICATOR = {
     "storage_capacity": ("新型储能规模", "Energy storage capacity"),
     "pumped_storage_capacity": ("抽水蓄能装机", "Pumped-storage capacity"),
 }
-_REGION = {
-    "JINSHI": ("津市市", "Jinshi"), "JIAXING": ("嘉兴市", "Jiaxing"), "ZHUZHOU": ("株洲市", "Zhuzhou"),
-    "YUNCHENG": ("运城市", "Yuncheng"), "KUNDULUN": ("昆都仑区", "Kundulun"),
-}
 _COLOUR_BY = {"category": ("类别", "Category"), "status": ("状态", "Status"), "phase": ("时间进度", "Timeline phase")}
 _BASEMAP = {
     "carto": ("浅色底图 (CartoDB)", "Light (CartoDB)"), "osm": ("OpenStreetMap", "OpenStreetMap"),
@@ -164,17 +167,29 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "status": {k.value: v for k, v in _STATUS.items()},
     "precision": {k.value: v for k, v in _PRECISION.items()},
     "action": {k.value: v for k, v in _ACTION.items()},
-    "phase": _PHASE, "region": _REGION, "indicator": _INDICATOR, "colour_by": _COLOUR_BY, "basemap": _BASEMAP,
+    "phase": _PHASE, "indicator": _INDICATOR, "colour_by": _COLOUR_BY, "basemap": _BASEMAP,
 }
 
 
+def region_name(row: Mapping[str, Any], lang: str) -> str:
+    """A project's region in ``lang`` from the names its row carries (``region_zh``,
+    ``region_en``: the plan register's, written into every layer by the build), else its code.
+
+    Region names are never kept here: the register (:meth:`geo.plans.PlanSource.region_name`) is
+    their one source, for the filters as for the rows."""
+    name = row.get("region_zh" if lang == "zh" else "region_en")
+    return name if isinstance(name, str) and name else str(row.get("region", ""))
+
+
 def counted_labels(kind: str, counts: dict[str, int], lang: str, *, chosen: tuple[str, ...] = (),
-                   limit: int = 6) -> str:
+                   limit: int = 6, names: Mapping[str, str] | None = None) -> str:
     """``风电 5 · 光伏 3 · +4``: the chosen values of a vocabulary with their counts, then the others
     largest first, at most ``limit`` in all (then ``+N``); the text beside a filter, whose own
-    labels stay fixed."""
+    labels stay fixed. ``names`` labels the values instead of the vocabulary ``kind`` (regions:
+    the register's names)."""
     order = [v for v in chosen if v in counts] + [v for v, n in counts.items() if n and v not in chosen]
-    items = [f"{label(kind, value, lang)} {counts[value]}" for value in order]
+    items = [f"{names.get(value, value) if names is not None else label(kind, value, lang)} {counts[value]}"
+             for value in order]
     more = len(items) - max(limit, len(chosen))
     shown = " · ".join(items[:max(limit, len(chosen))])
     return f"{shown} · +{more}" if more > 0 else shown or ("无" if lang == "zh" else "none")

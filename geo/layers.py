@@ -774,3 +774,28 @@ def layer_set_from_dir(layers_dir: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame
     files = read_layer_files(layers_dir, ["projects.geojson", "targets.csv"])
     return (_projects_from_bytes(files["projects.geojson"], str(layers_dir / "projects.geojson")),
             _targets_from_bytes(files["targets.csv"], str(layers_dir / "targets.csv")))
+
+
+def layer_set_with_lines_from_dir(layers_dir: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame, gpd.GeoDataFrame]:
+    """The projects, the targets and the schematic lines (``lines.geojson``: ``id`` and the
+    LineString of each linear work drawn as a line) of one build, read together.
+
+    Raises
+    ------
+    LayerError
+    """
+    import geopandas as gpd
+
+    names = ["projects.geojson", "targets.csv", "lines.geojson"]
+    files = read_layer_files(layers_dir, names)
+    shown = str(layers_dir / "lines.geojson")
+    try:
+        lines = gpd.read_file(io.BytesIO(files["lines.geojson"]), engine="pyogrio")
+    except Exception as err:  # pyogrio's DataSourceError and friends
+        raise LayerError([Problem(shown, None, None, f"cannot read layer: {err}; run python -m geo build")]) \
+            from err
+    if "id" not in lines.columns:
+        raise LayerError([Problem(shown, None, "id", "missing; run python -m geo build")])
+    return (_projects_from_bytes(files["projects.geojson"], str(layers_dir / "projects.geojson")),
+            _targets_from_bytes(files["targets.csv"], str(layers_dir / "targets.csv")),
+            gpd.GeoDataFrame({"id": lines["id"].astype(str)}, geometry=lines.geometry, crs=lines.crs))

@@ -8,8 +8,9 @@ would be evaluated on the server; this module imports neither).
 What travels, and when:
 
 * :class:`MapData` — the compact data of every project the map can show (id, point, category,
-  status, precision, the two names, capacity, the division an approximate point stands for) and
-  the simplified boundaries, sent once per data version: the page keeps it and says which version
+  status, precision, the two names, capacity, the division an approximate point stands for), the
+  schematic lines of linear works (flat coordinate arrays keyed by the project's row) and the
+  simplified boundaries, sent once per data version: the page keeps it and says which version
   it holds in its value, so later reruns send no data;
 * on each rerun only a visibility mask (a base64 bitset over :attr:`MapData.ids`), one colour
   index per project, the labels of the language, the basemap and the selected project. The
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from .crs import TargetCRS, frame_from_wgs84
 from .explore import TIMELINE_PHASE
 from .i18n import label, ui
-from .mapview import _TIANDITU_LABELS, _TILES, PHASE_COLOURS, STATUS_COLOURS, MapOptions
+from .mapstyle import PHASE_COLOURS, STATUS_COLOURS, TIANDITU_LABELS, TILES, MapOptions
 from .vocabulary import CATEGORY_COLOURS, Category, Precision, Status
 
 if TYPE_CHECKING:
@@ -65,8 +66,10 @@ class MapData:
         Project ids in the order of the payload's rows; masks and colours follow it.
     payload : dict
         JSON-ready: ``p`` (one list per project, fields :data:`FIELDS`, vocabulary values as
-        indices into ``vocab``), ``vocab`` and ``divisions`` (simplified boundary polygons by
-        adcode: ``level``, ``name_zh``, ``region``, ``geometry``).
+        indices into ``vocab``), ``vocab``, ``lines`` (``[row, [lon0, lat0, lon1, lat1, ...]]``
+        per linear work drawn as a line: ``row`` indexes ``p``, so a line shows, hides and takes
+        its colour with its project) and ``divisions`` (simplified boundary polygons by adcode:
+        ``level``, ``name_zh``, ``region``, ``geometry``).
     """
 
     version: str
@@ -90,19 +93,24 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def map_data_from_frames(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, *, gcj02: bool = False) -> MapData:
+def map_data_from_frames(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, *,
+                         lines: gpd.GeoDataFrame | None = None, gcj02: bool = False) -> MapData:
     """The compact map data of every project of ``frame`` (EPSG:4326) over ``boundaries``.
 
     A county- or region-precision point names the division it stands for (``area``: the
     adcode of a polygon of ``boundaries``), so the page can shade that division with a count
-    instead of piling markers on one point. With ``gcj02`` every coordinate is shifted to
-    GCJ-02 (for the Gaode basemap).
+    instead of piling markers on one point. ``lines`` (``layers/lines.geojson``: ``id`` and a
+    LineString each) are the schematic lines of linear works: each is drawn as a line of its
+    project of ``frame`` (lines of projects not in ``frame`` are left out). With ``gcj02``
+    every coordinate is shifted to GCJ-02 (for the Gaode basemap).
     """
     import numpy as np
 
     if gcj02:
         frame = frame_from_wgs84(frame, TargetCRS.GCJ02)
         boundaries = frame_from_wgs84(boundaries, TargetCRS.GCJ02)
+        if lines is not None:
+            lines = frame_from_wgs84(lines, TargetCRS.GCJ02)
     vocab = {"category": [c.value for c in Category], "status": [s.value for s in Status],
              "precision": [p.value for p in Precision]}
     index = {kind: {v: i for i, v in enumerate(values)} for kind, values in vocab.items()}
@@ -132,11 +140,27 @@ def map_data_from_frames(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, 
         simple = geometry.simplify(_SIMPLIFY, preserve_topology=True)
         divisions[adcode] = {"level": level, "name_zh": _text(name_zh), "region": region,
                              "geometry": _rounded(simple.__geo_interface__)}
-    payload = {"fields": list(FIELDS), "vocab": vocab, "p": rows, "divisions": divisions}
+    payload = {"fields": list(FIELDS), "vocab": vocab, "p": rows, "divisions": divisions,
+               "lines": _line_rows(lines, frame)}
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     version = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
     payload["v"] = version
     return MapData(version=version, ids=tuple(str(i) for i in frame["id"]), payload=payload)
+
+
+def _line_rows(lines: gpd.GeoDataFrame | None, frame: gpd.GeoDataFrame) -> list[list[Any]]:
+    """``[row, [lon0, lat0, lon1, lat1, ...]]`` of each line whose project is a row of ``frame``,
+    in row order (coordinates to 5 decimals, as the points)."""
+    if lines is None or lines.empty:
+        return []
+    row_of = {pid: i for i, pid in enumerate(frame["id"])}
+    out: list[list[Any]] = []
+    for pid, geometry in zip(lines["id"], lines.geometry, strict=True):
+        if pid not in row_of or geometry is None or geometry.geom_type != "LineString":
+            continue
+        flat = [round(float(v), 5) for xy in geometry.coords for v in xy[:2]]
+        out.append([row_of[pid], flat])
+    return sorted(out, key=lambda r: int(r[0]))
 
 
 def _rounded(geometry: dict[str, Any]) -> dict[str, Any]:
@@ -207,6 +231,8 @@ def labels_for(lang: str) -> dict[str, Any]:
         "boundaries": ui("map_boundaries", lang),
         "projects": ui("map_projects", lang),
         "areas": ui("map_areas", lang),
+        "lines": ui("map_lines", lang),
+        "line": ui("map_line_note", lang),
         "in_area": ui("map_in_area", lang),
     }
 
@@ -219,10 +245,10 @@ def tiles_for(options: MapOptions) -> dict[str, Any] | None:
     if name == "tianditu":
         if not options.tianditu_key:
             raise ValueError("the Tianditu basemap needs TIANDITU_KEY")
-        url, attr = _TILES["tianditu"]
+        url, attr = TILES["tianditu"]
         return {"name": name, "url": url.replace("{key}", options.tianditu_key), "attribution": attr,
-                "subdomains": "01234567", "labels": _TIANDITU_LABELS.replace("{key}", options.tianditu_key)}
-    url, attr = _TILES[name]
+                "subdomains": "01234567", "labels": TIANDITU_LABELS.replace("{key}", options.tianditu_key)}
+    url, attr = TILES[name]
     return {"name": name, "url": url, "attribution": attr, "subdomains": "1234" if name == "gaode" else "abc",
             "labels": None}
 

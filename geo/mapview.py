@@ -1,8 +1,8 @@
 """The folium map of the projects: one GeoJSON layer per category, boundaries, legend, basemaps.
 
 The app no longer draws this map: it uses :mod:`geo.mapcomponent`. This module stays as the
-baseline that ``bench/app.py`` measures (the full rebuild on every change) and holds the map's
-colours, basemaps and :class:`MapOptions`, which the component shares.
+baseline that ``bench/app.py`` measures (the full rebuild on every change); the colours, basemaps
+and :class:`geo.mapstyle.MapOptions` it shares with the component live in :mod:`geo.mapstyle`.
 
 Not for untrusted text: folium and branca compile rendered child scripts as Jinja templates, so a
 name holding ``{{7*7}}`` would be evaluated on the server. :func:`build_map` therefore refuses
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import folium
@@ -30,44 +29,11 @@ from .crs import TargetCRS, frame_from_wgs84
 from .errors import MapDataError
 from .explore import TIMELINE_PHASE
 from .i18n import label, ui
+from .mapstyle import PHASE_COLOURS, STATUS_COLOURS, TIANDITU_LABELS, TILES, MapOptions
 from .vocabulary import CATEGORY_COLOURS, Category, Precision, Status
 
 if TYPE_CHECKING:
     import geopandas as gpd
-
-#: where Streamlit serves ``static/`` (``server.enableStaticServing``)
-ASSETS_BASE = "/app/static/vendor/leaflet-1.9.4"
-
-STATUS_COLOURS: dict[str, str] = {
-    "announced": "#9e9e9e", "pre-construction": "#f9a825", "construction": "#ef6c00", "operating": "#2e7d32",
-    "shelved": "#795548", "cancelled": "#424242", "retired": "#5d4037", "protection": "#00897b",
-}
-PHASE_COLOURS: dict[str, str] = {"due": "#2e7d32", "under_way": "#ef6c00", "planned": "#1e88e5",
-                                 "no_year": "#9e9e9e"}
-
-_TILES: dict[str, tuple[str, str]] = {
-    "carto": ("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-              "&copy; OpenStreetMap contributors &copy; CARTO"),
-    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "&copy; OpenStreetMap contributors"),
-    "satellite": ("https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
-                  "Tiles &copy; Esri — Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community"),
-    "gaode": ("https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
-              "&copy; 高德地图 AutoNavi (GCJ-02)"),
-    "tianditu": ("https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec"
-                 "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}",
-                 "&copy; 天地图 Tianditu"),
-}
-_TIANDITU_LABELS = ("https://t{s}.tianditu.gov.cn/cva_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=cva"
-                    "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}")
-
-
-def basemaps(*, tianditu_key: str | None) -> tuple[str, ...]:
-    """Basemaps on offer: Tianditu only with a key."""
-    names = ["carto", "osm", "satellite", "gaode", "none"]
-    if tianditu_key:
-        names.insert(3, "tianditu")
-    return tuple(names)
-
 
 def marker_radius(power_mw: float | None) -> float:
     """Square-root scaled radius in pixels; a fixed small size where no capacity is known."""
@@ -208,17 +174,6 @@ def legend_html(items: list[tuple[str, str]], *, lang: str) -> str:
     return "\n".join(rows)
 
 
-@dataclass(frozen=True, slots=True)
-class MapOptions:
-    """How to draw the map."""
-
-    colour_by: str = "category"
-    basemap: str = "carto"
-    lang: str = "zh"
-    tianditu_key: str | None = None
-    assets_base: str = ASSETS_BASE
-
-
 def build_map(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, options: MapOptions,
               *, fit_regions: tuple[str, ...] = ()) -> folium.Map:
     """The map of a selection of projects over the region and county boundaries.
@@ -298,13 +253,13 @@ def _add_basemap(m: folium.Map, options: MapOptions) -> None:
     if name == "tianditu":
         if not options.tianditu_key:
             raise ValueError("the Tianditu basemap needs TIANDITU_KEY")
-        url, attr = _TILES["tianditu"]
+        url, attr = TILES["tianditu"]
         folium.TileLayer(url.replace("{key}", options.tianditu_key), attr=attr, name="天地图", subdomains="01234567",
                          max_zoom=18).add_to(m)
-        folium.TileLayer(_TIANDITU_LABELS.replace("{key}", options.tianditu_key), attr=attr, name="天地图注记",
+        folium.TileLayer(TIANDITU_LABELS.replace("{key}", options.tianditu_key), attr=attr, name="天地图注记",
                          subdomains="01234567", overlay=True, max_zoom=18).add_to(m)
         return
-    url, attr = _TILES[name]
+    url, attr = TILES[name]
     subdomains = "1234" if name == "gaode" else "abc"
     folium.TileLayer(url, attr=attr, name=label("basemap", name, options.lang), subdomains=subdomains,
                      max_zoom=18).add_to(m)

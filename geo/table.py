@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .explore import TIMELINE_PHASE
-from .i18n import label
+from .i18n import label, region_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,7 +32,7 @@ class Column:
 #: the table's columns in order: the planner's questions first, the reference fields after
 COLUMNS: tuple[Column, ...] = (
     Column("name", "名称", "Name"),
-    Column("region", "地区", "Region", vocabulary="region"),
+    Column("region", "地区", "Region", kind="region"),
     Column("category", "类别", "Category", vocabulary="category"),
     Column("status", "状态", "Status", vocabulary="status"),
     Column("power_mw", "装机 (MW)", "Power (MW)", kind="number"),
@@ -58,6 +58,10 @@ def table_frame(selection: pd.DataFrame, lang: str) -> pd.DataFrame:
     for column in COLUMNS[1:]:
         if column.key == "other_name":
             out[column.key] = en if lang == "zh" else zh
+        elif column.kind == "region":  # the register's names, as the layers carry them
+            names = selection[[c for c in ("region", "region_zh", "region_en") if c in selection]]
+            out[column.key] = [region_name({str(k): v for k, v in row.items()}, lang)
+                               for row in names.to_dict("records")]
         elif column.vocabulary:
             kind = column.vocabulary
             out[column.key] = [label(kind, str(v), lang) for v in selection[column.key]]

@@ -156,6 +156,9 @@ def test_downloads_are_offered_in_five_formats_and_built_only_when_asked(monkeyp
     monkeypatch.setattr(geo.export, "export_to_bytes", spy)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
+    assert not at.get("download_button") and not at.dataframe  # the map's tab is open: no table is built
+    at.session_state["view_tab"] = "项目表"  # the planner opens the table's tab
+    at.run()
     at.multiselect(key="regions").set_value(["KUNDULUN"]).run()
     at.multiselect(key="regions").set_value(["KUNDULUN", "JINSHI"]).run()
     assert not at.exception
@@ -168,11 +171,17 @@ def test_summary_and_table_speak_the_interface_language(app: AppTest) -> None:
     app.multiselect(key="regions").set_value(["ZHUZHOU"]).run()
     app.radio(key="lang").set_value("en").run()
     assert not app.exception
+    assert "Zhuzhou" not in [s.value for s in app.subheader]  # the summary's tab is closed: nothing built
+    app.session_state["view_tab"] = "Regional summary"
+    app.run()
     assert "Zhuzhou" in [s.value for s in app.subheader]
     frames = [df.value for df in app.dataframe]
     targets = next(df for df in frames if "Catalogued projects" in df.columns)
     assert "New-energy capacity 2025" in set(targets["Indicator"])
     assert not any(re.search(r"[\u4e00-\u9fff]", str(v)) for v in targets["Indicator"])  # no Chinese label in English
+    app.session_state["view_tab"] = "Table"
+    app.run()
+    frames = [df.value for df in app.dataframe]
     table = next(df for df in frames if "status" in df.columns and len(df) == ZHUZHOU)
     assert set(table["status"]) <= {label("status", s.value, "en") for s in Status}
     assert not {"other", "operating", "county"} & (set(table["category"]) | set(table["status"])
@@ -235,6 +244,7 @@ def test_template_and_html_payloads_in_every_field_stay_text(tmp_path: Any, monk
     monkeypatch.setenv("CPM_ROOT", str(tmp_path))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["project"] = target
+    at.session_state["view_tab"] = "项目表"
     at.run()
     assert not at.exception, at.exception
     texts = "\n".join(t.value for t in at.text)

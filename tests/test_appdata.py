@@ -19,6 +19,10 @@ def test_app_data_holds_the_published_set(repo_settings: Settings) -> None:
     assert set(data.targets["region"]) <= set(data.regions)
     assert set(data.boundaries["level"]) == {"region", "county"}
     assert set(data.plans) == set(data.regions)
+    # the schematic lines of the same build: each a LineString of a corridor-precision project
+    assert data.lines is not None and len(data.lines) >= 10 and set(data.lines.geom_type) == {"LineString"}
+    corridor = set(data.projects.loc[data.projects["precision"] == "corridor", "id"])
+    assert set(data.lines["id"]) <= corridor
 
 
 def test_the_version_changes_when_a_layer_is_republished(tmp_path: Path) -> None:
@@ -27,7 +31,9 @@ def test_the_version_changes_when_a_layer_is_republished(tmp_path: Path) -> None
     settings = Settings(root=tmp_path)
     before = data_version(settings)
     assert data_version(settings) == before  # stable while nothing changes
-    path = tmp_path / "layers" / "projects.geojson"
-    info = path.stat()
-    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
-    assert data_version(settings) != before
+    for name in ("projects.geojson", "lines.geojson"):
+        path = tmp_path / "layers" / name
+        info = path.stat()
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+        assert data_version(settings) != before
+        before = data_version(settings)

@@ -25,6 +25,7 @@ import pytest
 from geo.explore import Filters, filter_projects
 from geo.i18n import label
 from geo.layers import projects_from_layers
+from geo.plans import sources_from_dir
 
 from .conftest import COUNTS, ROOT, TOTAL, ZHUZHOU
 from .payloads import HTML, JINJA, TEXT_FIELDS
@@ -178,9 +179,15 @@ class Session:
     def pick(self, key: str, option: str, count: int) -> None:
         """Add ``option`` to the multiselect of widget key ``key``; wait until the counter shows ``count``."""
         self.page.locator(f".st-key-{key} [data-testid='stMultiSelect']").click()
+        self.page.keyboard.type(option)  # narrows the list: a long one shows only its first options
         self.page.get_by_role("option", name=option, exact=True).click()
         self.page.keyboard.press("Escape")
         self.wait_count(count)
+
+    def wait_idle(self) -> None:
+        """Until no script run is under way (Streamlit's status widget is gone)."""
+        self.page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                                    timeout=60_000)
 
     def wait_count(self, count: int) -> None:
         expect(self.page.get_by_test_id("stMetricValue")).to_have_text(f"{count} / {TOTAL}", timeout=60_000)
@@ -223,35 +230,51 @@ def test_filter_updates_map_and_counts(session: Session) -> None:
     session.shot("02-filtered")
 
 
+#: the map holds still: no zoom or cluster animation under way, no canvas redraw pending
+MAP_SETTLED = """() => { const map = window.cpm.map, c = window.cpm.cluster;
+    const canvas = Object.values(map._layers).find(l => l instanceof L.Canvas);
+    return !map._animatingZoom && !c._inZoomAnimation && !(canvas && canvas._redrawRequest); }"""
+TIP_SHOWN = "(name) => Array.from(document.querySelectorAll('.cpm-tip strong')).some(e => e.textContent === name)"
+
+
 def _hover_project(session: Session, project_id: str, name: str) -> tuple[float, float]:
     """Zoom to a project's marker (out of its cluster), move the mouse onto it until its tooltip
-    shows; return the position in the page."""
+    shows; return the position in the page.
+
+    Every try waits for the app to be idle and the map to hold still, then reads the marker's
+    position afresh (a rerun may move the iframe, a late draw may move the view): no try is
+    timed, the whole is bounded by one deadline."""
     frame = session.map_frame()
+    session.wait_idle()
     frame.evaluate("(id) => { window.cpm.map.setView(window.cpm.markerOf(id).getLatLng(), 17, {animate: false}); "
                    "window.cpm.reveal(id); }", project_id)
-    frame.wait_for_function("""(id) => { const m = window.cpm.markerOf(id);
-        return !!m._map && !window.cpm.map._animatingZoom; }""",
-                            arg=project_id, timeout=30_000)
-    point = frame.evaluate("""(id) => {
-        const p = window.cpm.map.latLngToContainerPoint(window.cpm.markerOf(id).getLatLng());
-        return [p.x, p.y]; }""", project_id)
-    element = frame.frame_element().bounding_box()
-    assert element is not None
-    x, y = element["x"] + point[0], element["y"] + point[1]
-    tip = "(name) => Array.from(document.querySelectorAll('.cpm-tip strong')).some(e => e.textContent === name)"
-    for _ in range(5):  # the canvas may still be settling after the zoom: move onto the marker again
+    deadline = time.monotonic() + 90
+    while True:
+        frame.wait_for_function("(id) => !!window.cpm.markerOf(id)._map", arg=project_id, timeout=60_000)
+        frame.wait_for_function(MAP_SETTLED, timeout=60_000)
+        session.wait_idle()
+        frame.frame_element().scroll_into_view_if_needed()
+        x, y = _page_point(session, frame, "(id) => window.cpm.markerOf(id).getLatLng()", project_id)
         session.page.mouse.move(x - 40, y - 40)
         session.page.mouse.move(x, y, steps=8)  # several events: Leaflet's canvas throttles hover handling
         try:
-            frame.wait_for_function(tip, arg=name, timeout=5_000)
-            break
+            frame.wait_for_function(TIP_SHOWN, arg=name, timeout=3_000)  # one try; the loop has the deadline
+            return x, y
         except PlaywrightError:
-            continue
-    else:
-        session.shot("failed-hover")
-        shown = frame.evaluate("Array.from(document.querySelectorAll('.cpm-tip strong')).map(e => e.textContent)")
-        raise AssertionError(f"could not hover {project_id}: tooltip shows {shown}")
-    return x, y
+            if time.monotonic() > deadline:
+                session.shot("failed-hover")
+                shown = frame.evaluate("Array.from(document.querySelectorAll('.cpm-tip strong'))"
+                                       ".map(e => e.textContent)")
+                raise AssertionError(f"could not hover {project_id}: tooltip shows {shown}") from None
+
+
+def _page_point(session: Session, frame: Frame, latlng: str, arg: Any) -> tuple[float, float]:
+    """Where in the page the map shows the point that the script ``latlng`` returns."""
+    point = frame.evaluate(f"""(arg) => {{ const ll = ({latlng})(arg);
+        const p = window.cpm.map.latLngToContainerPoint(ll); return [p.x, p.y]; }}""", arg)
+    element = frame.frame_element().bounding_box()
+    assert element is not None
+    return element["x"] + point[0], element["y"] + point[1]
 
 
 def test_click_opens_the_detail_and_html_in_data_stays_text(session: Session) -> None:
@@ -340,7 +363,9 @@ def test_filters_hold_when_regions_are_added(session: Session, lang: str) -> Non
     """The sequences that dropped filters (category, then two regions; status, then two regions),
     replayed as a planner clicks them, in both languages."""
     _open(session, lang)
-    name = {kind: (lambda v, k=kind: label(k, v, lang)) for kind in ("region", "category", "status")}
+    name = {kind: (lambda v, k=kind: label(k, v, lang)) for kind in ("category", "status")}
+    register = sources_from_dir(ROOT / "data" / "plans")
+    name["region"] = lambda v: register[v].region_name(lang)
     session.pick("categories", name["category"]("wind"), sum(n for (_, c), n in COUNTS.items() if c == "wind"))
     session.pick("regions", name["region"]("YUNCHENG"), COUNTS["YUNCHENG", "wind"])
     wind = COUNTS["YUNCHENG", "wind"] + COUNTS["ZHUZHOU", "wind"]
@@ -476,3 +501,134 @@ def test_a_filter_change_keeps_the_map_and_its_view(session: Session) -> None:
     assert same.evaluate("window.cpm.loadedAt") == loaded
     view = same.evaluate("[window.cpm.map.getZoom(), Math.round(window.cpm.map.getCenter().lat * 10) / 10]")
     assert view == [9, 27.8]
+
+
+LINE_ID = "JIAXING-057"  # 杭平申线, a waterway (port_waterway) drawn as a schematic line
+SHOWN_LINES = "() => Array.from(document.querySelectorAll('path.cpm-line')).map(p => p.getAttribute('data-cpm'))"
+
+
+def _lines() -> dict[str, str]:
+    """``{project id: category}`` of the published lines."""
+    doc = json.loads((ROOT / "layers" / "lines.geojson").read_text(encoding="utf-8"))
+    return {f["properties"]["id"]: f["properties"]["category"] for f in doc["features"]}
+
+
+def test_lines_are_drawn_as_lines_and_follow_the_filters(session: Session) -> None:
+    """Each linear work with a schematic line is a path in its category's colour; a category filter
+    that leaves it out takes it off the map; its tooltip is text; a click opens its card and
+    highlights the whole line."""
+    from geo.vocabulary import CATEGORY_COLOURS
+
+    lines = _lines()
+    frame = session.wait_markers(TOTAL)
+    frame.wait_for_function("(n) => document.querySelectorAll('path.cpm-line').length === n", arg=len(lines),
+                            timeout=30_000)
+    assert sorted(frame.evaluate(SHOWN_LINES)) == sorted(lines)
+    drawn = frame.evaluate("""(id) => { const p = document.querySelector(`path.cpm-line[data-cpm="${id}"]`);
+        const r = p.getBoundingClientRect(); return [p.getAttribute('stroke'), r.width + r.height,
+        p.getAttribute('d').split(/[ML]/).filter(Boolean).length]; }""", LINE_ID)
+    assert drawn[0] == CATEGORY_COLOURS[lines[LINE_ID]] and drawn[1] > 10 and drawn[2] >= 2
+    # the line's tooltip (a real mouse over the path) and its click
+    frame.evaluate("(id) => window.cpm.map.fitBounds(window.cpm.lineOf(id).getBounds(), {animate: false, "
+                   "padding: [40, 40]})", LINE_ID)
+    frame.wait_for_function(MAP_SETTLED, timeout=30_000)
+    session.wait_idle()
+    # a point along the path that the path itself is under (not a badge or a control)
+    inner = frame.evaluate("""(id) => { const p = document.querySelector(`path.cpm-line[data-cpm="${id}"]`);
+        const length = p.getTotalLength(), m = p.getScreenCTM();
+        for (const f of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+            const q = p.getPointAtLength(length * f), x = m.a * q.x + m.c * q.y + m.e, y = m.b * q.x + m.d * q.y + m.f;
+            if (document.elementFromPoint(x, y) === p) { return [x, y]; } }
+        return null; }""", LINE_ID)
+    assert inner is not None, "no point of the line is free of other map elements"
+    element = frame.frame_element().bounding_box()
+    assert element is not None
+    x, y = element["x"] + inner[0], element["y"] + inner[1]
+    session.page.mouse.move(x - 30, y - 30)
+    session.page.mouse.move(x, y, steps=6)
+    frame.wait_for_function(TIP_SHOWN, arg="杭平申线", timeout=30_000)
+    assert frame.evaluate("document.querySelectorAll('.leaflet-tooltip img, .leaflet-tooltip script').length") == 0
+    session.page.mouse.click(x, y)
+    session.page.get_by_text(re.compile(rf"{LINE_ID} · ")).first.wait_for(timeout=30_000)  # its card
+    frame.wait_for_function("() => document.querySelectorAll('path.cpm-highlight').length === 2", timeout=30_000)
+    halo = frame.evaluate("document.querySelector('path.cpm-highlight').getAttribute('d').split(/[ML]/)"
+                          ".filter(Boolean).length")
+    assert halo == drawn[2]  # the whole line is highlighted, not only its point
+    # a category without it: the line leaves the map, the other category's lines stay
+    other = "gas_oil"
+    assert lines[LINE_ID] != other and other in lines.values()
+    session.pick("categories", label("category", other, "zh"), _count(categories=(other,)))
+    frame = session.wait_markers(_count(categories=(other,)))
+    kept = ",".join(sorted(i for i, c in lines.items() if c == other))
+    frame.wait_for_function(f"(kept) => ({SHOWN_LINES})().sort().join() === kept", arg=kept, timeout=30_000)
+    assert LINE_ID not in frame.evaluate(SHOWN_LINES)
+    session.shot("08-lines")
+
+
+def test_a_table_pick_pans_the_map_to_the_project_and_highlights_it(session: Session) -> None:
+    project_id, name = "ZHUZHOU-039", "攸县酒埠江国家湿地公园"  # a site: a marker of its own
+    frame = session.wait_markers(TOTAL)
+    point = frame.evaluate("(id) => { const ll = window.cpm.markerOf(id).getLatLng(); return [ll.lat, ll.lng]; }",
+                           project_id)
+    far = frame.evaluate("(p) => window.cpm.map.distance(window.cpm.map.getCenter(), p)", point)
+    assert far > 50_000  # the initial view is not already centred on it
+    search = session.page.locator(".st-key-search input")
+    search.fill("酒埠江")
+    search.press("Enter")
+    shown = _count(search="酒埠江")
+    session.wait_count(shown)
+    session.page.get_by_role("tab", name="项目表").click()
+    grid = session.page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for(timeout=30_000)
+    expect(grid).to_contain_text(name, timeout=30_000)
+    box = grid.bounding_box()
+    assert box is not None
+    session.page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)  # the first row's check box
+    session.page.get_by_text(re.compile(rf"{project_id} · ")).first.wait_for(timeout=30_000)  # its card
+    session.page.get_by_role("tab", name="地图").click()
+    frame = session.map_frame()
+    # conditions, polled: the map is centred on the project, its marker drawn and ringed
+    try:
+        frame.wait_for_function("""([id, p]) => { const map = window.cpm.map, m = window.cpm.markerOf(id);
+            return map.getSize().x > 50 && !!m._map && !map._panAnim?._inProgress
+                && map.latLngToContainerPoint(p).distanceTo(map.getSize().divideBy(2)) < 5
+                && document.querySelectorAll('path.cpm-highlight').length === 1; }""",
+                                arg=[project_id, point], timeout=60_000)
+    except PlaywrightError:
+        state = frame.evaluate("""([id, p]) => { const map = window.cpm.map, m = window.cpm.markerOf(id);
+            return [map.getSize(), !!m._map, map.latLngToContainerPoint(p).distanceTo(map.getSize().divideBy(2)),
+                    map.getZoom(),
+                    document.querySelectorAll('path.cpm-highlight').length, window.cpm.state.selected]; }""",
+                               [project_id, point])
+        session.shot("failed-table-pan")
+        raise AssertionError(f"the map did not pan to {project_id}: size, marker drawn, pixels off centre, zoom, "
+                             f"highlights, selected: {state}") from None
+    ring = frame.evaluate("""() => { const r = document.querySelector('path.cpm-highlight').getBoundingClientRect();
+        return [r.left + r.width / 2, r.top + r.height / 2]; }""")
+    marker = frame.evaluate("""(id) => { const p = window.cpm.map.latLngToContainerPoint(
+        window.cpm.markerOf(id).getLatLng()); const c = window.cpm.map.getContainer().getBoundingClientRect();
+        return [c.left + p.x, c.top + p.y]; }""", project_id)
+    assert abs(ring[0] - marker[0]) < 3 and abs(ring[1] - marker[1]) < 3  # the ring is around the marker
+    assert frame.evaluate("window.cpm.state.selected") == project_id
+    session.shot("09-table-pan")
+
+
+def test_division_badges_never_overlap_and_keep_every_count(session: Session) -> None:
+    """At the first view (all regions) neighbouring county and region badges would overlap: they
+    are merged, the merged badge counting both; no two badges on screen overlap."""
+    areas = int(projects_from_layers(ROOT / "layers")["precision"].isin(["county", "region"]).sum())
+    frame = session.wait_markers(TOTAL)
+    frame.wait_for_function(MAP_SETTLED, timeout=30_000)
+    badges = frame.evaluate("""() => Array.from(document.querySelectorAll('.cpm-area-badge')).map(b => {
+        const r = b.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, Number(b.textContent)]; })""")
+    merged = frame.evaluate("Object.values(window.cpm.state.areaLayers).filter(e => e.mergedInto).length")
+    assert merged > 0  # the first view has badges that would collide
+    assert sum(b[4] for b in badges) == areas  # a merge moves counts, it never drops them
+    for i, a in enumerate(badges):
+        for b in badges[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+    # zoomed in on one region, its counties' badges come apart again
+    frame.evaluate("window.cpm.map.setView([27.4, 113.4], 9, {animate: false})")
+    frame.wait_for_function(MAP_SETTLED, timeout=30_000)
+    assert frame.evaluate("Object.values(window.cpm.state.areaLayers).filter(e => e.mergedInto).length") < merged
+    session.shot("10-badges")

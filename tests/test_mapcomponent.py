@@ -22,7 +22,8 @@ from geo.mapcomponent import (
     tiles_for,
     visibility_mask,
 )
-from geo.mapview import CATEGORY_COLOURS, MapOptions
+from geo.mapstyle import MapOptions
+from geo.vocabulary import CATEGORY_COLOURS
 
 from .conftest import ROOT, TOTAL
 from .payloads import PAYLOADS
@@ -125,3 +126,40 @@ def test_gaode_shifts_points_and_divisions(projects: gpd.GeoDataFrame, boundarie
     assert plain.version != shifted.version
     a, b = plain.payload["p"][0], shifted.payload["p"][0]
     assert 0.001 < abs(a[1] - b[1]) + abs(a[2] - b[2]) < 0.02  # a few hundred metres
+
+
+def test_lines_travel_as_flat_coordinates_of_their_rows(projects: gpd.GeoDataFrame,
+                                                        boundaries: gpd.GeoDataFrame) -> None:
+    lines = gpd.read_file(ROOT / "layers" / "lines.geojson")[["id", "geometry"]]
+    assert len(lines) >= 10
+    data = map_data_from_frames(projects, boundaries, lines=lines)
+    entries = data.payload["lines"]
+    assert [data.ids[row] for row, _ in entries] == sorted(lines["id"], key=data.ids.index)
+    for (row, flat), (_, geometry) in zip(entries, sorted(zip(lines["id"], lines.geometry, strict=True),
+                                                          key=lambda x: data.ids.index(x[0])), strict=True):
+        assert data.payload["p"][row][FIELDS.index("precision")] == data.payload["vocab"]["precision"].index(
+            "corridor")
+        assert np.allclose(np.reshape(flat, (-1, 2)), np.asarray(geometry.coords), atol=1e-5)
+    # compact: a flat array of numbers per line, no GeoJSON wrapping, rounded like the points
+    body = json.dumps(entries, separators=(",", ":"))
+    assert "coordinates" not in body and "Feature" not in body
+    assert len(body.encode("utf-8")) <= sum(len(g.coords) for g in lines.geometry) * 2 * 10 + len(lines) * 8
+    assert data.version != map_data_from_frames(projects, boundaries).version
+    # a line whose project is not in the frame is left out
+    fewer = projects[projects["id"] != lines["id"].iloc[0]]
+    assert len(map_data_from_frames(fewer, boundaries, lines=lines).payload["lines"]) == len(lines) - 1
+    shifted = map_data_from_frames(projects, boundaries, lines=lines, gcj02=True).payload["lines"]
+    assert 0.001 < abs(shifted[0][1][0] - entries[0][1][0]) < 0.02  # the Gaode basemap's datum
+
+
+def test_the_app_path_imports_no_folium() -> None:
+    """The app's modules (the map component, its style, the card, table ...) load without folium."""
+    import re
+    import subprocess
+    import sys
+
+    modules = re.findall(r"^from (geo\.\w+) import", (ROOT / "app.py").read_text(encoding="utf-8"), re.M)
+    assert "geo.mapcomponent" in modules and "geo.mapview" not in modules
+    code = f"import sys; import {', '.join(modules)}; print(sorted({{'folium', 'branca'}} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"

@@ -14,10 +14,8 @@ from geo.crs import offset_metres
 from geo.explore import Filters, filter_projects
 from geo.i18n import label
 from geo.layers import boundaries_frame, projects_from_layers
+from geo.mapstyle import ASSETS_BASE, MapOptions, basemaps
 from geo.mapview import (
-    ASSETS_BASE,
-    MapOptions,
-    basemaps,
     build_map,
     features_for_map,
     legend_html,

@@ -5,6 +5,11 @@
  * Python sends the compact data once per version (args.data) and, on every rerun, a visibility
  * mask, colour indices, labels, the basemap and the selected project. The map, its zoom, pan and
  * layer choices live as long as this page: a filter change only redraws which markers show.
+ *
+ * Linear works with a schematic line (data.lines) are drawn as SVG polylines over the markers: a
+ * line shows, hides and takes its colour with its project (the same mask and colour index).
+ * Division count badges that would overlap on screen are merged into the largest of them (its
+ * count, tooltip and list then hold every merged division), so no badge hides another.
  */
 (function () {
   "use strict";
@@ -18,15 +23,19 @@
   L.control.scale({imperial: false}).addTo(map);
   map.createPane("cpm-boundaries").style.zIndex = 350;
   map.createPane("cpm-areas").style.zIndex = 360;
+  map.createPane("cpm-lines").style.zIndex = 450;  // over the markers' canvas, which takes every pointer event
   map.createPane("cpm-selected").style.zIndex = 650;
   map.getPane("cpm-boundaries").style.pointerEvents = "none";
   map.getPane("cpm-selected").style.pointerEvents = "none";
   var canvas = L.canvas({padding: 0.3});
+  var lineRenderer = L.svg({pane: "cpm-lines", padding: 0.3});
+  var selectedRenderer = L.svg({pane: "cpm-selected", padding: 0.3});
 
   var state = {
     version: null, rows: [], ids: {}, markers: [], shown: null, colours: null, palette: [], labels: null,
     lang: null, fitKey: null, tilesKey: null, tileLayers: [], selected: null, boundaries: null,
     areaLayers: {}, legend: null, control: null, value: {have: null, click: null, seq: 0}, renders: 0, drawn: 0,
+    lines: [], highlights: [], pendingReveal: null,
   };
   var F = {id: 0, lon: 1, lat: 2, category: 3, status: 4, precision: 5, name_zh: 6, name_en: 7, power: 8, area: 9};
 
@@ -37,9 +46,11 @@
   });
   var areaGroup = L.layerGroup();
   var boundaryGroup = L.layerGroup();
+  var lineGroup = L.layerGroup();
   cluster.addTo(map);
   areaGroup.addTo(map);
   boundaryGroup.addTo(map);
+  lineGroup.addTo(map);
 
   // what tests and the bench read: the time this page was loaded survives every rerun
   window.cpm = {
@@ -51,7 +62,9 @@
       return out;
     },
     markerOf: function (id) { var i = state.ids[id]; return i === undefined ? null : state.markers[i]; },
+    lineOf: function (id) { var i = state.ids[id]; return i === undefined ? null : state.lines[i] || null; },
     areaBadge: function (adcode) { var a = state.areaLayers[adcode]; return a ? a.badge : null; },
+    lineGroup: lineGroup,
   };
 
   function report() {
@@ -99,6 +112,7 @@
     cluster.clearLayers();
     areaGroup.clearLayers();
     boundaryGroup.clearLayers();
+    lineGroup.clearLayers();
     state.version = data.v;
     state.vocab = data.vocab;
     state.rows = data.p;
@@ -114,11 +128,13 @@
       var precision = data.vocab.precision[row[F.precision]];
       var m = L.circleMarker([row[F.lat], row[F.lon]], {
         renderer: canvas, radius: radius(row[F.power]), weight: 1, opacity: 0.95,
-        fillOpacity: precision === "town" ? 0.45 : 0.85,
+        fillOpacity: precision === "town" || precision === "corridor" ? 0.45 : 0.85,
       });
       m._cpm = i;
       state.markers[i] = m;
     }
+    state.lines = new Array(data.p.length);
+    (data.lines || []).forEach(function (entry) { state.lines[entry[0]] = lineFor(entry[0], entry[1]); });
     Object.keys(data.divisions).sort().forEach(function (adcode) {
       var d = data.divisions[adcode], county = d.level === "county";
       L.geoJSON({type: "Feature", properties: {}, geometry: d.geometry}, {
@@ -129,6 +145,23 @@
     });
     state.fitKey = null;
     state.selected = null;
+  }
+
+  function latLngsOf(flat) {
+    var out = [];
+    for (var k = 0; k + 1 < flat.length; k += 2) { out.push([flat[k + 1], flat[k]]); }
+    return out;
+  }
+
+  // a linear work's schematic line: its tooltip is built with textContent when it opens
+  function lineFor(i, flat) {
+    var line = L.polyline(latLngsOf(flat), {renderer: lineRenderer, pane: "cpm-lines", weight: 4, opacity: 0.9,
+                                            lineCap: "round", className: "cpm-line"});
+    line._cpm = i;
+    line.bindTooltip(function () { return tipFor(i); }, {sticky: true, className: "cpm-tip"});
+    line.on("click", function () { choose(i); });
+    line.on("add", function () { line.getElement().setAttribute("data-cpm", state.rows[i][F.id]); });
+    return line;
   }
 
   cluster.on("mouseover", function (e) {
@@ -146,6 +179,12 @@
       var c = palette[colours[i]] || "#9e9e9e";
       if (m.options.color !== c) { m.setStyle({color: c, fillColor: c}); }
     }
+    for (var j = 0; j < state.lines.length; j++) {
+      var line = state.lines[j];
+      if (!line) { continue; }
+      var lc = palette[colours[j]] || "#9e9e9e";
+      if (line.options.color !== lc) { line.setStyle({color: lc}); }
+    }
   }
 
   function showMask(mask) {
@@ -153,8 +192,9 @@
     for (var i = 0; i < state.rows.length; i++) {
       var on = (mask[i >> 3] >> (i & 7)) & 1;
       visible += on;
-      var m = state.markers[i];
+      var m = state.markers[i], line = state.lines[i];
       if (m && on !== shown[i]) { (on ? add : remove).push(m); }
+      if (line && on !== shown[i]) { if (on) { lineGroup.addLayer(line); } else { lineGroup.removeLayer(line); } }
       shown[i] = on;
     }
     if (remove.length) { cluster.removeLayers(remove); }
@@ -163,12 +203,19 @@
     return visible;
   }
 
-  function areaPopup(adcode, members) {
+  function divisionNames(adcodes) {
+    return adcodes.map(function (a) { return state.divisions[a].name_zh; }).join(state.lang === "en" ? ", " : "、");
+  }
+
+  function areaText(entry) {
+    return entry.shownMembers.length + " " + state.labels.in_area + " " + divisionNames(entry.shownAdcodes);
+  }
+
+  function areaPopup(entry) {
     var box = document.createElement("div"), head = document.createElement("strong"), list = document.createElement("ul");
-    var d = state.divisions[adcode];
-    head.textContent = members.length + " " + state.labels.in_area + " " + d.name_zh;
+    head.textContent = areaText(entry);
     list.className = "cpm-list";
-    members.forEach(function (i) {
+    entry.shownMembers.forEach(function (i) {
       var li = document.createElement("li"), a = document.createElement("a");
       a.textContent = nameOf(state.rows[i]);
       a.title = detailOf(state.rows[i]);
@@ -201,25 +248,66 @@
         });
         var label = document.createElement("div");
         var badge = L.marker([first[F.lat], first[F.lon]], {
-          icon: L.divIcon({html: label, className: "cpm-area-badge" + (region ? " region" : ""), iconSize: [28, 22]}),
+          icon: L.divIcon({html: label, className: "cpm-area-badge" + (region ? " region" : ""), iconSize: [28, BADGE_H]}),
           keyboard: false, riseOnHover: true,
         });
-        entry = {group: L.layerGroup([shape, badge]), shape: shape, badge: badge, label: label};
-        badge.bindTooltip(function () { return entry.tip; }, {className: "cpm-tip"});
-        badge.on("click", function () {
-          badge.bindPopup(areaPopup(adcode, entry.members), {maxWidth: 320}).openPopup();
-        });
+        entry = {adcode: adcode, region: region, group: L.layerGroup([shape, badge]), shape: shape, badge: badge,
+                 label: label, width: 28};
+        badge.bindTooltip(function () {
+          var tip = document.createElement("div");
+          tip.textContent = areaText(entry);
+          return tip;
+        }, {className: "cpm-tip"});
+        badge.on("click", function () { badge.bindPopup(areaPopup(entry), {maxWidth: 320}).openPopup(); });
         state.areaLayers[adcode] = entry;
         areaGroup.addLayer(entry.group);
       }
       entry.members = list;
-      entry.label.textContent = String(list.length);
       entry.shape.setStyle({fillColor: colour});
-      var tip = document.createElement("div");
-      tip.textContent = list.length + " " + state.labels.in_area + " " + d.name_zh;
-      entry.tip = tip;
+    });
+    declutter();
+  }
+
+  // Badges are boxes of one size (wide enough for the largest possible count) centred on their
+  // points. Largest count first, a badge whose box meets a kept one's is merged into it: the kept
+  // badge then counts, names and lists the members of both, and the merged one is taken off the map.
+  var BADGE_H = 22, BADGE_GAP = 2;
+  function declutter() {
+    var entries = Object.keys(state.areaLayers).sort().map(function (a) { return state.areaLayers[a]; });
+    var total = 0;
+    entries.forEach(function (e) { total += e.members.length; });
+    var width = 14 + 7 * String(Math.max(total, 1)).length, sized = map.getSize().x > 50 && map.getSize().y > 50;
+    entries.sort(function (a, b) { return b.members.length - a.members.length; });  // stable: ties by adcode
+    var kept = [];
+    entries.forEach(function (e) {
+      e.shownMembers = e.members.slice();
+      e.shownAdcodes = [e.adcode];
+      var p = sized ? map.latLngToContainerPoint(e.badge.getLatLng()) : null, host = null;
+      for (var k = 0; p && k < kept.length; k++) {
+        var q = kept[k].point;
+        if (Math.abs(p.x - q.x) < width + BADGE_GAP && Math.abs(p.y - q.y) < BADGE_H + BADGE_GAP) { host = kept[k]; break; }
+      }
+      e.mergedInto = host ? host.entry.adcode : null;
+      if (host) {
+        host.entry.shownMembers = host.entry.shownMembers.concat(e.members);
+        host.entry.shownAdcodes.push(e.adcode);
+        if (e.group.hasLayer(e.badge)) { e.group.removeLayer(e.badge); }
+      } else {
+        kept.push({entry: e, point: p});
+      }
+    });
+    kept.forEach(function (k) {
+      var e = k.entry;
+      if (e.width !== width) {
+        e.width = width;
+        e.badge.setIcon(L.divIcon({html: e.label, iconSize: [width, BADGE_H],
+                                   className: "cpm-area-badge" + (e.region ? " region" : "")}));
+      }
+      e.label.textContent = String(e.shownMembers.length);
+      if (!e.group.hasLayer(e.badge)) { e.group.addLayer(e.badge); }
     });
   }
+  map.on("zoomend", function () { if (state.rows.length) { declutter(); } });
 
   function setTiles(tiles) {
     var key = tiles ? tiles.url : "none";
@@ -274,6 +362,7 @@
       row(box, swatch({background: "rgba(85,85,85,.45)", border: "1px solid #555"}), labels.half);
       var area = swatch({background: "rgba(55,71,79,.85)", borderRadius: "2px"});
       row(box, area, labels.area);
+      row(box, swatch({background: "#555", height: "3px", borderRadius: "0"}), labels.line);
       row(box, swatch({background: "rgba(110,204,57,.8)"}), labels.cluster);
       var size = document.createElement("div");
       size.textContent = labels.size;
@@ -289,6 +378,7 @@
     // the names are the interface's own words; Leaflet's layer control writes them as HTML
     overlays[labels.projects] = cluster;
     overlays[labels.areas] = areaGroup;
+    overlays[labels.lines] = lineGroup;
     overlays[labels.boundaries] = boundaryGroup;
     state.control = L.control.layers(null, overlays, {collapsed: true, position: "topleft"}).addTo(map);
   }
@@ -296,14 +386,32 @@
   function select(id) {
     if (id === state.selected) { return; }
     state.selected = id;
-    if (state.highlight) { map.removeLayer(state.highlight); state.highlight = null; }
+    state.highlights.forEach(function (h) { map.removeLayer(h); });
+    state.highlights = [];
+    state.pendingReveal = null;
     var i = id === null || id === undefined ? undefined : state.ids[id];
     if (i === undefined) { return; }
-    var row = state.rows[i], latlng = L.latLng(row[F.lat], row[F.lon]);
-    state.highlight = L.circleMarker(latlng, {pane: "cpm-selected", radius: radius(row[F.power]) + 7, color: "#ff1744",
-                                              weight: 3, fill: false, interactive: false}).addTo(map);
+    var row = state.rows[i], latlng = L.latLng(row[F.lat], row[F.lon]), line = state.lines[i];
+    var style = {renderer: selectedRenderer, pane: "cpm-selected", color: "#ff1744", interactive: false,
+                 className: "cpm-highlight"};
+    if (line) {  // the whole line, under a wide halo
+      state.highlights.push(L.polyline(line.getLatLngs(), L.extend({}, style, {weight: 10, opacity: 0.45}))
+        .addTo(map));
+    }
+    state.highlights.push(L.circleMarker(latlng, L.extend({}, style, {radius: radius(row[F.power]) + 7, weight: 3,
+                                                                     fill: false})).addTo(map));
     var m = state.markers[i];
+    if (!sized()) {  // a hidden tab: centre it now, reveal it once the map has a size
+      map.setView(latlng, Math.max(map.getZoom(), 12), {animate: false});
+      state.pendingReveal = id;
+      return;
+    }
     if (m && cluster.hasLayer(m)) { reveal(m); } else { map.panTo(latlng); }
+  }
+
+  function sized() {
+    var size = map.getSize();
+    return size.x > 50 && size.y > 50;
   }
 
   // markercluster's zoomToShowLayer waits for an icon, which circle markers lack. A circle marker
@@ -317,7 +425,7 @@
   function reveal(m, step) {
     var latlng = m.getLatLng();
     step = step || 0;
-    if (m._map) { if (!map.getBounds().contains(latlng)) { map.panTo(latlng); } return; }
+    if (m._map) { map.panTo(latlng); return; }  // drawn: centre the map on it
     if (step === 0) {
       map.setView(latlng, Math.max(map.getZoom(), 15), {animate: false});
     } else if (step === 1) {
@@ -333,13 +441,22 @@
 
 
   // the iframe gets its height from Streamlit after the first render: fit the view once it has one
+  // the map keeps its centre when its size changes (a hidden tab has none)
   function fitWhenSized() {
-    map.invalidateSize({pan: false});
-    var size = map.getSize();
-    if (state.pendingFit && size.x > 50 && size.y > 50) {
+    map.invalidateSize({pan: true, animate: false});
+    if (!sized()) { return; }
+    if (state.pendingFit) {
       map.fitBounds(state.pendingFit, {animate: false});
       state.pendingFit = null;
     }
+    if (state.pendingReveal !== null) {
+      var i = state.ids[state.pendingReveal], m = i === undefined ? null : state.markers[i];
+      state.pendingReveal = null;
+      if (m && cluster.hasLayer(m)) { reveal(m); } else if (i !== undefined) {
+        map.panTo([state.rows[i][F.lat], state.rows[i][F.lon]], {animate: false});
+      }
+    }
+    declutter();
   }
   window.addEventListener("resize", fitWhenSized);
 
