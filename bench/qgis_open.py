@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ("projects", "boundaries", "targets")
+LAYERS = ("projects", "boundaries", "targets", "lines", "areas")
 
 
 def layer_report(path: Path, name: str) -> dict[str, Any]:

@@ -10,9 +10,9 @@ every text from the registry is escaped as XML.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from .fields import BOUNDARIES, DATASET, PROJECTS, Field, Table
+from .fields import AREAS, BOUNDARIES, DATASET, LINES, PROJECTS, Field, Table
 from .vocabulary import CATEGORY_COLOURS, DEFINITIONS, Category, Precision
 
 QGIS_DTD = "http://mrcc.com/qgis.dtd"
@@ -75,6 +75,22 @@ def _fill(parent: ET.Element, name: str, outline: str, width: str, style: str) -
                      ("outline_style", style), ("outline_width", width), ("outline_width_unit", "MM")])
 
 
+def _line(parent: ET.Element, name: str, colour: str) -> None:
+    symbol = ET.SubElement(parent, "symbol", {"type": "line", "name": name, "alpha": "1",
+                                              "clip_to_extent": "1", "force_rhr": "0"})
+    layer = ET.SubElement(symbol, "layer", {"class": "SimpleLine", "enabled": "1", "locked": "0", "pass": "0"})
+    _options(layer, [("line_color", _rgba(colour)), ("line_style", "dash"), ("line_width", "0.8"),
+                     ("line_width_unit", "MM"), ("capstyle", "round"), ("joinstyle", "round")])
+
+
+def _area(parent: ET.Element, name: str, colour: str) -> None:
+    symbol = ET.SubElement(parent, "symbol", {"type": "fill", "name": name, "alpha": "1",
+                                              "clip_to_extent": "1", "force_rhr": "0"})
+    layer = ET.SubElement(symbol, "layer", {"class": "SimpleFill", "enabled": "1", "locked": "0", "pass": "0"})
+    _options(layer, [("style", "solid"), ("color", _rgba(colour, 40)), ("outline_color", _rgba(colour)),
+                     ("outline_style", "dash"), ("outline_width", "0.3"), ("outline_width_unit", "MM")])
+
+
 def _labels(root: ET.Element, field: str, size: str) -> None:
     settings = ET.SubElement(ET.SubElement(root, "labeling", {"type": "simple"}), "settings",
                              {"calloutType": "simple"})
@@ -105,9 +121,7 @@ def _document(root: ET.Element) -> str:
     return _DOCTYPE + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def projects_qml() -> str:
-    """QML of the projects layer: categorised by ``category`` (the map's colours), precision shown
-    by fill (hollow dashed ring = county or region point, not a site), labels ``name_zh``."""
+def _by_category(table: Table, symbol: Callable[[ET.Element, str, str], None], geometry_type: str) -> str:
     root = ET.Element("qgis", {"version": "3.28.0", "styleCategories": "Fields|Symbology|Labeling"})
     renderer = ET.SubElement(root, "renderer-v2", {"type": "categorizedSymbol", "attr": "category",
                                                    "symbollevels": "0", "enableorderby": "0", "forceraster": "0"})
@@ -116,11 +130,28 @@ def projects_qml() -> str:
     for i, category in enumerate(Category):
         ET.SubElement(categories, "category", {"symbol": str(i), "value": category.value, "render": "true",
                                                "label": f"{category.value}: {DEFINITIONS[category]}"})
-        _marker(symbols, str(i), CATEGORY_COLOURS[category.value])
+        symbol(symbols, str(i), CATEGORY_COLOURS[category.value])
     _labels(root, "name_zh", "8")
-    _aliases(root, PROJECTS)
-    ET.SubElement(root, "layerGeometryType").text = "0"
+    _aliases(root, table)
+    ET.SubElement(root, "layerGeometryType").text = geometry_type
     return _document(root)
+
+
+def projects_qml() -> str:
+    """QML of the projects layer: categorised by ``category`` (the map's colours), precision shown
+    by fill (hollow dashed ring = county or region point, not a site), labels ``name_zh``."""
+    return _by_category(PROJECTS, _marker, "0")
+
+
+def lines_qml() -> str:
+    """QML of the lines layer: dashed lines (schematic, not surveyed) coloured by category, labels ``name_zh``."""
+    return _by_category(LINES, _line, "1")
+
+
+def areas_qml() -> str:
+    """QML of the areas layer: the division of a county- or region-wide project, lightly filled in its
+    category's colour with a dashed outline, labels ``name_zh``."""
+    return _by_category(AREAS, _area, "2")
 
 
 def boundaries_qml() -> str:

@@ -119,8 +119,7 @@ def app_data_from_settings(settings: Settings) -> AppData:
 
         store = tables_from_store(settings.database_url, schema=settings.database_schema,
                                   timeout=settings.connect_timeout_seconds)
-        projects, targets, boundaries = store.projects, store.targets, store.boundaries
-        lines = None  # the store holds no lines table yet: the map draws their projects as points
+        projects, targets, boundaries, lines = store.projects, store.targets, store.boundaries, store.lines
     else:
         projects, targets, lines = layer_set_with_lines_from_dir(settings.layers_dir)
         boundaries = boundaries_frame(boundaries_from_dir(settings.boundaries_dir, level="region"),

@@ -272,8 +272,6 @@ TARGETS = Table("targets", "the plans' quantitative targets", "方案中的量�
     Field("notes", S, "reviewer notes", "审核备注", shp="notes"),
 ), primary_key="id")
 
-TABLES: tuple[Table, ...] = (PROJECTS, BOUNDARIES, TARGETS)
-
 #: ``lines.geojson``: the linear works as schematic lines (precision ``corridor``), the project
 #: fields and whether a part of the line lies outside the region
 LINES = Table("lines", "the linear works drawn as schematic lines through the places the plan names",
@@ -291,6 +289,10 @@ AREAS = Table("areas", "the projects placed only in a county or the whole region
           shp="area_lvl"),
     Field("area_code", S, "adcode of the division", "行政区代码", shp="area_code"),
 ), primary_key="id", geometry="MultiPolygon")
+
+
+#: every published table, in the order of the GeoPackage, the store and ``schema.json``
+TABLES: tuple[Table, ...] = (PROJECTS, BOUNDARIES, TARGETS, LINES, AREAS)
 
 
 def json_schema(table: Table) -> dict[str, Any]:

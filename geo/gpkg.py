@@ -13,7 +13,7 @@ SQLite:
   ``gpkg_data_column_constraints`` (the vocabularies as enums), the schema extension;
 * ``gpkg_metadata``: the dataset record (version, release date, licence, attribution) and the
   JSON Schema of every table, and a QGIS metadata document per layer (metadata extension);
-* ``layer_styles``: QGIS's default style of the projects and the boundaries (:mod:`geo._qgis`).
+* ``layer_styles``: QGIS's default style of the projects, lines, areas and boundaries (:mod:`geo._qgis`).
 """
 
 from __future__ import annotations
@@ -167,7 +167,8 @@ def _complete(db: sqlite3.Connection, tables: Sequence[Table], crs_description: 
         db.execute("INSERT INTO gpkg_metadata_reference (reference_scope, table_name, column_name, row_id_value, "
                    "timestamp, md_file_id, md_parent_id) VALUES ('table', ?, NULL, NULL, ?, ?, NULL)",
                    (table.name, TIMESTAMP, cursor.lastrowid))
-    styles = {"projects": _qgis.projects_qml(), "boundaries": _qgis.boundaries_qml()}
+    styles = {"projects": _qgis.projects_qml(), "boundaries": _qgis.boundaries_qml(), "lines": _qgis.lines_qml(),
+              "areas": _qgis.areas_qml()}
     # registered as an attribute table, as QGIS does, so that GDAL (and QGIS through it) lists it
     db.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
                "VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles', ?)", (TIMESTAMP,))

@@ -370,17 +370,19 @@ def _json_bytes(doc: dict[str, Any]) -> bytes:
 
 
 def gpkg_to_bytes(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets: pd.DataFrame,
-                  regions: Sequence[str] | None = None) -> bytes:
-    """The published GeoPackage (:func:`geo.gpkg.write_gpkg`): projects, boundaries, targets, EPSG:4326."""
+                  regions: Sequence[str] | None = None, *, lines: gpd.GeoDataFrame | None = None,
+                  areas: gpd.GeoDataFrame | None = None) -> bytes:
+    """The published GeoPackage (:func:`geo.gpkg.write_gpkg`), EPSG:4326: projects, boundaries,
+    targets, and the lines and areas where given."""
     from .crs import TargetCRS
     from .gpkg import GpkgLayer, write_gpkg
 
     with staging_dir(Path(tempfile.gettempdir()), "cpm-export-") as folder:
         path = folder / GPKG_NAME
-        projects, bounds, goals = registered_tables(regions)[:3]
-        write_gpkg(path, [GpkgLayer(projects, frame), GpkgLayer(bounds, boundaries),
-                          GpkgLayer(goals, targets)], shown=Path("layers") / GPKG_NAME,
-                   crs_description=TargetCRS.WGS84.description)
+        projects, bounds, goals, line_table, area_table = registered_tables(regions)
+        layers = [GpkgLayer(projects, frame), GpkgLayer(bounds, boundaries), GpkgLayer(goals, targets)]
+        layers += [GpkgLayer(t, f) for t, f in ((line_table, lines), (area_table, areas)) if f is not None]
+        write_gpkg(path, layers, shown=Path("layers") / GPKG_NAME, crs_description=TargetCRS.WGS84.description)
         return path.read_bytes()
 
 
@@ -414,7 +416,10 @@ def readme_text(counts: dict[str, int], regions: Sequence[str] | None = None) ->
         "| file | what |",
         "|---|---|",
         f"| `{GPKG_NAME}` | **the file for desktop GIS**: GeoPackage 1.2, EPSG:4326, typed columns; tables "
-        "`projects` (points), `boundaries` (full-resolution polygons) and `targets` (attribute table); field "
+        "`projects` (points), `lines` (schematic lines of linear works), `areas` (county- and region-wide "
+        "projects with their division's polygon), `boundaries` (full-resolution polygons) and `targets` "
+        "(attribute table); each project once in `projects` (lines and areas are other geometries of some of "
+        "them, keyed by the same `id`); field "
         "descriptions and units in `gpkg_data_columns`, vocabularies in `gpkg_data_column_constraints`, licence "
         "and attribution in `gpkg_metadata`, QGIS default styles in `layer_styles` (categories coloured, county "
         "and region points hollow dashed rings, Chinese labels): open it in QGIS and the map is styled |",
@@ -519,8 +524,9 @@ def render_layers(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, targets
     files[WEB_BOUNDARIES] = len(boundaries)
     rendered["targets.csv"] = targets_to_csv(targets).encode("utf-8")
     files["targets.csv"] = len(targets)
-    rendered[GPKG_NAME] = gpkg_to_bytes(frame, boundaries, targets_frame(targets), regions)
-    files[GPKG_NAME] = len(frame) + len(boundaries) + len(targets)
+    rendered[GPKG_NAME] = gpkg_to_bytes(frame, boundaries, targets_frame(targets), regions, lines=lines, areas=areas)
+    files[GPKG_NAME] = len(frame) + len(boundaries) + len(targets) + files.get("lines.geojson", 0) \
+        + files.get("areas.geojson", 0)
     rendered["schema.json"] = _json_bytes(schema_document(regions))
     for table in (projects_table, boundaries_table):
         rendered[SCHEMA_FILES[table.name]] = _json_bytes(feature_collection_schema(table))

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import PublishError, StoreError
-from .fields import BOUNDARIES, DATASET, PROJECTS, TABLES, TARGETS, FieldType, Table, typed_columns
+from .fields import BOUNDARIES, DATASET, LINES, PROJECTS, TABLES, TARGETS, FieldType, Table, typed_columns
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -182,7 +182,7 @@ def publish_frames(url: str, frames: Sequence[tuple[Table, pd.DataFrame]], *,
 
 
 def publish_from_layers(url: str, layers_dir: Path, *, schema: str = DEFAULT_SCHEMA) -> PublishResult:
-    """Publish the tables of ``layers/carbon_peak.gpkg`` (projects, boundaries, targets).
+    """Publish the tables of ``layers/carbon_peak.gpkg`` (projects, boundaries, targets, lines, areas).
 
     Raises
     ------
@@ -200,7 +200,7 @@ def publish_from_layers(url: str, layers_dir: Path, *, schema: str = DEFAULT_SCH
     path = layers_dir / GPKG_NAME
     data = read_layer_files(layers_dir, [GPKG_NAME])[GPKG_NAME]  # every table from one build
     frames = []
-    for table in (PROJECTS, BOUNDARIES, TARGETS):
+    for table in TABLES:
         try:
             with warnings.catch_warnings():  # GDAL notes that an in-memory file has no .gpkg suffix
                 warnings.filterwarnings("ignore", message=".*non conformant file extension", category=RuntimeWarning)
@@ -227,11 +227,14 @@ class StoreTables:
         Like :func:`geo.layers.targets_from_layers`: every cell the text ``targets.csv`` holds.
     boundaries : GeoDataFrame
         Like :func:`geo.layers.boundaries_frame`: regions then counties, full resolution.
+    lines : GeoDataFrame
+        Like the lines of :func:`geo.layers.layer_set_with_lines_from_dir`: ``id`` and the LineString.
     """
 
     projects: gpd.GeoDataFrame
     targets: pd.DataFrame
     boundaries: gpd.GeoDataFrame
+    lines: gpd.GeoDataFrame
 
 
 def _connect(url: str, timeout: float) -> Any:
@@ -315,7 +318,7 @@ def _as_published_text(frame: Any) -> Any:
 
 
 def tables_from_store(url: str, *, schema: str = DEFAULT_SCHEMA, timeout: float = 5.0) -> StoreTables:
-    """Read projects, targets and boundaries from one snapshot of the store (one repeatable-read
+    """Read projects, targets, boundaries and lines from one snapshot of the store (one repeatable-read
     transaction: a publish in between is not seen half).
 
     Raises
@@ -335,11 +338,14 @@ def tables_from_store(url: str, *, schema: str = DEFAULT_SCHEMA, timeout: float 
             projects = _select(cur, url, schema, PROJECTS)
             boundaries = _select(cur, url, schema, BOUNDARIES)
             targets = _select(cur, url, schema, TARGETS)
+            lines = _select(cur, url, schema, LINES)
     projects.sort(key=lambda r: id_sort_key(r[0]))
+    lines.sort(key=lambda r: id_sort_key(r[0]))
     boundaries.sort(key=lambda r: (r[1], 0 if r[4] == "region" else 1, r[2]))  # region, level, adcode
     targets.sort(key=lambda r: (r[1], r[0]))  # region, id: the order of targets.csv
     typed_targets = typed_columns(pd.DataFrame(targets, columns=list(TARGETS.names)), TARGETS)
     log.info("postgis: read %d projects, %d boundaries, %d targets from schema %s of %s", len(projects),
              len(boundaries), len(targets), schema, redacted(url))
     return StoreTables(projects=_geo_frame(projects, PROJECTS), targets=_as_published_text(typed_targets),
-                       boundaries=_geo_frame(boundaries, BOUNDARIES))
+                       boundaries=_geo_frame(boundaries, BOUNDARIES),
+                       lines=_geo_frame(lines, LINES)[["id", "geometry"]])

@@ -117,6 +117,9 @@ def test_qgis_loads_the_stored_styles(qgis_report: list[dict[str, Any]]) -> None
     assert boundaries["default_style_loaded"] and boundaries["class_field"] == "level"
     assert boundaries["category_values"] == ["region", "county"] and boundaries["label_field"] == "name_zh"
     assert layers["targets"]["stored_styles"] == []  # an attribute table: no style
+    for name in ("lines", "areas"):
+        assert layers[name]["default_style_loaded"] and layers[name]["class_field"] == "category"
+        assert layers[name]["features"] > 0
     for table in (PROJECTS, BOUNDARIES):  # the style names every field by its description
         assert layers[table.name]["aliases"] == {f.name: field_alias(f) for f in table.fields}
     assert layers["projects"]["aliases"]["power_mw"] == "装机容量 (MW)"

@@ -65,7 +65,7 @@ def test_gpkg_is_version_1_2_with_contents_of_the_release_date() -> None:
         assert db.execute("PRAGMA user_version").fetchone()[0] == GPKG_USER_VERSION == 10200
         contents = dict(db.execute("SELECT table_name, data_type FROM gpkg_contents").fetchall())
         assert contents == {"projects": "features", "boundaries": "features", "targets": "attributes",
-                            "layer_styles": "attributes"}
+                            "lines": "features", "areas": "features", "layer_styles": "attributes"}
         assert {r[0] for r in db.execute("SELECT last_change FROM gpkg_contents")} == {TIMESTAMP}
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -126,7 +126,12 @@ def test_licence_attribution_and_version_are_inside() -> None:
 def test_qgis_styles_colour_categories_show_precision_and_label_in_chinese() -> None:
     with _db() as db:
         styles = dict(db.execute("SELECT f_table_name, styleQML FROM layer_styles WHERE useAsDefault = 1").fetchall())
-    assert set(styles) == {"projects", "boundaries"}
+    assert set(styles) == {"projects", "boundaries", "lines", "areas"}
+    for name, symbol in (("lines", "line"), ("areas", "fill")):  # categorised like the projects, own symbols
+        own = ET.fromstring(styles[name].split("\n", 1)[1]).find("renderer-v2")
+        assert own is not None and own.get("attr") == "category"
+        assert [c.get("value") for c in own.iter("category")] == [c.value for c in Category]
+        assert {s.get("type") for s in own.iter("symbol")} == {symbol}
     projects = ET.fromstring(styles["projects"].split("\n", 1)[1])
     renderer = projects.find("renderer-v2")
     assert renderer is not None and renderer.get("type") == "categorizedSymbol" and renderer.get("attr") == "category"

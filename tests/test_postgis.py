@@ -16,7 +16,7 @@ from geopandas.testing import assert_geodataframe_equal
 
 from geo.appdata import app_data_from_settings
 from geo.errors import PublishError, StoreError
-from geo.fields import BOUNDARIES, PROJECTS, TABLES, TARGETS, FieldType
+from geo.fields import BOUNDARIES, LINES, PROJECTS, TABLES, TARGETS, FieldType
 from geo.layers import GPKG_NAME
 from geo.postgis import publish_frames, publish_from_layers, redacted, store_version, tables_from_store
 from geo.settings import Settings
@@ -45,7 +45,7 @@ def published(database: str) -> str:
     result = subprocess.run([sys.executable, "-m", "geo", "publish", database, "--schema", "cpm"], cwd=ROOT,
                             capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
-    assert "published 3 tables" in result.stdout
+    assert f"published {len(TABLES)} tables" in result.stdout
     return database
 
 
@@ -86,7 +86,8 @@ def test_primary_keys_and_spatial_indexes(published: str) -> None:
         assert "USING gist (geom)" in indexes[f"{table.name}_geom_idx"]
     geometry = dict(_query(published, "SELECT f_table_name, type || ',' || srid FROM geometry_columns "
                            "WHERE f_table_schema = 'cpm'"))
-    assert geometry == {"projects": "POINT,4326", "boundaries": "MULTIPOLYGON,4326"}
+    assert geometry == {"projects": "POINT,4326", "boundaries": "MULTIPOLYGON,4326", "lines": "LINESTRING,4326",
+                        "areas": "MULTIPOLYGON,4326"}
 
 
 def test_points_and_values_match_the_geopackage(published: str) -> None:
@@ -159,6 +160,8 @@ def test_app_data_from_the_store_equals_the_files(published: str) -> None:
     assert len(from_store.projects) == len(from_files.projects) > 0
     assert_geodataframe_equal(from_store.projects, from_files.projects)
     pd.testing.assert_frame_equal(from_store.targets, from_files.targets)
+    assert from_store.lines is not None and from_files.lines is not None and len(from_files.lines) > 0
+    assert_geodataframe_equal(from_store.lines.reset_index(drop=True), from_files.lines.reset_index(drop=True))
     ours, theirs = from_store.boundaries, from_files.boundaries
     pd.testing.assert_frame_equal(ours.drop(columns="geometry"), theirs.drop(columns="geometry"))
     assert ours.crs == theirs.crs and ours.geom_type.eq("MultiPolygon").all()
@@ -237,7 +240,8 @@ def test_texts_with_tabs_newlines_and_backslashes_round_trip(published: str) -> 
     projects.loc[1, "notes"] = ""
     projects.loc[2, "power_mw"] = float("nan")
     frames = [(PROJECTS, projects), (BOUNDARIES, pyogrio.read_dataframe(data, layer="boundaries")),
-              (TARGETS, pyogrio.read_dataframe(data, layer="targets"))]
+              (TARGETS, pyogrio.read_dataframe(data, layer="targets")),
+              (LINES, pyogrio.read_dataframe(data, layer="lines"))]
     publish_frames(published, frames, schema="escapes")
     back = tables_from_store(published, schema="escapes").projects.set_index("id")
     assert back.loc[projects.loc[0, "id"], "notes"] == "tab\there\nnew line\r\\N back\\slash \"quoted\""
