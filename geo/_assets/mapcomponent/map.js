@@ -406,7 +406,7 @@
       state.pendingReveal = id;
       return;
     }
-    if (m && cluster.hasLayer(m)) { reveal(m); } else { map.panTo(latlng); }
+    if (m && cluster.hasLayer(m)) { reveal(m); } else { map.panTo(latlng, {animate: false}); }
   }
 
   function sized() {
@@ -425,7 +425,7 @@
   function reveal(m, step) {
     var latlng = m.getLatLng();
     step = step || 0;
-    if (m._map) { map.panTo(latlng); return; }  // drawn: centre the map on it
+    if (m._map) { map.panTo(latlng, {animate: false}); return; }  // drawn: centre on it (no animation: a hidden tab runs none)
     if (step === 0) {
       map.setView(latlng, Math.max(map.getZoom(), 15), {animate: false});
     } else if (step === 1) {
