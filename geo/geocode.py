@@ -45,6 +45,7 @@ from .errors import (
 )
 from .gazetteer import gazetteer_from_csv
 from .lines import LineProvider, is_linear
+from .placescope import SCOPES_FILE, Scope, ScopeReading, read_place_scopes
 from .providers import (
     AdminProvider,
     GazetteerProvider,
@@ -269,6 +270,10 @@ class AimFigures:
         The linear works (:func:`geo.lines.is_linear`).
     drawn : tuple of str
         Those of ``linear`` drawn as lines (aim: 60 %).
+    read_as : tuple of (str, Scope)
+        Rows left out of ``finer`` by a reviewed reading of their place words
+        (``data/place_scopes.csv``, :mod:`geo.placescope`): a wide area, an urban area, kinds of
+        places, a place outside the region, or a division in other words.
     """
 
     finer: tuple[str, ...]
@@ -276,6 +281,7 @@ class AimFigures:
     on_line: tuple[str, ...]
     linear: tuple[str, ...]
     drawn: tuple[str, ...]
+    read_as: tuple[tuple[str, Scope], ...] = ()
 
 
 #: the precisions that place a row at its town, site or exact facility
@@ -283,19 +289,25 @@ FINE = frozenset({Precision.EXACT, Precision.SITE, Precision.TOWN})
 
 
 def aim_figures(rows: Iterable[GeocodedRow], projects: Iterable[Project],
-                names_a_division: Callable[[str, str], bool]) -> AimFigures:
+                names_a_division: Callable[[str, str], bool],
+                readings: Mapping[tuple[str, str], ScopeReading] | None = None) -> AimFigures:
     """The figures of :class:`AimFigures` for the rows of one geocoding run.
 
     ``names_a_division(words, region)`` says whether place words are only a division's name
-    (:meth:`geo.towns_match.TownIndex.names_a_division`).
+    (:meth:`geo.towns_match.TownIndex.names_a_division`); ``readings`` are the reviewed readings
+    of words no finer than a county (:func:`geo.placescope.read_place_scopes`).
     """
     precision = {r.id: r.result.precision for r in rows}
     projects = [p for p in projects if p.id in precision]
-    finer = tuple(p.id for p in projects if p.place_text.strip() and not names_a_division(p.place_text, p.region))
+    readings = readings or {}
+    named = [p for p in projects if p.place_text.strip() and not names_a_division(p.place_text, p.region)]
+    read_as = tuple((p.id, readings[key].scope) for p in named if (key := (p.region, p.place_text.strip())) in readings)
+    left_out = {i for i, _ in read_as}
+    finer = tuple(p.id for p in named if p.id not in left_out)
     linear = tuple(p.id for p in projects if is_linear(p))
     return AimFigures(finer, tuple(i for i in finer if precision[i] in FINE),
                       tuple(i for i in finer if precision[i] is Precision.CORRIDOR), linear,
-                      tuple(i for i in linear if precision[i] is Precision.CORRIDOR))
+                      tuple(i for i in linear if precision[i] is Precision.CORRIDOR), read_as)
 
 
 @dataclass(frozen=True)
@@ -364,8 +376,9 @@ def geocode_from_settings(settings: Settings, *, online: bool = False,
     if (settings.data_dir / "towns.csv").exists():
         from .towns_match import town_index_from_dir
 
+        readings = read_place_scopes(settings.data_dir / SCOPES_FILE).readings  # validated above
         figures = aim_figures(rows, projects, town_index_from_dir(settings.data_dir, check_conversion=False)
-                              .names_a_division)
+                              .names_a_division, readings)
     return GeocodeRun(rows, path, projects, settings.online_geocoding, figures)
 
 

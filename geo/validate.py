@@ -406,6 +406,19 @@ def lines_problems(settings: Settings, projects: Sequence[Project], ctx: Context
     return []
 
 
+def place_scope_problems(settings: Settings, projects: Sequence[Project], divisions: Sequence[Division] | None, *,
+                         complete: bool = True) -> list[Problem]:
+    """``data/place_scopes.csv``: the reviewed readings of place words no finer than a county load
+    (known scope, required fields, one line per region and words) and fit the catalogue and the
+    register (:func:`geo.placescope.scope_problems`)."""
+    from .placescope import SCOPES_FILE, read_place_scopes, scope_problems
+
+    shown = f"data/{SCOPES_FILE}"
+    report = read_place_scopes(settings.data_dir / SCOPES_FILE, display_name=shown)
+    return [*report.problems, *scope_problems(report.readings.values(), projects, divisions, display_name=shown,
+                                               complete=complete)]
+
+
 def validate(settings: Settings, *, rules: Sequence[str] | None = None) -> ValidationReport:
     """Load everything and run every rule, collecting all problems in one pass.
 
@@ -457,6 +470,9 @@ def validate(settings: Settings, *, rules: Sequence[str] | None = None) -> Valid
     if rules is None:
         problems.extend(replace(p, rule="lines") for p in lines_problems(settings, catalog.projects, ctx,
                                                                           complete=not catalog.problems))
+    if rules is None:
+        problems.extend(replace(p, rule="place_scopes") for p in place_scope_problems(settings, catalog.projects, divisions,
+                                                                                       complete=not catalog.problems))
     targets = read_targets(settings.projects_dir, root=root)
     problems.extend(targets.problems)
     problems.extend(replace(p, rule="targets") for p in target_problems(targets.targets, ctx))
