@@ -57,8 +57,9 @@ def geocode_summary(run: GeocodeRun) -> str:
                      f"{len(figures.on_line)} more on a line (corridor)")
         if figures.read_as:
             kinds = Counter(scope.value for _, scope in figures.read_as)
-            lines.append(f"  not counted: {len(figures.read_as)} rows whose place words data/place_scopes.csv reads as no "
-                         "finer than a county (" + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) + ")")
+            lines.append(f"  not counted: {len(figures.read_as)} rows whose place words data/place_scopes.csv "
+                         "reads as no finer than a county ("
+                         + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) + ")")
         lines.append(f"linear works: {len(figures.drawn)} of {linear} drawn as lines "
                      f"({_percent(len(figures.drawn), linear)}, aim 60 %); kept as points: "
                      + (", ".join(i for i in figures.linear if i not in figures.drawn) or "none"))

@@ -471,8 +471,8 @@ def validate(settings: Settings, *, rules: Sequence[str] | None = None) -> Valid
         problems.extend(replace(p, rule="lines") for p in lines_problems(settings, catalog.projects, ctx,
                                                                           complete=not catalog.problems))
     if rules is None:
-        problems.extend(replace(p, rule="place_scopes") for p in place_scope_problems(settings, catalog.projects, divisions,
-                                                                                       complete=not catalog.problems))
+        scoped = place_scope_problems(settings, catalog.projects, divisions, complete=not catalog.problems)
+        problems.extend(replace(p, rule="place_scopes") for p in scoped)
     targets = read_targets(settings.projects_dir, root=root)
     problems.extend(targets.problems)
     problems.extend(replace(p, rule="targets") for p in target_problems(targets.targets, ctx))

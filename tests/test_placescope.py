@@ -79,7 +79,8 @@ def test_aim_figures_leave_out_read_rows_and_say_how_many(repo_settings: Setting
     assert dict(figures.read_as) == {"ZHUZHOU-094": Scope.WIDE, "ZHUZHOU-119": Scope.WIDE}
     text = geocode_summary(GeocodeRun(tuple(rows), Path("x.csv"), tuple(projects[i] for i in chosen), False, figures))
     assert "finer than a county: 1 rows; 0 at town" in text
-    assert "not counted: 2 rows whose place words data/place_scopes.csv reads as no finer than a county (wide 2)" in text
+    assert ("not counted: 2 rows whose place words data/place_scopes.csv reads as no finer than a county "
+            "(wide 2)") in text
 
 
 @pytest.mark.parametrize("scope", list(Scope))
