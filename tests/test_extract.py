@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -197,12 +198,22 @@ def test_recall_and_precision_on_the_five_plans(repo_settings: object) -> None:
         assert score.precision >= 0.7, (category, score)
 
 
-def test_recall_and_precision_on_the_golden_lists() -> None:
-    """The aims of issue 15 on the development lists, for the headline categories together:
-    recall >= 0.85, precision >= 0.7 (the lists are hand-made from plans the reader was not built from)."""
+#: the development lists whose misses the reader's rules were written against; CHONGQING was made
+#: afterwards and is held out: its figures are measured and reported (README), never tuned for
+TUNED_LISTS = ("SHANGHAI", "SHAOXING", "ZHUZHOUECO")
+
+
+def test_recall_and_precision_on_the_golden_lists(tmp_path: Path) -> None:
+    """The aims of issue 15 for the headline categories together — recall >= 0.85, precision >=
+    0.7 — kept on the development lists the rules were developed against (a regression guard:
+    those figures are partly in-sample; the held-out list's are only reported)."""
     from geo.reader.compare import compare_lists
 
-    headline = compare_lists(DATA / "golden").focus
+    for code in TUNED_LISTS:
+        for suffix in (".csv", ".txt"):
+            shutil.copy(DATA / "golden" / f"{code}{suffix}", tmp_path / f"{code}{suffix}")
+    assert sorted(p.stem for p in (DATA / "golden").glob("*.csv")) == sorted((*TUNED_LISTS, "CHONGQING"))
+    headline = compare_lists(tmp_path).focus
     assert headline.recall >= 0.85 and headline.precision >= 0.7, headline
 
 
