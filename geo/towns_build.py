@@ -42,6 +42,7 @@ from .towns import (
     Town,
     TownLevel,
     kind_of,
+    point_from_villages,
     towns_to_csv_text,
 )
 from .vocabulary import Precision
@@ -300,6 +301,7 @@ def towns_from_sources(sources_dir: Path, current: Sequence[CurrentUnit], bounda
             parent_name = m.town_name or (town_matches[parent.code].name if parent else "")
         out.append(_town_record(u, m, counties[m.county], parent_name, polygons))
     out.sort(key=lambda t: t.source_code)
+    out = _placed_from_villages(out, polygons)
     continued = {m.code for m in town_matches.values()}
     unmatched = tuple(c for c in current if c.level is TownLevel.TOWN and c.code not in continued)
     build = TownsBuild(tuple(out), virtual, {o: n for o, n in county_map.items() if o != n}, unmatched)
@@ -355,6 +357,28 @@ def _town_record(u: SourceUnit, m: NameMatch, county: Division, parent_name: str
         point_status=point, point_county=point_county, source_county=u.county,
         source_lon_gcj02=u.lon, source_lat_gcj02=u.lat,
     )
+
+
+def _placed_from_villages(towns: Sequence[Town], polygons: Mapping[str, BaseGeometry]) -> list[Town]:
+    """Towns the source gives no point, placed at the median of their villages' points
+    (:func:`geo.towns.point_from_villages`) when that lies inside the town's county polygon."""
+    import dataclasses
+
+    import shapely
+
+    villages: dict[str, list[Town]] = {}
+    for t in towns:
+        if t.level is TownLevel.VILLAGE:
+            villages.setdefault(t.town_source_code, []).append(t)
+    out = []
+    for t in towns:
+        if t.level is TownLevel.TOWN and t.point_status is PointStatus.NONE:
+            placed = point_from_villages(villages.get(t.source_code, ()))
+            if placed is not None and shapely.intersects_xy(polygons[t.county_adcode], placed[0], placed[1]):
+                t = dataclasses.replace(t, lon=placed[0], lat=placed[1], uncertainty_m=placed[2],
+                                        point_status=PointStatus.VILLAGES)
+        out.append(t)
+    return out
 
 
 def build_towns(sources_dir: Path, data_dir: Path) -> TownsBuild:

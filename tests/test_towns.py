@@ -123,7 +123,7 @@ def test_points_are_converted_from_gcj02_and_checked_in_their_county(zhuzhou_dat
     build = towns_from_sources(FIXTURE / "sources", current_from_csv(zhuzhou_data / CURRENT_FILE),
                                zhuzhou_data / "boundaries")
     counties = {str(r.adcode): r.geometry for r in boundaries_from_dir(zhuzhou_data / "boundaries").itertuples()}
-    located = [t for t in build.towns if t.lon is not None]
+    located = [t for t in build.towns if t.lon is not None and t.point_status is not PointStatus.VILLAGES]
     assert len(located) > 50
     for t in located:
         assert t.lon is not None and t.lat is not None
@@ -154,9 +154,45 @@ def test_a_point_outside_its_county_is_kept_flagged_and_never_used(zhuzhou_data:
 def test_units_without_a_point_are_kept_without_coordinates(zhuzhou_data: Path) -> None:
     build = towns_from_sources(FIXTURE / "sources", current_from_csv(zhuzhou_data / CURRENT_FILE),
                                zhuzhou_data / "boundaries")
-    nanzhou = by_code(build.towns, "430221110000")   # 南洲镇: the source has no centre point
-    assert (nanzhou.lon, nanzhou.lat, nanzhou.point_status) == (None, None, PointStatus.NONE)
+    unplaced = [t for t in build.towns if t.point_status is PointStatus.NONE]
+    assert unplaced and all(t.lon is None and t.lat is None for t in unplaced)
     assert not any(t.lon is None and t.point_status is not PointStatus.NONE for t in build.towns)
+
+
+def test_a_town_without_a_point_is_placed_at_the_median_of_its_villages(zhuzhou_data: Path) -> None:
+    """董家塅街道 (and others) have no centre point in the source: each stands at the median of its
+    villages' points, inside its county, with a radius that covers every village's circle."""
+    build = towns_from_sources(FIXTURE / "sources", current_from_csv(zhuzhou_data / CURRENT_FILE),
+                               zhuzhou_data / "boundaries")
+    counties = {str(r.adcode): r.geometry for r in boundaries_from_dir(zhuzhou_data / "boundaries").itertuples()}
+    placed = [t for t in build.towns if t.point_status is PointStatus.VILLAGES]
+    assert "430203004000" in {t.source_code for t in placed}
+    for town in placed:
+        villages = [v for v in build.towns if v.town_source_code == town.source_code and v.has_point]
+        assert villages and town.level is TownLevel.TOWN and town.has_point
+        assert town.source_lon_gcj02 is None and "median of the AMap centre points" in town.source
+        assert town.lon is not None and town.lat is not None
+        assert shapely.intersects_xy(counties[town.county_adcode], town.lon, town.lat)
+        lons, lats = sorted(v.lon or 0.0 for v in villages), sorted(v.lat or 0.0 for v in villages)
+        assert lons[0] <= town.lon <= lons[-1] and lats[0] <= town.lat <= lats[-1]
+        assert town.uncertainty_m >= TOWN_UNCERTAINTY_M
+        for v in villages:
+            assert v.lon is not None and v.lat is not None
+            assert offset_metres(town.lon, town.lat, v.lon, v.lat) + VILLAGE_UNCERTAINTY_M <= town.uncertainty_m
+
+
+def test_a_hand_moved_town_point_from_villages_is_refused(zhuzhou_data: Path) -> None:
+    build_towns(FIXTURE / "sources", zhuzhou_data)
+    path = zhuzhou_data / "towns.csv"
+    text = path.read_text(encoding="utf-8")
+    row = next(ln for ln in text.splitlines() if ln.startswith("430203004000,"))   # 董家塅街道
+    assert ",from_villages," in row
+    lat = row.split(",")[COLUMNS.index("lat")]
+    path.write_text(text.replace(row, row.replace(lat, f"{float(lat) + 0.02:.6f}", 1)), encoding="utf-8")
+    with pytest.raises(GazetteerError) as err:
+        towns_from_csv(path)
+    (problem,) = err.value.problems
+    assert problem.field == "lon" and problem.record_id == "430203004000" and "from its villages" in problem.message
 
 
 def test_a_missing_source_file_is_named(zhuzhou_data: Path, tmp_path: Path) -> None:
@@ -252,7 +288,9 @@ def test_village_statuses_and_their_towns(towns: tuple[Town, ...]) -> None:
 
 def test_precision_and_uncertainty_per_level(towns: tuple[Town, ...]) -> None:
     assert {t.precision.value for t in towns} == {"town"}
-    assert {t.uncertainty_m for t in towns if t.level is TownLevel.TOWN} == {TOWN_UNCERTAINTY_M}
+    assert {t.uncertainty_m for t in towns if t.level is TownLevel.TOWN
+            and t.point_status is not PointStatus.VILLAGES} == {TOWN_UNCERTAINTY_M}
+    assert all(t.uncertainty_m >= TOWN_UNCERTAINTY_M for t in towns if t.point_status is PointStatus.VILLAGES)
     assert {t.uncertainty_m for t in towns if t.level is TownLevel.VILLAGE} == {VILLAGE_UNCERTAINTY_M}
     assert VILLAGE_UNCERTAINTY_M < TOWN_UNCERTAINTY_M
 
