@@ -107,7 +107,7 @@ def test_bad_rows_are_errors_naming_file_row_and_field(builder: LineBuilder, pro
     assert all(p.file == str(path) for p in err.value.problems)
     # a researched route must cite the page it comes from: an address, not only words
     path.write_text("id,words,waypoints,note,route_source\n"
-                    "ZHUZHOU-026,湘江高等级航道,geonames:衡阳@11|geonames:株洲@11,the river's course,湘江经过衡阳、株洲\n",
+                    "ZHUZHOU-026,湘江高等级航道,geonames:衡阳@11|geonames:株洲@11,course,湘江经过衡阳、株洲\n",
                     encoding="utf-8")
     with pytest.raises(GazetteerError) as err:
         lines_from_csv(path, list(projects.values()), builder)
