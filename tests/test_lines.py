@@ -105,6 +105,27 @@ def test_bad_rows_are_errors_naming_file_row_and_field(builder: LineBuilder, pro
     found = {(p.row, p.field) for p in err.value.problems}
     assert found == {(2, "waypoints"), (3, "words"), (4, "waypoints"), (5, "waypoints")}
     assert all(p.file == str(path) for p in err.value.problems)
+    # a researched route must cite the page it comes from: an address, not only words
+    path.write_text("id,words,waypoints,note,route_source\n"
+                    "ZHUZHOU-026,湘江高等级航道,geonames:衡阳@11|geonames:株洲@11,course,湘江经过衡阳、株洲\n",
+                    encoding="utf-8")
+    with pytest.raises(GazetteerError) as err:
+        lines_from_csv(path, list(projects.values()), builder)
+    assert [(p.file, p.row, p.field) for p in err.value.problems] == [(str(path), 1, "route_source")]
+
+
+def test_a_researched_route_carries_its_citation(builder: LineBuilder, projects: dict[str, Project],
+                                                 tmp_path: Path) -> None:
+    """Where the quote names no ends, the waypoints come from a page, and the line's citation says so."""
+    path = tmp_path / "lines.csv"
+    page = "https://example.org/xiangjiang: 湘江…经过衡阳、株洲、湘潭"
+    path.write_text("id,words,waypoints,note,route_source\n"
+                    f"ZHUZHOU-026,湘江高等级航道,geonames:衡阳@11|geonames:株洲@11|geonames:湘潭@11,course,\"{page}\"\n"
+                    "ZHUZHOU-090,株醴,geonames:株洲@11|geonames:醴陵@11,株醴 = 株洲–醴陵,\n", encoding="utf-8")
+    route, named = lines_from_csv(path, list(projects.values()), builder)
+    assert route.route_source == page and page in route.source
+    assert route.source.startswith("schematic line along the route a source gives for 湘江高等级航道")
+    assert named.route_source == "" and named.source.startswith("schematic line through the places the plan names")
 
 
 def test_the_committed_lines_all_build(builder: LineBuilder, areas: AdminAreas, projects: dict[str, Project]) -> None:
