@@ -274,8 +274,9 @@ TARGETS = Table("targets", "the plans' quantitative targets", "方案中的量�
 
 #: ``lines.geojson``: the linear works as schematic lines (precision ``corridor``), the project
 #: fields and whether a part of the line lies outside the region
-LINES = Table("lines", "the linear works drawn as schematic lines through the places the plan names",
-              "线性工程:经方案所列地点的示意线", (
+LINES = Table("lines", "the linear works drawn as schematic lines through the places the plan names "
+              "or along the route a cited source gives",
+              "线性工程:经方案所列地点或资料所载路线的示意线", (
     *PROJECTS.fields,
     Field("outside_region", B, "a part of the line lies outside the region", "线的一部分位于地区之外",
           shp="outside"),

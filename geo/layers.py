@@ -427,7 +427,8 @@ def readme_text(counts: dict[str, int], regions: Sequence[str] | None = None) ->
         "Feature's `id` is the project id |",
         "| `<category>.geojson` | the projects of one category (one file per category of the vocabulary, "
         "empty ones included) |",
-        f"| `lines.geojson` | the linear works drawn as schematic lines through the places the plan names "
+        "| `lines.geojson` | the linear works drawn as schematic lines through the places the plan names "
+        "or along the route a cited source gives "
         f"({counts.get('lines', 0)}; precision `corridor`, `outside_region` true where an end lies outside) |",
         f"| `areas.geojson` | the projects placed only in a county or the whole region "
         f"({counts.get('areas', 0)}), with that division's polygon (`area_level`, `area_code`) |",
