@@ -30,7 +30,7 @@ from geo.explore import (
     sharing_point,
 )
 from geo.export import EXPORT_BASENAME, Format, selection_export
-from geo.i18n import counted_labels, label, ui
+from geo.i18n import LANGUAGES, counted_labels, label, ui
 from geo.mapcomponent import MapData, map_component, map_data_from_frames
 from geo.mapstyle import MapOptions, basemaps
 from geo.plans import sources_from_dir
@@ -58,6 +58,7 @@ def region_label(code: str, lang: str) -> str:
 
 PROJECT = "project"  # session state: the chosen project's id (a table row, a map click, the URL)
 VIEW_TAB = "view_tab"  # session state: the open tab (its label); only the open tab's content is built
+TABS = ("map", "table", "summary")  # the tabs, by their UI word
 URL_NOTICES, URL_VIEW = "url_notices", "url_view"  # what a shared URL asked for, and what of it was ignored
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -313,8 +314,8 @@ def main() -> None:
     with left:
         # the map is always drawn (its iframe, zoom and pan survive); the table and the summary's
         # charts are built only while their tab is open (a tab change reruns the script)
-        map_tab, table_tab, summary = st.tabs([ui("map", lang), ui("table", lang), ui("summary", lang)],
-                                              key=VIEW_TAB, on_change="rerun")
+        _open_tab_in(lang)
+        map_tab, table_tab, summary = st.tabs([ui(name, lang) for name in TABS], key=VIEW_TAB, on_change="rerun")
         with map_tab:
             if selection.empty:
                 st.info(ui("nothing", lang))
@@ -331,6 +332,15 @@ def main() -> None:
                 summary_tab(selection, data.targets, data.regions, filters.regions, lang)
     with right:
         detail_panel(data, selection, st.session_state.get(PROJECT), lang, filters.year or DEFAULT_YEAR)
+
+
+def _open_tab_in(lang: str) -> None:
+    """The open tab survives a language switch: the tabs' value is the open tab's label, so a label
+    of the other language is put into this one before the tabs are drawn."""
+    open_tab = st.session_state.get(VIEW_TAB)
+    for name in TABS:
+        if open_tab in {ui(name, other) for other in LANGUAGES}:
+            st.session_state[VIEW_TAB] = ui(name, lang)
 
 
 def table_and_downloads(data: AppData, selection: gpd.GeoDataFrame, ids: tuple[str, ...], lang: str) -> None:

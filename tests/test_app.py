@@ -110,6 +110,18 @@ def test_language_switch(app: AppTest) -> None:
     assert app.multiselect(key="regions").label == "Region"
 
 
+def test_the_open_tab_survives_a_language_switch(app: AppTest) -> None:
+    app.session_state["view_tab"] = "项目表"   # the planner reads the table
+    app.run()
+    assert app.dataframe
+    app.radio(key="lang").set_value("en").run()
+    assert not app.exception
+    assert app.session_state["view_tab"] == "Table"
+    assert any("status" in getattr(df.value, "columns", []) for df in app.dataframe)   # still the table, built
+    app.radio(key="lang").set_value("zh").run()
+    assert app.session_state["view_tab"] == "项目表" and app.dataframe
+
+
 def test_selection_shows_the_card(app: AppTest) -> None:
     app.session_state["project"] = "ZHUZHOU-020"
     app.run()
