@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "data" / "golden"
 #: code of each golden list → the development PDF it was made from and that PDF's sha256
 PDFS = {
+    "BEIJING": ("BEIJING-energy.pdf", "3aae65984c5e9d8ee0efe085c9c4d4d586bc177a6ea148112552f10c11ed6341"),
     "CHONGQING": ("CHONGQING-power.pdf", "3b467da01131aecdc35fc74f6565818d196628a89337ccb94a08e1e9bbd74980"),
     "SHAOXING": ("SHAOXING-climate.pdf", "0ce5ac7710b1a409faaed24fb0e5efcf413409a5f59cec57096f11ed1215d4f0"),
     "SHANGHAI": ("SHANGHAI-energy.pdf", "b9a7b87dab8c399c541e4c4854f2bb1dc82febc37bb435b68f81ef11a3a2838f"),
