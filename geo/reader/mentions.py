@@ -123,7 +123,7 @@ def _water_ok(text: str, head: str, h_end: int, water_clause: bool, c_start: int
     follow = text[h_end] if h_end < len(text) else "。"
     if text.startswith("以及", h_end):
         return True
-    if any(text.startswith(h, h_end) for h in lx.HEAD_LIST if h not in lx.WATER_HEADS):
+    if text.startswith(lx.LAND_HEADS, h_end):
         return False  # 毛里湖 in 毛里湖国家湿地公园: the longer head names it
     return not CJK.match(follow) or follow in lx.WATER_FOLLOW
 
@@ -176,7 +176,7 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
         list_part = "、".join([*parts[:-1], proper])
     items: list[str] = []
     for raw in reversed(list_items(list_part)):
-        owner = not items and raw.endswith(_OWNER_ENDINGS) and not any(raw.endswith(h) for h in lx.HEAD_LIST)
+        owner = not items and raw.endswith(_OWNER_ENDINGS) and not raw.endswith(lx.HEAD_LIST)
         if not owner and (ends_with_head(raw) or raw.endswith(_COMPLETE_WATER)):
             break  # earlier members belong to an earlier head; a company right before the head owns
             # the project ("安化乳酸厂 生物质热电联产二期项目"), though 厂 ends a name of its own
@@ -360,7 +360,7 @@ def _water_members(text: str, end: int, c_start: int) -> list[tuple[int, str]]:
             continue
         out.append((at + len(raw) - len(name), name))
     return [(at, name) for at, name in out if all(CJK.fullmatch(ch) for ch in name)
-            and not any(name.startswith(v) for v in ALL_VERBS)]
+            and not name.startswith(ALL_VERBS)]
 
 
 def _water_lists(text: str, c_start: int, c_end: int) -> list[Mention]:
@@ -550,7 +550,7 @@ def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mentio
     for m in _PROGRAMME_HEAD_RE.finditer(text, c_start, c_end):
         if skip.covers(m.start()):
             continue
-        if any(text.startswith(h, m.end()) for h in lx.PROGRAMME_HEADS):
+        if text.startswith(lx.PROGRAMME_HEADS, m.end()):
             continue  # "综合试点示范项目": the longer programme name ends later
         span_start = _left_span(text, m.start(), c_start)
         span = strip_openers(text[span_start:m.end()])
@@ -595,8 +595,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
                 continue
             if not _water_ok(text, m.group(), h_end, water_clause, c_start):
                 continue
-            if m.group() not in lx.WATER_HEADS and any(
-                    text.startswith(h, h_end) for h in lx.HEAD_LIST if h not in lx.WATER_HEADS):
+            if m.group() not in lx.WATER_HEADS and text.startswith(lx.LAND_HEADS, h_end):
                 continue  # 风电 in 风电光伏项目, 港区 in 港区锚地: the next head ends the name
             span_start = max(_left_span(text, h_start, c_start), skip.last_end(h_start, default=c_start))
             got = _span_mentions(text, span_start, h_end, m.group(), c_start, c_end)
@@ -636,7 +635,7 @@ def _programme_headings(text: str, c_start: int, c_end: int) -> list[Mention]:
     numbered = bool(ENUMERATOR.match(clause))
     if not (numbered or line_start) or len(clause) > (40 if numbered else 20) or not _HEADING_END.search(clause):
         return []
-    if not numbered and any(clause.startswith(v) for v in ALL_VERBS):
+    if not numbered and clause.startswith(ALL_VERBS):
         return []  # a sentence that opens with a verb is no heading
     name = ENUMERATOR.sub("", clause).strip().rstrip("。.")
     head = next((h for h in lx.HEAD_LIST if h in name), None)
@@ -707,7 +706,7 @@ def _short_water_name(key: str) -> bool:
     """A two-character water body (甲湖, 乙江): a proper character and a water word."""
     return len(key) == 2 and key.endswith(_RIVER_END) and CJK.fullmatch(key[0]) is not None and \
         key[0] not in lx.TOPONYM_CHARS and key[0] not in "水" and not is_generic(key) and \
-        not any(key.startswith(v) for v in ALL_VERBS)
+        not key.startswith(ALL_VERBS)
 
 
 def _variant(category: str, name: str) -> str:

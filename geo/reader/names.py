@@ -61,6 +61,19 @@ _STRONG_VERBS = tuple(sorted((v for v in lx.VERBS if v not in lx.WEAK_VERBS and 
 ALL_VERBS = tuple(sorted(lx.VERBS, key=len, reverse=True))
 
 
+def _by_first_char(words: tuple[str, ...]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """``words`` grouped by their first character, each with its rank in ``words``: a name is
+    only tried against the words that can occur in it, in the order of ``words``."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for rank, word in enumerate(words):
+        groups.setdefault(word[0], []).append((rank, word))
+    return {ch: tuple(group) for ch, group in groups.items()}
+
+
+_VERBS_BY_CHAR = _by_first_char(ALL_VERBS)
+_STRONG_BY_CHAR = _by_first_char(_STRONG_VERBS)
+
+
 @lru_cache(maxsize=65536)
 def first_word(text: str) -> str:
     """The first word of ``text`` by jieba's dictionary (no HMM guessing, no model download)."""
@@ -102,14 +115,14 @@ def strip_openers(name: str, *, keep: int = 0) -> str:
     while changed and name:
         changed = False
         front = name[: len(name) - keep] if keep else name
-        for verb in ALL_VERBS:
+        for _, verb in _VERBS_BY_CHAR.get(front[:1], ()):
             if opens_with(front, verb) and len(name) - len(verb) >= 2:
                 name = name[len(verb):]
                 changed = True
                 break
         if changed:
             continue
-        for verb in _STRONG_VERBS:
+        for _, verb in sorted(v for ch in set(front) for v in _STRONG_BY_CHAR.get(ch, ())):
             at = front.rfind(verb)
             if at >= 0 and len(name) - (at + len(verb)) >= 2:
                 name = name[at + len(verb):]
@@ -192,8 +205,7 @@ def split_tail(name: str) -> tuple[str, str]:
 
 def ends_with_head(part: str) -> bool:
     """Whether a list member is a name of its own (a water word like 湖 does not count)."""
-    return any(part.endswith(h) for h in lx.HEAD_LIST if h not in lx.WATER_HEADS) or \
-        part.endswith(lx.COMPLETE_ENDINGS)
+    return part.endswith(lx.LAND_HEADS) or part.endswith(lx.COMPLETE_ENDINGS)
 
 
 def is_toponym(qualifier: str) -> bool:
@@ -216,7 +228,7 @@ def is_water_name(proper: str, *, listed: bool = False, head: str = "") -> bool:
     core = re.sub(r"[^\u3400-\u9fff]", "", proper)
     plain = [c for c in core if c not in lx.TOPONYM_CHARS]
     return len(plain) >= (1 if listed else 2) and len(plain) == len(core) - (len(core) - len(plain)) and \
-        not is_generic(core) and "“" not in proper and not any(core.startswith(v) for v in ALL_VERBS) and \
+        not is_generic(core) and "“" not in proper and not core.startswith(ALL_VERBS) and \
         not (len(head) == 1 and core.endswith(_WATER_COMPOUND)) and "的" not in core
 
 
@@ -245,7 +257,7 @@ def list_items(list_part: str) -> list[str]:
 def drop_list_closer(words: str) -> str:
     """Words after 等 without a closing place word: "地光伏发电项目" → "光伏发电项目"."""
     for closer in lx.LIST_CLOSERS:
-        if words.startswith(closer) and not any(words.startswith(h) for h in lx.HEAD_LIST):
+        if words.startswith(closer) and not words.startswith(lx.HEAD_LIST):
             return words[len(closer):]
     return words
 
@@ -309,4 +321,4 @@ def is_programme(name: str) -> bool:
     facility: 输变电工程, 送出工程, 疏浚工程 are facilities."""
     if re.search(r"计划|行动|试点|示范$|示范工程$", name):
         return True
-    return name.endswith("工程") and not any(name.endswith(h) for h in lx.HEAD_LIST)
+    return name.endswith("工程") and not name.endswith(lx.HEAD_LIST)
