@@ -219,6 +219,8 @@ _ADMIN_TAIL = re.compile(r"(?:等(?:区域|地区|县市区|县区)?)?[^，,。�
                          r"((?:集中式|分散式|分布式)?(?:陆上)?(?:风电|光伏)|地热能?)")
 #: where a list of counties may start: a county name and a separator
 _ADMIN_LIST_START = re.compile(r"(?=[\u3400-\u9fff]{1,5}?(?:自治县|县|区|市|旗)[、和及])")
+#: the sector words of :data:`_ADMIN_TAIL`: a clause without one holds no list of counties to read
+_ADMIN_SECTOR = re.compile("风电|光伏|地热")
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +241,9 @@ def _admin_lists(text: str, c_start: int, c_end: int) -> Iterator[_AdminList]:
     exponential time on a list that no sector word follows. Here the outcome of the search
     from each position is computed once and remembered.
     """
+    if not _ADMIN_SECTOR.search(text, c_start, c_end):
+        return  # a quick test before the search
+
     def names_at(q: int) -> list[int]:
         """Ends of the county names starting at ``q``, in the order the expression tries them."""
         ends = []
@@ -293,6 +298,7 @@ def _admin_lists(text: str, c_start: int, c_end: int) -> Iterator[_AdminList]:
 
 
 _CENTRED = re.compile(r"以([^，,。；;以、]{2,20}?)为(?:主|重点|核心)的(湿地系统|湿地|流域)")
+_WETLAND_WORD = re.compile("湿地|流域")
 _APPOSITION = re.compile(
     r"(?:省|国家)?(?:级)?重要(沼泽湿地|湿地公园|湿地)([\u3400-\u9fff]{2,6}?)(?=为|、|和|等|，|,|。)")
 
@@ -300,7 +306,9 @@ _APPOSITION = re.compile(
 def _wetland_constructions(text: str, c_start: int, c_end: int) -> list[Mention]:
     """Two ways plans name wetlands after a designation: "以汾河流域(运城段)为主的湿地系统"
     and the apposition "省重要沼泽湿地茶陵湖里"."""
-    out = []
+    out: list[Mention] = []
+    if not _WETLAND_WORD.search(text, c_start, c_end):
+        return out  # both constructions end with one of these words
     for m in _CENTRED.finditer(text, c_start, c_end):
         name = m.group(1) + m.group(2)
         out.append(Mention(name, "wetland", m.start(1), m.end(), c_start, c_end))
@@ -430,6 +438,7 @@ _PLACED = re.compile(r"((?:近海|深远海|海上|陆上|分散式|集中式)?(
                      r"(?:(?!(?:近海|深远海|海上|陆上|分散式|集中式)(?:风电|光伏|储能))[^。；;]){0,40}?"
                      r"(?:重点|主要|集中)?"
                      r"(?:布局|分布|布置)(?:在|于)([^，,。；;：:]{2,60}?)(?=等|[，,。；;]|$)")
+_PLACED_VERB = re.compile("(?:布局|分布|布置)(?:在|于)")
 _PLACED_CATEGORY = {"风电": "wind", "光伏": "solar", "储能": "energy_storage"}
 
 
@@ -438,7 +447,9 @@ def _placed_sectors(text: str, c_start: int, c_end: int) -> list[Mention]:
     乙州陆上风电; "深远海风电重点布局在丙岛以东海域" → 丙岛以东海域深远海风电; the sector may open
     the sentence some words before ("集中式光伏重点推动…光伏发展，主要布局在甲岛、乙州") — the last
     qualified sector (集中式光伏) named before the places."""
-    out = []
+    out: list[Mention] = []
+    if not _PLACED_VERB.search(text, c_start, c_end):
+        return out  # the construction's verb: a quick test before the expression's search
     for m in _PLACED.finditer(text, c_start, c_end):
         sector, category = m.group(1), _PLACED_CATEGORY[m.group(2)]
         cursor = m.start(3)
@@ -479,6 +490,8 @@ def _counted_lists(text: str, c_start: int, c_end: int) -> tuple[list[Mention], 
     no facility of its own then), and the spans of the lists."""
     out: list[Mention] = []
     spans: list[tuple[int, int]] = []
+    if text.find("个", c_start, c_end) < 0:
+        return out, Spans(spans)  # no count: a quick test before the expression's search
     for m in _COUNTED_LIST.finditer(text, c_start, c_end):
         kind = m.group(2)
         category = next((cat for key, cat in lx.SECTOR_KEYWORDS if key in kind), None)
@@ -504,10 +517,15 @@ _DESIGNATED = re.compile(r"((?:[\u3400-\u9fff]{2,4}[、和及]){1,12}[\u3400-\u9
                          r"((?:国家|省级|省)?(?:森林城市|园林城市|生态园林城市|生态文明建设示范[县市区]|生态文明示范[县市区]))")
 
 
+_DESIGNATION_WORD = re.compile("森林城市|园林城市|生态文明")
+
+
 def _designations(text: str, c_start: int, c_end: int) -> list[Mention]:
     """Places named for a designation they are to earn: "推进甲县、乙市创建国家森林城市" → 甲县国家森林城市,
     乙市国家森林城市 (the verbs before the first place left out)."""
-    out = []
+    out: list[Mention] = []
+    if not _DESIGNATION_WORD.search(text, c_start, c_end):
+        return out  # every designation holds one of these words: a quick test before the search
     for m in _DESIGNATED.finditer(text, c_start, c_end):
         designation = m.group(2)
         category = "forest_ecology" if ("森林" in designation or "园林" in designation) else "other"
