@@ -29,17 +29,23 @@ def body_start(text: str) -> int:
     return 0
 
 
+_URL_LINE = re.compile(r"^(https?://|www\.)\S+$")
+_CHROME = re.compile("|".join(re.escape(m) for m in lx.CHROME_MARKERS))
+#: three CJK characters, wherever they stand
+_THREE_CJK = re.compile(r"[\u3400-\u9fff](?:[^\u3400-\u9fff]*[\u3400-\u9fff]){2}")
+
+
 def _is_noise_line(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return True
-    if re.match(r"^(https?://|www\.)\S+$", stripped):
+    if _URL_LINE.match(stripped):
         return True
-    if any(m in stripped for m in lx.CHROME_MARKERS):
+    if _CHROME.search(stripped):
         return True
     if ">" in stripped and "首页" in stripped:
         return True
-    return len(CJK.findall(stripped)) < 3
+    return not _THREE_CJK.search(stripped)
 
 
 #: longest clause the reader looks at; a longer run without 。；！？ or a line end is cut into pieces
