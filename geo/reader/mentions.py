@@ -588,6 +588,7 @@ def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mentio
 
 
 _PROGRAMME_HEAD_RE = re.compile("|".join(re.escape(h) for h in lx.PROGRAMME_HEADS))
+_WATER_CONTEXT = re.compile("|".join(re.escape(w) for w in lx.WATER_CONTEXT))
 
 
 def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = (),
@@ -603,12 +604,11 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
     for c_start, c_end in clauses(text, start=start):
         if left.covers(c_start):
             continue
-        clause = text[c_start:c_end]
-        water_clause = any(word in clause for word in lx.WATER_CONTEXT)
+        water_clause = _WATER_CONTEXT.search(text, c_start, c_end) is not None
         counted, counted_spans = _counted_lists(text, c_start, c_end)
         found.extend(counted)
-        for m in HEAD_RE.finditer(clause):
-            h_start, h_end = c_start + m.start(), c_start + m.end()
+        for m in HEAD_RE.finditer(text, c_start, c_end):
+            h_start, h_end = m.start(), m.end()
             if skip.covers(h_start) or counted_spans.covers(h_start):
                 continue
             if not _water_ok(text, m.group(), h_end, water_clause, c_start):

@@ -135,7 +135,10 @@ def strip_openers(name: str, *, keep: int = 0) -> str:
 
 
 _IGNORED = re.compile(r"[“”\"'()（）·\-—\s]")
-_GENERIC_LENGTHS = tuple(sorted({len(w) for w in GENERIC_SET}))
+#: the lengths of the generic words that start with each character, shortest first
+_GENERIC_LENGTHS: dict[str, tuple[int, ...]] = {
+    ch: tuple(sorted({len(w) for w in GENERIC_SET if w[0] == ch})) for ch in {w[0] for w in GENERIC_SET}}
+_DIGIT_OR_LETTER = re.compile(r"[\dA-Za-z.]")
 #: characters that may start a number (the left context a quantity depends on; see geo.quantities)
 _NUMERAL_CHARS = frozenset("零〇一二两三四五六七八九十百千")
 
@@ -162,15 +165,19 @@ def _generic_suffixes(name: str) -> tuple[list[bool], list[bool]]:
             removed[k] = True
         for k in range(q.start + 1, q.end):
             inside[k] = True
-    for k, ch in enumerate(stripped):
-        if re.match(r"[\dA-Za-z.]", ch):
-            removed[k] = True
+    for m in _DIGIT_OR_LETTER.finditer(stripped):
+        removed[m.start()] = True
     rest = [k for k in range(len(stripped)) if not removed[k]]
     chars = "".join(stripped[k] for k in rest)
     run = [False] * (len(chars) + 1)  # run[r]: chars[r:] is empty or a sequence of generic words
     run[len(chars)] = True
     for r in range(len(chars) - 1, -1, -1):
-        run[r] = any(r + n <= len(chars) and run[r + n] and chars[r:r + n] in GENERIC_SET for n in _GENERIC_LENGTHS)
+        for n in _GENERIC_LENGTHS.get(chars[r], ()):
+            if r + n > len(chars):
+                break
+            if run[r + n] and chars[r:r + n] in GENERIC_SET:
+                run[r] = True
+                break
     # for each position of the stripped name, the first kept character at or after it
     next_rest = [len(chars)] * (len(stripped) + 1)
     r = len(chars)
@@ -303,12 +310,17 @@ def normal_name(name: str) -> str:
 
 
 
+#: the heads that end with each character, longest first
+_HEADS_BY_LAST: dict[str, tuple[str, ...]] = {
+    ch: tuple(h for h in lx.HEAD_LIST if h[-1] == ch) for ch in {h[-1] for h in lx.HEAD_LIST}}
+
+
 def entity_key(normal: str) -> tuple[str, str]:
     """``(proper part, final head)`` of a name: the same entity written with or without its
     capacity or generic words gets the same key."""
-    head = next((h for h in lx.HEAD_LIST if normal.endswith(h)), "")
+    head = next((h for h in _HEADS_BY_LAST.get(normal[-1:], ()) if normal.endswith(h)), "")
     proper, _ = split_tail(normal)
-    for h in lx.HEAD_LIST:
+    for h in _HEADS_BY_LAST.get(proper[-1:], ()):
         if proper.endswith(h) and len(proper) > len(h):
             proper = proper[: -len(h)]
             break
