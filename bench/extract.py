@@ -47,6 +47,8 @@ WORST: list[tuple[str, Callable[[], object]]] = [
     ("capacity_from_text, 120,000 characters", lambda: capacity_from_text("2×35万千瓦 " * 12000)),
     ("reader, a list of 30 counties, no sector word",
      lambda: candidates_from_text("在" + "甲县和" * 30 + "乙县推进。", "X")),
+    ("reader, the same list after a sector word",  # without one, the clause is skipped unread
+     lambda: candidates_from_text("发展风电，在" + "甲县和" * 30 + "乙县推进。", "X")),
     ("reader, 600 names of 14 two-way generic words",
      lambda: candidates_from_text("，".join("分布式光伏" * 14 + f"甲{i}乙风电场" for i in range(600)), "X")),
 ]
