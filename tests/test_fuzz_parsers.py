@@ -12,6 +12,7 @@ import math
 import re
 import tempfile
 import unicodedata
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -229,7 +230,7 @@ wrapped = st.lists(st.sampled_from([*TOKENS, "\n", "\n", "甲乙丙丁戊己庚�
 def test_soft_joining_drops_only_breaks_after_long_untabbed_lines(text: str) -> None:
     joined, index = soft_joined(text)
     assert len(index) == len(joined) and all(text[i] == ch for i, ch in zip(index, joined, strict=True))
-    assert all(a < b for a, b in zip(index, index[1:]))  # in order, each character once
+    assert all(a < b for a, b in pairwise(index))  # in order, each character once
     kept = set(index)
     for i in (i for i in range(len(text)) if i not in kept):
         assert text[i] == "\n"  # only line breaks are dropped, and only inside a sentence of long lines
