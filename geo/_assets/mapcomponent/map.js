@@ -37,7 +37,7 @@
     version: null, rows: [], ids: {}, markers: [], shown: null, colours: null, palette: [], labels: null,
     lang: null, fitKey: null, tilesKey: null, tileLayers: [], selected: null, boundaries: null,
     areaLayers: {}, legend: null, control: null, value: {have: null, click: null, seq: 0, ask: null}, asks: 0, asked: false,
-    renders: 0, drawn: 0,
+    renders: 0, drawn: 0, loading: 0,
     lines: [], highlights: [], pendingReveal: null,
   };
   var F = {id: 0, lon: 1, lat: 2, category: 3, status: 4, precision: 5, name_zh: 6, name_en: 7, power: 8, area: 9};
@@ -45,7 +45,9 @@
   var cluster = L.markerClusterGroup({
     chunkedLoading: true, chunkInterval: 150, chunkDelay: 20, maxClusterRadius: 40, showCoverageOnHover: false,
     spiderfyOnMaxZoom: true, removeOutsideVisibleBounds: true,
-    chunkProgress: function (processed, total) { if (processed === total) { state.drawn = state.renders; } },
+    chunkProgress: function (processed, total) {
+      if (processed === total && state.loading > 0 && --state.loading === 0) { state.drawn = state.renders; }
+    },
   });
   var areaGroup = L.layerGroup();
   var boundaryGroup = L.layerGroup();
@@ -206,7 +208,14 @@
       shown[i] = on;
     }
     if (remove.length) { cluster.removeLayers(remove); }
-    if (add.length) { cluster.addLayers(add); } else { state.drawn = state.renders; }
+    // drawn once every chunked load has finished (a render that adds nothing while one is still
+    // running is not drawn yet); without the cluster on the map markercluster only queues them
+    var queued = !cluster._map;
+    if (add.length) {
+      if (!queued) { state.loading += 1; }
+      cluster.addLayers(add);
+    }
+    if (state.loading === 0) { state.drawn = state.renders; }
     drawAreas();
     return visible;
   }
