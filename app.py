@@ -24,7 +24,7 @@ from geo.explore import (
     YEAR_MIN,
     Filters,
     Phase,
-    facet_counts,
+    facet_counts_all,
     filter_projects,
     power_range,
     sharing_point,
@@ -101,9 +101,15 @@ def _facet(name: str, kind: str, options: list[str], lang: str, placeholder: str
     return chosen, st.empty()
 
 
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _vocabularies(version: tuple[tuple[str, int, int], ...]) -> Vocabularies:
+    """Once per server and data version (the set of ids of a large catalogue is slow to build)."""
+    return vocabularies(_app_data(version))
+
+
 def vocabularies(data: AppData) -> Vocabularies:
     """The values the filters offer and a URL may name: what the published layers hold."""
-    present = set(data.projects["category"]), set(data.projects["status"])
+    present = set(data.projects["category"].unique()), set(data.projects["status"].unique())
     return Vocabularies(regions=data.regions, categories=tuple(c.value for c in Category if c.value in present[0]),
                         statuses=tuple(s.value for s in Status if s.value in present[1]),
                         project_ids=frozenset(data.projects["id"]))
@@ -173,12 +179,13 @@ def sidebar(frame: gpd.GeoDataFrame, known: Vocabularies) -> tuple[Filters, MapO
     filters = Filters(regions=tuple(regions), categories=tuple(categories), statuses=tuple(statuses),
                       power_mw=power_filter, include_no_capacity=no_capacity, year=year, phases=tuple(phases),
                       search=search)
+    counts = facet_counts_all(frame, filters)
     for slot, kind, column, chosen in ((region_slot, "region", "region", filters.regions),
                                        (category_slot, "category", "category", filters.categories),
                                        (status_slot, "status", "status", filters.statuses),
                                        (phase_slot, "phase", TIMELINE_PHASE, filters.phases)):
         names = {code: region_label(code, lang) for code in known.regions} if kind == "region" else None
-        slot.caption(counted_labels(kind, facet_counts(frame, filters, column), lang, chosen=chosen, names=names))
+        slot.caption(counted_labels(kind, counts[column], lang, chosen=chosen, names=names))
     options = MapOptions(colour_by=colour_by, basemap=basemap, lang=lang, tianditu_key=SETTINGS.tianditu_key)
     return filters, options, lang
 
@@ -187,10 +194,10 @@ def detail_panel(data: AppData, shown: gpd.GeoDataFrame, project_id: str | None,
     """The card of the chosen project (geo.card); every data string goes out as plain text."""
     st.subheader(ui("detail", lang))
     frame = data.projects
-    if not project_id or project_id not in set(frame["id"]):
+    if not project_id or not (frame["id"] == project_id).any():
         st.caption(ui("detail_hint", lang))
         return
-    if project_id not in set(shown["id"]):
+    if not (shown["id"] == project_id).any():
         st.caption(ui("outside_filters", lang))
         row = frame[frame["id"] == project_id].iloc[0]
     else:  # a stack of projects at one county or region point: only its top marker can be clicked
@@ -299,7 +306,7 @@ def main() -> None:
         st.text(str(err))  # plain text: a message may hold markdown characters
         st.stop()
     frame = data.projects
-    known = vocabularies(data)
+    known = _vocabularies(data_version(SETTINGS))
     view_from_url(known)
     filters, options, lang = sidebar(frame, known)
     st.sidebar.text(f"{ui('data_source', lang)}: {data.source}")  # below the chrome: the map keeps its place

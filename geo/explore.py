@@ -6,11 +6,13 @@ app wires widgets to them, tests call them directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import geopandas as gpd
     import pandas as pd
 
@@ -91,33 +93,49 @@ class Filters:
 def filter_projects(frame: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
     """The projects matching every filter, in the frame's order (a new frame with a
     ``timeline_phase`` column; the catalogue's own ``phase`` — 一期, 二期 — is kept as it is)."""
+    masks, phase = _filter_masks(frame, filters)
+    mask = _all_of(frame, masks.values())
+    out = frame[mask].copy()
+    out[TIMELINE_PHASE] = phase[mask]
+    return out
+
+
+def _filter_masks(frame: gpd.GeoDataFrame, filters: Filters) -> tuple[dict[str, pd.Series], pd.Series]:
+    """One boolean mask per filter that is set (keyed by its :class:`Filters` field; capacity,
+    search and bbox included) and the timeline phase of every project."""
     import pandas as pd
 
-    mask = pd.Series(True, index=frame.index)
+    masks: dict[str, pd.Series] = {}
     if filters.regions:
-        mask &= frame["region"].isin(filters.regions)
+        masks["regions"] = frame["region"].isin(filters.regions)
     if filters.categories:
-        mask &= frame["category"].isin(filters.categories)
+        masks["categories"] = frame["category"].isin(filters.categories)
     if filters.statuses:
-        mask &= frame["status"].isin(filters.statuses)
+        masks["statuses"] = frame["status"].isin(filters.statuses)
     if filters.power_mw is not None:
         low, high = filters.power_mw
         power = pd.to_numeric(frame["power_mw"], errors="coerce")
-        in_range = power.between(low, high)
-        mask &= in_range | (power.isna() & filters.include_no_capacity)
+        masks["power_mw"] = power.between(low, high) | (power.isna() & filters.include_no_capacity)
     year = filters.year if filters.year is not None else YEAR_MAX
     phase = phase_in_year(frame, year)
     if filters.phases:
-        mask &= phase.isin(filters.phases)
+        masks["phases"] = phase.isin(filters.phases)
     text = filters.search.strip().lower()
     if text:
         hay = (frame["name_zh"].fillna("") + " " + frame["name_en"].fillna("") + " " + frame["id"]).str.lower()
-        mask &= hay.str.contains(text, regex=False)
+        masks["search"] = hay.str.contains(text, regex=False)
     if filters.bbox is not None:
         west, south, east, north = filters.bbox
-        mask &= frame.geometry.x.between(west, east) & frame.geometry.y.between(south, north)
-    out = frame[mask].copy()
-    out[TIMELINE_PHASE] = phase[mask]
+        masks["bbox"] = frame.geometry.x.between(west, east) & frame.geometry.y.between(south, north)
+    return masks, phase
+
+
+def _all_of(frame: pd.DataFrame, masks: Any) -> pd.Series:
+    import pandas as pd
+
+    out = pd.Series(True, index=frame.index)
+    for mask in masks:
+        out &= mask
     return out
 
 
@@ -147,9 +165,20 @@ def facet_counts(frame: gpd.GeoDataFrame, filters: Filters, column: str) -> dict
 
     ``column`` is one of :data:`FACETS` (``region``, ``category``, ``status``, ``timeline_phase``).
     """
-    changes: dict[str, Any] = {FACETS[column]: ()}
-    cleared = replace(filters, **changes)
-    return counts_by(filter_projects(frame, cleared), column)
+    return facet_counts_all(frame, filters, (column,))[column]
+
+
+def facet_counts_all(frame: gpd.GeoDataFrame, filters: Filters,
+                     columns: Sequence[str] = tuple(FACETS)) -> dict[str, dict[str, int]]:
+    """:func:`facet_counts` of each of ``columns``, the filters evaluated once for all of them
+    (no frame is copied: counts are taken under masks)."""
+    masks, phase = _filter_masks(frame, filters)
+    out: dict[str, dict[str, int]] = {}
+    for column in columns:
+        others = _all_of(frame, (m for name, m in masks.items() if name != FACETS[column]))
+        values = phase if column == TIMELINE_PHASE else frame[column]
+        out[column] = counts_by(values[others].to_frame(column), column)
+    return out
 
 
 def counts_by(frame: pd.DataFrame, column: str) -> dict[str, int]:

@@ -1,17 +1,19 @@
 """The app's map: a Streamlit component drawing Leaflet in a page of its own, updated in place.
 
-Data reaches the page only as JSON: the component's arguments travel to the browser as a JSON
-message and the page builds every label with ``textContent``. No data string is ever template
-source (folium and branca compile rendered scripts as Jinja templates, so ``{{7*7}}`` in a name
-would be evaluated on the server; this module imports neither).
+Data reaches the page only as JSON: the catalogue as UTF-8 JSON bytes (a binary argument of the
+component: Streamlit neither re-encodes nor escapes it, and the page parses it once), everything
+else as the component's JSON arguments; the page builds every label with ``textContent``. No
+data string is ever template source (folium and branca compile rendered scripts as Jinja
+templates, so ``{{7*7}}`` in a name would be evaluated on the server; this module imports neither).
 
 What travels, and when:
 
 * :class:`MapData` — the compact data of every project the map can show (id, point, category,
   status, precision, the two names, capacity, the division an approximate point stands for), the
   schematic lines of linear works (flat coordinate arrays keyed by the project's row) and the
-  simplified boundaries, sent once per data version: the page keeps it and says which version
-  it holds in its value, so later reruns send no data;
+  simplified boundaries, encoded once per data version (:attr:`MapData.body`) and sent once per
+  page: the session remembers what it sent, and a page that lacks the data (a new iframe) asks
+  for it in its value, so later reruns send no data and loading triggers no rerun;
 * on each rerun only a visibility mask (a base64 bitset over :attr:`MapData.ids`), one colour
   index per project, the labels of the language, the basemap and the selected project. The
   iframe stays mounted, so zoom, pan and the layer choices survive a filter change.
@@ -28,7 +30,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +45,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     import geopandas as gpd
+    import numpy as np
+    import pandas as pd
 
 FRONTEND = Path(__file__).resolve().parent / "_assets" / "mapcomponent"
 #: map height in pixels: most of a 1366×768 laptop screen under the app's header
@@ -65,20 +69,32 @@ class MapData:
     ids : tuple of str
         Project ids in the order of the payload's rows; masks and colours follow it.
     payload : dict
-        JSON-ready: ``p`` (one list per project, fields :data:`FIELDS`, vocabulary values as
+        JSON-ready: ``v`` (the version), ``p`` (one list per project, fields :data:`FIELDS`, vocabulary values as
         indices into ``vocab``), ``vocab``, ``lines`` (``[row, [lon0, lat0, lon1, lat1, ...]]``
         per linear work drawn as a line: ``row`` indexes ``p``, so a line shows, hides and takes
         its colour with its project) and ``divisions`` (simplified boundary polygons by adcode:
         ``level``, ``name_zh``, ``region``, ``geometry``).
+    body : bytes
+        ``payload`` as compact UTF-8 JSON: what the page receives (encoded once, not per rerun).
+    rows : pandas.Index
+        ``ids`` as an index: the row of each id, looked up in bulk (:meth:`positions`).
     """
 
     version: str
     ids: tuple[str, ...]
     payload: dict[str, Any]
+    body: bytes = field(repr=False)
+    rows: pd.Index = field(repr=False, compare=False)
 
     def to_json(self) -> str:
         """The payload as compact UTF-8 JSON (what goes over the WebSocket)."""
-        return json.dumps(self.payload, ensure_ascii=False, separators=(",", ":"))
+        return self.body.decode("utf-8")
+
+    def positions(self, ids: Any) -> np.ndarray:
+        """The row of each id of ``ids`` in the payload (``-1`` for an id it does not hold)."""
+        import numpy as np
+
+        return np.asarray(self.rows.get_indexer(ids))
 
 
 def _number(value: Any) -> float | None:
@@ -105,6 +121,7 @@ def map_data_from_frames(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, 
     every coordinate is shifted to GCJ-02 (for the Gaode basemap).
     """
     import numpy as np
+    import pandas as pd
 
     if gcj02:
         frame = frame_from_wgs84(frame, TargetCRS.GCJ02)
@@ -142,10 +159,12 @@ def map_data_from_frames(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, 
                              "geometry": _rounded(simple.__geo_interface__)}
     payload = {"fields": list(FIELDS), "vocab": vocab, "p": rows, "divisions": divisions,
                "lines": _line_rows(lines, frame)}
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    version = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+    digest = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    version = hashlib.sha256(digest.encode("utf-8")).hexdigest()[:16]
     payload["v"] = version
-    return MapData(version=version, ids=tuple(str(i) for i in frame["id"]), payload=payload)
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    ids = tuple(str(i) for i in frame["id"])
+    return MapData(version=version, ids=ids, payload=payload, body=body, rows=pd.Index(ids, dtype=object))
 
 
 def _line_rows(lines: gpd.GeoDataFrame | None, frame: gpd.GeoDataFrame) -> list[list[Any]]:
@@ -174,11 +193,25 @@ def _rounded(geometry: dict[str, Any]) -> dict[str, Any]:
 
 def visibility_mask(ids: Sequence[str], visible: Sequence[str]) -> str:
     """Base64 of a little-endian bitset over ``ids``: bit ``i`` set when ``ids[i]`` is visible."""
+    import pandas as pd
+
+    return _packed(pd.Index(list(ids), dtype=object).isin(list(visible)))
+
+
+def _packed(bits: np.ndarray) -> str:
     import numpy as np
 
-    shown = set(visible)
-    bits = np.fromiter((i in shown for i in ids), dtype=bool, count=len(ids))
     return base64.b64encode(np.packbits(bits, bitorder="little").tobytes()).decode("ascii")
+
+
+def _shown(data: MapData, selection: gpd.GeoDataFrame) -> np.ndarray:
+    """One flag per payload row: its project is in ``selection`` (ids ``data`` lacks are ignored)."""
+    import numpy as np
+
+    rows = data.positions(selection["id"])
+    bits = np.zeros(len(data.ids), dtype=bool)
+    bits[rows[rows >= 0]] = True
+    return bits
 
 
 def _palette(colour_by: str) -> dict[str, str]:
@@ -198,12 +231,12 @@ def colour_codes(data: MapData, selection: gpd.GeoDataFrame, colour_by: str) -> 
     colours = list(palette.values())
     where = {c: i for i, c in enumerate(palette)}
     column = TIMELINE_PHASE if colour_by == "phase" else colour_by
-    values = dict(zip(selection["id"], selection[column], strict=True)) if column in selection.columns else {}
     codes = np.zeros(len(data.ids), dtype=np.uint8)
-    for i, pid in enumerate(data.ids):
-        value = values.get(pid)
-        if value is not None:
-            codes[i] = where.get(value, 0)
+    if column in selection.columns:
+        rows = data.positions(selection["id"])
+        known = rows >= 0
+        values = selection[column].map(where).fillna(0).to_numpy(dtype=np.uint8)  # unknown values: 0
+        codes[rows[known]] = values[known]
     return colours, base64.b64encode(codes.tobytes()).decode("ascii")
 
 
@@ -211,7 +244,7 @@ def legend_items(selection: gpd.GeoDataFrame, colour_by: str, lang: str) -> list
     """``[label, colour]`` of each value of the scheme present in ``selection``."""
     palette = _palette(colour_by)
     column = TIMELINE_PHASE if colour_by == "phase" else colour_by
-    present = set(selection[column]) if column in selection.columns else set()
+    present = set(selection[column].dropna().unique()) if column in selection.columns else set()
     kind = "phase" if colour_by == "phase" else colour_by
     return [[label(kind, value, lang), colour] for value, colour in palette.items() if value in present]
 
@@ -297,7 +330,7 @@ def map_component(data: MapData, selection: gpd.GeoDataFrame, boundaries: gpd.Ge
     # the page's value (which data version it holds, its last click) is known before this run
     # draws the map, so a click is highlighted in the same run that reports it
     held = st.session_state.get(key)
-    has_version = isinstance(held, dict) and held.get("have") == data.version
+    send = _needs_data(held, data, sent_key=f"{key}__sent")
     clicked = _new_click(held, data, seen_key=f"{key}__seen")
     if clicked is not None:
         selected = clicked
@@ -306,8 +339,8 @@ def map_component(data: MapData, selection: gpd.GeoDataFrame, boundaries: gpd.Ge
     regions = tuple(fit_regions)
     args: dict[str, Any] = {
         "version": data.version,
-        "data": None if has_version else data.payload,
-        "mask": visibility_mask(data.ids, list(selection["id"])),
+        "data": data.body if send else None,  # bytes: a binary argument, neither re-encoded nor escaped
+        "mask": _packed(_shown(data, selection)),
         "palette": palette, "colours": colours,
         "legend": legend_items(selection, options.colour_by, options.lang),
         "labels": labels_for(options.lang), "lang": options.lang,
@@ -317,6 +350,22 @@ def map_component(data: MapData, selection: gpd.GeoDataFrame, boundaries: gpd.Ge
     }
     _component()(**args, key=key, default=None, height=height)
     return clicked
+
+
+def _needs_data(held: Any, data: MapData, *, sent_key: str) -> bool:
+    """Whether this run sends the data: the page does not say it holds this version, and this
+    session has not sent it since the page's last request (its value's ``ask``; none before the
+    page first reports). Sending once per page this way, loading the data triggers no rerun; a
+    page that lacks the data (a new iframe, a skipped render) asks again with a new ``ask``."""
+    import streamlit as st
+
+    if isinstance(held, dict) and held.get("have") == data.version:
+        return False
+    asked = f"{data.version}|{held.get('ask') if isinstance(held, dict) else None}"
+    if st.session_state.get(sent_key) == asked:
+        return False
+    st.session_state[sent_key] = asked
+    return True
 
 
 def _new_click(held: Any, data: MapData, *, seen_key: str) -> str | None:
@@ -329,4 +378,4 @@ def _new_click(held: Any, data: MapData, *, seen_key: str) -> str | None:
         return None
     st.session_state[seen_key] = held["seq"]
     clicked = held.get("click")
-    return clicked if isinstance(clicked, str) and clicked in set(data.ids) else None
+    return clicked if isinstance(clicked, str) and data.positions([clicked])[0] >= 0 else None

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
 
 from geo.explore import (
+    FACETS,
     Filters,
     Phase,
     capacity_by_category,
     counts_by,
     facet_counts,
+    facet_counts_all,
     filter_projects,
     phase_in_year,
     power_range,
@@ -110,3 +114,13 @@ def test_facet_counts_leave_out_their_own_filter(frame: gpd.GeoDataFrame) -> Non
     by_phase = facet_counts(frame, chosen, "timeline_phase")
     assert by_phase["no_year"] == len(shown) < sum(by_phase.values())  # wind under way counts too
     assert set(by_phase) <= {p.value for p in Phase}
+
+
+def test_all_facet_counts_at_once_are_the_counts_of_each_facet_cleared(frame: gpd.GeoDataFrame) -> None:
+    chosen = Filters(regions=("ZHUZHOU",), statuses=("operating", "construction"), year=2025,
+                     phases=("under_way", "due"), search="光伏", power_mw=(0.0, 500.0))
+    counts = facet_counts_all(frame, chosen)
+    assert set(counts) == set(FACETS)
+    for column, field in FACETS.items():
+        cleared = filter_projects(frame, replace(chosen, **{field: ()}))
+        assert counts[column] == counts_by(cleared, column)

@@ -163,3 +163,24 @@ def test_the_app_path_imports_no_folium() -> None:
     code = f"import sys; import {', '.join(modules)}; print(sorted({{'folium', 'branca'}} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_data_is_sent_once_per_page_and_again_when_the_page_asks(
+        projects: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    import streamlit as st
+
+    from geo.mapcomponent import _needs_data
+
+    data = map_data_from_frames(projects, boundaries)
+    assert json.loads(data.body) == data.payload  # the bytes the page parses are the payload
+    state: dict[str, object] = {}
+    monkeypatch.setattr(st, "session_state", state)
+    assert _needs_data(None, data, sent_key="s")  # a new page: sent in its first run
+    assert not _needs_data(None, data, sent_key="s")  # loading it reports nothing: not sent again
+    asked = {"have": None, "click": None, "seq": 0, "ask": "1-1"}  # a page without the data asks
+    assert _needs_data(asked, data, sent_key="s")
+    assert not _needs_data(asked, data, sent_key="s")
+    assert _needs_data({**asked, "ask": "2-1"}, data, sent_key="s")  # a new request, the data again
+    assert not _needs_data({**asked, "have": data.version, "ask": "3-1"}, data, sent_key="s")  # it holds it
+    other = map_data_from_frames(projects.iloc[:10], boundaries)
+    assert _needs_data({**asked, "have": data.version}, other, sent_key="s")  # new data version: sent

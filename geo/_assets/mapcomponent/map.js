@@ -2,8 +2,10 @@
  * postMessage) drawing Leaflet. Every string from the data is set with textContent or handed to
  * Leaflet as a DOM node: nothing from the data is ever parsed as HTML or as a template.
  *
- * Python sends the compact data once per version (args.data) and, on every rerun, a visibility
- * mask, colour indices, labels, the basemap and the selected project. The map, its zoom, pan and
+ * Python sends the compact data once per page (args.data: UTF-8 JSON bytes, parsed here) and, on
+ * every rerun, a visibility mask, colour indices, labels, the basemap and the selected project.
+ * Loading the data reports nothing (no rerun): only a page that lacks the data asks for it, with
+ * a new "ask" in its value, and then says which version it holds once loaded. The map, its zoom, pan and
  * layer choices live as long as this page: a filter change only redraws which markers show.
  *
  * Linear works with a schematic line (data.lines) are drawn as SVG polylines over the markers: a
@@ -34,7 +36,8 @@
   var state = {
     version: null, rows: [], ids: {}, markers: [], shown: null, colours: null, palette: [], labels: null,
     lang: null, fitKey: null, tilesKey: null, tileLayers: [], selected: null, boundaries: null,
-    areaLayers: {}, legend: null, control: null, value: {have: null, click: null, seq: 0}, renders: 0, drawn: 0,
+    areaLayers: {}, legend: null, control: null, value: {have: null, click: null, seq: 0, ask: null}, asks: 0, asked: false,
+    renders: 0, drawn: 0, loading: 0,
     lines: [], highlights: [], pendingReveal: null,
   };
   var F = {id: 0, lon: 1, lat: 2, category: 3, status: 4, precision: 5, name_zh: 6, name_en: 7, power: 8, area: 9};
@@ -42,7 +45,9 @@
   var cluster = L.markerClusterGroup({
     chunkedLoading: true, chunkInterval: 150, chunkDelay: 20, maxClusterRadius: 40, showCoverageOnHover: false,
     spiderfyOnMaxZoom: true, removeOutsideVisibleBounds: true,
-    chunkProgress: function (processed, total) { if (processed === total) { state.drawn = state.renders; } },
+    chunkProgress: function (processed, total) {
+      if (processed === total && state.loading > 0 && --state.loading === 0) { state.drawn = state.renders; }
+    },
   });
   var areaGroup = L.layerGroup();
   var boundaryGroup = L.layerGroup();
@@ -104,8 +109,13 @@
   }
 
   function choose(i) {
-    state.value = {have: state.version, click: state.rows[i][F.id], seq: state.value.seq + 1};
+    state.value = {have: state.version, click: state.rows[i][F.id], seq: state.value.seq + 1, ask: state.value.ask};
     report();
+  }
+
+  // the data arrives as UTF-8 JSON bytes (a binary argument); JSON stays data, never code
+  function parsed(data) {
+    return ArrayBuffer.isView(data) ? JSON.parse(new TextDecoder("utf-8").decode(data)) : data;
   }
 
   function load(data) {
@@ -198,7 +208,14 @@
       shown[i] = on;
     }
     if (remove.length) { cluster.removeLayers(remove); }
-    if (add.length) { cluster.addLayers(add); } else { state.drawn = state.renders; }
+    // drawn once every chunked load has finished (a render that adds nothing while one is still
+    // running is not drawn yet); without the cluster on the map markercluster only queues them
+    var queued = !cluster._map;
+    if (add.length) {
+      if (!queued) { state.loading += 1; }
+      cluster.addLayers(add);
+    }
+    if (state.loading === 0) { state.drawn = state.renders; }
     drawAreas();
     return visible;
   }
@@ -463,15 +480,18 @@
   function render(args) {
     state.renders += 1;
     send("streamlit:setFrameHeight", {height: args.frame_height});
-    if (args.data && args.data.v !== state.version) {
-      load(args.data);
-      state.value = {have: state.version, click: state.value.click, seq: state.value.seq};
-      report();
-    }
-    if (args.version !== state.version) {  // a new page without the data: ask for it
-      if (state.value.have !== null || state.version !== null) {
-        state.value = {have: null, click: null, seq: state.value.seq};
+    if (args.data && args.version !== state.version) {
+      load(parsed(args.data));
+      if (state.asked) {  // say it holds the data it asked for (a page sent the data unasked says nothing)
+        state.asked = false;
+        state.value = {have: state.version, click: state.value.click, seq: state.value.seq, ask: state.value.ask};
+        report();
       }
+    }
+    if (args.version !== state.version) {  // a new page without the data, or a render skipped: ask for it
+      state.asks += 1;
+      state.asked = true;
+      state.value = {have: null, click: null, seq: state.value.seq, ask: window.cpm.loadedAt + "-" + state.asks};
       report();
       return;
     }
