@@ -12,6 +12,7 @@ import math
 import re
 import tempfile
 import unicodedata
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,7 @@ from geo.quantities import (
 )
 from geo.reader import candidates_from_text, mentions, names, text_from_txt
 from geo.reader import lexicon as lx
+from geo.reader.clauses import soft_joined
 from geo.timeline import Interval, interval_from_text
 
 from .texts import TOKENS
@@ -215,6 +217,28 @@ def test_reader_candidates_quote_the_text(text: str) -> None:
         for year in (c.year_start, c.year_end):
             assert year is None or 1900 <= year <= 2099
     assert candidates_from_text(text, "TEST") == found  # deterministic
+
+
+#: plan-like text with many line breaks between long lines (PDF wraps)
+wrapped = st.lists(st.sampled_from([*TOKENS, "\n", "\n", "甲乙丙丁戊己庚辛壬癸甲乙丙丁戊", "（一）", "1 "]),
+                   max_size=40).map("".join)
+
+
+@fuzz
+@given(st.one_of(any_text, wrapped))
+@example("一二三四五六七八九十一二三四五六七八九十\n甲乙丙\n\n一二三四五六七八九十一二三四五六七八九十\n（二）乙")
+def test_soft_joining_drops_only_breaks_after_long_untabbed_lines(text: str) -> None:
+    joined, index = soft_joined(text)
+    assert len(index) == len(joined) and all(text[i] == ch for i, ch in zip(index, joined, strict=True))
+    assert all(a < b for a, b in pairwise(index))  # in order, each character once
+    kept = set(index)
+    for i in (i for i in range(len(text)) if i not in kept):
+        assert text[i] == "\n"  # only line breaks are dropped, and only inside a sentence of long lines
+        line = text[text.rfind("\n", 0, i) + 1:i]
+        end = text.find("\n", i + 1)
+        nxt = text[i + 1:len(text) if end < 0 else end]
+        assert len(line) >= 15 and nxt and "\t" not in line + nxt
+        assert line[-1] not in "。；;！!？?" and not nxt.startswith(("（二）", "1 "))
 
 
 @fuzz_reader

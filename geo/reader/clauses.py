@@ -29,17 +29,23 @@ def body_start(text: str) -> int:
     return 0
 
 
+_URL_LINE = re.compile(r"^(https?://|www\.)\S+$")
+_CHROME = re.compile("|".join(re.escape(m) for m in lx.CHROME_MARKERS))
+#: three CJK characters, wherever they stand
+_THREE_CJK = re.compile(r"[\u3400-\u9fff](?:[^\u3400-\u9fff]*[\u3400-\u9fff]){2}")
+
+
 def _is_noise_line(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return True
-    if re.match(r"^(https?://|www\.)\S+$", stripped):
+    if _URL_LINE.match(stripped):
         return True
-    if any(m in stripped for m in lx.CHROME_MARKERS):
+    if _CHROME.search(stripped):
         return True
     if ">" in stripped and "首页" in stripped:
         return True
-    return len(CJK.findall(stripped)) < 3
+    return not _THREE_CJK.search(stripped)
 
 
 #: longest clause the reader looks at; a longer run without 。；！？ or a line end is cut into pieces
@@ -98,23 +104,20 @@ def soft_joined(text: str) -> tuple[str, list[int]]:
     """
     out: list[str] = []
     index: list[int] = []
-    line_len = 0
-    tabbed = False  # the current line holds a tab
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            nxt = text[i + 1:i + 2]
-            prev = text[i - 1:i]
-            next_end = text.find("\n", i + 1)
-            next_tabbed = "\t" in text[i + 1:len(text) if next_end < 0 else next_end]  # each line read twice
-            if line_len >= 15 and prev and _SOFT_PREV.match(prev) and nxt and _SOFT_NEXT.match(nxt) and \
-                    not ENUMERATOR.match(text[i + 1:i + 8]) and not tabbed and not next_tabbed:
-                line_len = 0
-                continue
-            line_len, tabbed = 0, False
-        else:
-            line_len += 1
-            tabbed = tabbed or ch == "\t"
-        out.append(ch)
-        index.append(i)
+    lines = text.split("\n")
+    at = 0  # where the line starts in ``text``
+    for k, line in enumerate(lines):
+        out.append(line)
+        index.extend(range(at, at + len(line)))
+        at += len(line)  # the line's break, if another line follows
+        if k + 1 == len(lines):
+            break
+        nxt = lines[k + 1]
+        soft = len(line) >= 15 and _SOFT_PREV.match(line[-1]) and nxt and _SOFT_NEXT.match(nxt[0]) and \
+            not ENUMERATOR.match(text[at + 1:at + 8]) and "\t" not in line and "\t" not in nxt
+        if not soft:
+            out.append("\n")
+            index.append(at)
+        at += 1
     return "".join(out), index
 

@@ -72,6 +72,8 @@ GRID_WORDS = ("电网", "电力", "配电", "源网荷储", "调度", "能源")
 
 #: single-character water heads are names only when the qualifier before them is a proper name
 WATER_HEADS = {"湖", "荡", "漾", "渠", "河", "干流", "段"}
+#: every other head (a tuple, so that ``str.startswith`` / ``endswith`` test them all at once)
+LAND_HEADS: tuple[str, ...] = tuple(h for h in HEAD_LIST if h not in WATER_HEADS)
 #: a single-character water head must stand in a clause about water ecology
 WATER_CONTEXT = ("湿地", "河道", "水系", "生态治理", "保护修复", "保护与修复", "修复", "河湖", "流域", "治理")
 #: characters that may follow a single-character water head inside a list or phrase

@@ -123,7 +123,7 @@ def _water_ok(text: str, head: str, h_end: int, water_clause: bool, c_start: int
     follow = text[h_end] if h_end < len(text) else "。"
     if text.startswith("以及", h_end):
         return True
-    if any(text.startswith(h, h_end) for h in lx.HEAD_LIST if h not in lx.WATER_HEADS):
+    if text.startswith(lx.LAND_HEADS, h_end):
         return False  # 毛里湖 in 毛里湖国家湿地公园: the longer head names it
     return not CJK.match(follow) or follow in lx.WATER_FOLLOW
 
@@ -176,7 +176,7 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
         list_part = "、".join([*parts[:-1], proper])
     items: list[str] = []
     for raw in reversed(list_items(list_part)):
-        owner = not items and raw.endswith(_OWNER_ENDINGS) and not any(raw.endswith(h) for h in lx.HEAD_LIST)
+        owner = not items and raw.endswith(_OWNER_ENDINGS) and not raw.endswith(lx.HEAD_LIST)
         if not owner and (ends_with_head(raw) or raw.endswith(_COMPLETE_WATER)):
             break  # earlier members belong to an earlier head; a company right before the head owns
             # the project ("安化乳酸厂 生物质热电联产二期项目"), though 厂 ends a name of its own
@@ -219,6 +219,8 @@ _ADMIN_TAIL = re.compile(r"(?:等(?:区域|地区|县市区|县区)?)?[^，,。�
                          r"((?:集中式|分散式|分布式)?(?:陆上)?(?:风电|光伏)|地热能?)")
 #: where a list of counties may start: a county name and a separator
 _ADMIN_LIST_START = re.compile(r"(?=[\u3400-\u9fff]{1,5}?(?:自治县|县|区|市|旗)[、和及])")
+#: the sector words of :data:`_ADMIN_TAIL`: a clause without one holds no list of counties to read
+_ADMIN_SECTOR = re.compile("风电|光伏|地热")
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +241,9 @@ def _admin_lists(text: str, c_start: int, c_end: int) -> Iterator[_AdminList]:
     exponential time on a list that no sector word follows. Here the outcome of the search
     from each position is computed once and remembered.
     """
+    if not _ADMIN_SECTOR.search(text, c_start, c_end):
+        return  # a quick test before the search
+
     def names_at(q: int) -> list[int]:
         """Ends of the county names starting at ``q``, in the order the expression tries them."""
         ends = []
@@ -293,6 +298,7 @@ def _admin_lists(text: str, c_start: int, c_end: int) -> Iterator[_AdminList]:
 
 
 _CENTRED = re.compile(r"以([^，,。；;以、]{2,20}?)为(?:主|重点|核心)的(湿地系统|湿地|流域)")
+_WETLAND_WORD = re.compile("湿地|流域")
 _APPOSITION = re.compile(
     r"(?:省|国家)?(?:级)?重要(沼泽湿地|湿地公园|湿地)([\u3400-\u9fff]{2,6}?)(?=为|、|和|等|，|,|。)")
 
@@ -300,7 +306,9 @@ _APPOSITION = re.compile(
 def _wetland_constructions(text: str, c_start: int, c_end: int) -> list[Mention]:
     """Two ways plans name wetlands after a designation: "以汾河流域(运城段)为主的湿地系统"
     and the apposition "省重要沼泽湿地茶陵湖里"."""
-    out = []
+    out: list[Mention] = []
+    if not _WETLAND_WORD.search(text, c_start, c_end):
+        return out  # both constructions end with one of these words
     for m in _CENTRED.finditer(text, c_start, c_end):
         name = m.group(1) + m.group(2)
         out.append(Mention(name, "wetland", m.start(1), m.end(), c_start, c_end))
@@ -360,7 +368,7 @@ def _water_members(text: str, end: int, c_start: int) -> list[tuple[int, str]]:
             continue
         out.append((at + len(raw) - len(name), name))
     return [(at, name) for at, name in out if all(CJK.fullmatch(ch) for ch in name)
-            and not any(name.startswith(v) for v in ALL_VERBS)]
+            and not name.startswith(ALL_VERBS)]
 
 
 def _water_lists(text: str, c_start: int, c_end: int) -> list[Mention]:
@@ -430,6 +438,7 @@ _PLACED = re.compile(r"((?:近海|深远海|海上|陆上|分散式|集中式)?(
                      r"(?:(?!(?:近海|深远海|海上|陆上|分散式|集中式)(?:风电|光伏|储能))[^。；;]){0,40}?"
                      r"(?:重点|主要|集中)?"
                      r"(?:布局|分布|布置)(?:在|于)([^，,。；;：:]{2,60}?)(?=等|[，,。；;]|$)")
+_PLACED_VERB = re.compile("(?:布局|分布|布置)(?:在|于)")
 _PLACED_CATEGORY = {"风电": "wind", "光伏": "solar", "储能": "energy_storage"}
 
 
@@ -438,7 +447,9 @@ def _placed_sectors(text: str, c_start: int, c_end: int) -> list[Mention]:
     乙州陆上风电; "深远海风电重点布局在丙岛以东海域" → 丙岛以东海域深远海风电; the sector may open
     the sentence some words before ("集中式光伏重点推动…光伏发展，主要布局在甲岛、乙州") — the last
     qualified sector (集中式光伏) named before the places."""
-    out = []
+    out: list[Mention] = []
+    if not _PLACED_VERB.search(text, c_start, c_end):
+        return out  # the construction's verb: a quick test before the expression's search
     for m in _PLACED.finditer(text, c_start, c_end):
         sector, category = m.group(1), _PLACED_CATEGORY[m.group(2)]
         cursor = m.start(3)
@@ -479,6 +490,8 @@ def _counted_lists(text: str, c_start: int, c_end: int) -> tuple[list[Mention], 
     no facility of its own then), and the spans of the lists."""
     out: list[Mention] = []
     spans: list[tuple[int, int]] = []
+    if text.find("个", c_start, c_end) < 0:
+        return out, Spans(spans)  # no count: a quick test before the expression's search
     for m in _COUNTED_LIST.finditer(text, c_start, c_end):
         kind = m.group(2)
         category = next((cat for key, cat in lx.SECTOR_KEYWORDS if key in kind), None)
@@ -504,10 +517,15 @@ _DESIGNATED = re.compile(r"((?:[\u3400-\u9fff]{2,4}[、和及]){1,12}[\u3400-\u9
                          r"((?:国家|省级|省)?(?:森林城市|园林城市|生态园林城市|生态文明建设示范[县市区]|生态文明示范[县市区]))")
 
 
+_DESIGNATION_WORD = re.compile("森林城市|园林城市|生态文明")
+
+
 def _designations(text: str, c_start: int, c_end: int) -> list[Mention]:
     """Places named for a designation they are to earn: "推进甲县、乙市创建国家森林城市" → 甲县国家森林城市,
     乙市国家森林城市 (the verbs before the first place left out)."""
-    out = []
+    out: list[Mention] = []
+    if not _DESIGNATION_WORD.search(text, c_start, c_end):
+        return out  # every designation holds one of these words: a quick test before the search
     for m in _DESIGNATED.finditer(text, c_start, c_end):
         designation = m.group(2)
         category = "forest_ecology" if ("森林" in designation or "园林" in designation) else "other"
@@ -550,7 +568,7 @@ def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mentio
     for m in _PROGRAMME_HEAD_RE.finditer(text, c_start, c_end):
         if skip.covers(m.start()):
             continue
-        if any(text.startswith(h, m.end()) for h in lx.PROGRAMME_HEADS):
+        if text.startswith(lx.PROGRAMME_HEADS, m.end()):
             continue  # "综合试点示范项目": the longer programme name ends later
         span_start = _left_span(text, m.start(), c_start)
         span = strip_openers(text[span_start:m.end()])
@@ -570,6 +588,7 @@ def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mentio
 
 
 _PROGRAMME_HEAD_RE = re.compile("|".join(re.escape(h) for h in lx.PROGRAMME_HEADS))
+_WATER_CONTEXT = re.compile("|".join(re.escape(w) for w in lx.WATER_CONTEXT))
 
 
 def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = (),
@@ -585,18 +604,16 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
     for c_start, c_end in clauses(text, start=start):
         if left.covers(c_start):
             continue
-        clause = text[c_start:c_end]
-        water_clause = any(word in clause for word in lx.WATER_CONTEXT)
+        water_clause = _WATER_CONTEXT.search(text, c_start, c_end) is not None
         counted, counted_spans = _counted_lists(text, c_start, c_end)
         found.extend(counted)
-        for m in HEAD_RE.finditer(clause):
-            h_start, h_end = c_start + m.start(), c_start + m.end()
+        for m in HEAD_RE.finditer(text, c_start, c_end):
+            h_start, h_end = m.start(), m.end()
             if skip.covers(h_start) or counted_spans.covers(h_start):
                 continue
             if not _water_ok(text, m.group(), h_end, water_clause, c_start):
                 continue
-            if m.group() not in lx.WATER_HEADS and any(
-                    text.startswith(h, h_end) for h in lx.HEAD_LIST if h not in lx.WATER_HEADS):
+            if m.group() not in lx.WATER_HEADS and text.startswith(lx.LAND_HEADS, h_end):
                 continue  # 风电 in 风电光伏项目, 港区 in 港区锚地: the next head ends the name
             span_start = max(_left_span(text, h_start, c_start), skip.last_end(h_start, default=c_start))
             got = _span_mentions(text, span_start, h_end, m.group(), c_start, c_end)
@@ -636,7 +653,7 @@ def _programme_headings(text: str, c_start: int, c_end: int) -> list[Mention]:
     numbered = bool(ENUMERATOR.match(clause))
     if not (numbered or line_start) or len(clause) > (40 if numbered else 20) or not _HEADING_END.search(clause):
         return []
-    if not numbered and any(clause.startswith(v) for v in ALL_VERBS):
+    if not numbered and clause.startswith(ALL_VERBS):
         return []  # a sentence that opens with a verb is no heading
     name = ENUMERATOR.sub("", clause).strip().rstrip("。.")
     head = next((h for h in lx.HEAD_LIST if h in name), None)
@@ -707,7 +724,7 @@ def _short_water_name(key: str) -> bool:
     """A two-character water body (甲湖, 乙江): a proper character and a water word."""
     return len(key) == 2 and key.endswith(_RIVER_END) and CJK.fullmatch(key[0]) is not None and \
         key[0] not in lx.TOPONYM_CHARS and key[0] not in "水" and not is_generic(key) and \
-        not any(key.startswith(v) for v in ALL_VERBS)
+        not key.startswith(ALL_VERBS)
 
 
 def _variant(category: str, name: str) -> str:

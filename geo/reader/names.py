@@ -61,6 +61,19 @@ _STRONG_VERBS = tuple(sorted((v for v in lx.VERBS if v not in lx.WEAK_VERBS and 
 ALL_VERBS = tuple(sorted(lx.VERBS, key=len, reverse=True))
 
 
+def _by_first_char(words: tuple[str, ...]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """``words`` grouped by their first character, each with its rank in ``words``: a name is
+    only tried against the words that can occur in it, in the order of ``words``."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for rank, word in enumerate(words):
+        groups.setdefault(word[0], []).append((rank, word))
+    return {ch: tuple(group) for ch, group in groups.items()}
+
+
+_VERBS_BY_CHAR = _by_first_char(ALL_VERBS)
+_STRONG_BY_CHAR = _by_first_char(_STRONG_VERBS)
+
+
 @lru_cache(maxsize=65536)
 def first_word(text: str) -> str:
     """The first word of ``text`` by jieba's dictionary (no HMM guessing, no model download)."""
@@ -102,14 +115,14 @@ def strip_openers(name: str, *, keep: int = 0) -> str:
     while changed and name:
         changed = False
         front = name[: len(name) - keep] if keep else name
-        for verb in ALL_VERBS:
+        for _, verb in _VERBS_BY_CHAR.get(front[:1], ()):
             if opens_with(front, verb) and len(name) - len(verb) >= 2:
                 name = name[len(verb):]
                 changed = True
                 break
         if changed:
             continue
-        for verb in _STRONG_VERBS:
+        for _, verb in sorted(v for ch in set(front) for v in _STRONG_BY_CHAR.get(ch, ())):
             at = front.rfind(verb)
             if at >= 0 and len(name) - (at + len(verb)) >= 2:
                 name = name[at + len(verb):]
@@ -122,7 +135,10 @@ def strip_openers(name: str, *, keep: int = 0) -> str:
 
 
 _IGNORED = re.compile(r"[“”\"'()（）·\-—\s]")
-_GENERIC_LENGTHS = tuple(sorted({len(w) for w in GENERIC_SET}))
+#: the lengths of the generic words that start with each character, shortest first
+_GENERIC_LENGTHS: dict[str, tuple[int, ...]] = {
+    ch: tuple(sorted({len(w) for w in GENERIC_SET if w[0] == ch})) for ch in {w[0] for w in GENERIC_SET}}
+_DIGIT_OR_LETTER = re.compile(r"[\dA-Za-z.]")
 #: characters that may start a number (the left context a quantity depends on; see geo.quantities)
 _NUMERAL_CHARS = frozenset("零〇一二两三四五六七八九十百千")
 
@@ -149,15 +165,19 @@ def _generic_suffixes(name: str) -> tuple[list[bool], list[bool]]:
             removed[k] = True
         for k in range(q.start + 1, q.end):
             inside[k] = True
-    for k, ch in enumerate(stripped):
-        if re.match(r"[\dA-Za-z.]", ch):
-            removed[k] = True
+    for m in _DIGIT_OR_LETTER.finditer(stripped):
+        removed[m.start()] = True
     rest = [k for k in range(len(stripped)) if not removed[k]]
     chars = "".join(stripped[k] for k in rest)
     run = [False] * (len(chars) + 1)  # run[r]: chars[r:] is empty or a sequence of generic words
     run[len(chars)] = True
     for r in range(len(chars) - 1, -1, -1):
-        run[r] = any(r + n <= len(chars) and run[r + n] and chars[r:r + n] in GENERIC_SET for n in _GENERIC_LENGTHS)
+        for n in _GENERIC_LENGTHS.get(chars[r], ()):
+            if r + n > len(chars):
+                break
+            if run[r + n] and chars[r:r + n] in GENERIC_SET:
+                run[r] = True
+                break
     # for each position of the stripped name, the first kept character at or after it
     next_rest = [len(chars)] * (len(stripped) + 1)
     r = len(chars)
@@ -192,8 +212,7 @@ def split_tail(name: str) -> tuple[str, str]:
 
 def ends_with_head(part: str) -> bool:
     """Whether a list member is a name of its own (a water word like 湖 does not count)."""
-    return any(part.endswith(h) for h in lx.HEAD_LIST if h not in lx.WATER_HEADS) or \
-        part.endswith(lx.COMPLETE_ENDINGS)
+    return part.endswith(lx.LAND_HEADS) or part.endswith(lx.COMPLETE_ENDINGS)
 
 
 def is_toponym(qualifier: str) -> bool:
@@ -216,7 +235,7 @@ def is_water_name(proper: str, *, listed: bool = False, head: str = "") -> bool:
     core = re.sub(r"[^\u3400-\u9fff]", "", proper)
     plain = [c for c in core if c not in lx.TOPONYM_CHARS]
     return len(plain) >= (1 if listed else 2) and len(plain) == len(core) - (len(core) - len(plain)) and \
-        not is_generic(core) and "“" not in proper and not any(core.startswith(v) for v in ALL_VERBS) and \
+        not is_generic(core) and "“" not in proper and not core.startswith(ALL_VERBS) and \
         not (len(head) == 1 and core.endswith(_WATER_COMPOUND)) and "的" not in core
 
 
@@ -245,7 +264,7 @@ def list_items(list_part: str) -> list[str]:
 def drop_list_closer(words: str) -> str:
     """Words after 等 without a closing place word: "地光伏发电项目" → "光伏发电项目"."""
     for closer in lx.LIST_CLOSERS:
-        if words.startswith(closer) and not any(words.startswith(h) for h in lx.HEAD_LIST):
+        if words.startswith(closer) and not words.startswith(lx.HEAD_LIST):
             return words[len(closer):]
     return words
 
@@ -291,12 +310,17 @@ def normal_name(name: str) -> str:
 
 
 
+#: the heads that end with each character, longest first
+_HEADS_BY_LAST: dict[str, tuple[str, ...]] = {
+    ch: tuple(h for h in lx.HEAD_LIST if h[-1] == ch) for ch in {h[-1] for h in lx.HEAD_LIST}}
+
+
 def entity_key(normal: str) -> tuple[str, str]:
     """``(proper part, final head)`` of a name: the same entity written with or without its
     capacity or generic words gets the same key."""
-    head = next((h for h in lx.HEAD_LIST if normal.endswith(h)), "")
+    head = next((h for h in _HEADS_BY_LAST.get(normal[-1:], ()) if normal.endswith(h)), "")
     proper, _ = split_tail(normal)
-    for h in lx.HEAD_LIST:
+    for h in _HEADS_BY_LAST.get(proper[-1:], ()):
         if proper.endswith(h) and len(proper) > len(h):
             proper = proper[: -len(h)]
             break
@@ -309,4 +333,4 @@ def is_programme(name: str) -> bool:
     facility: 输变电工程, 送出工程, 疏浚工程 are facilities."""
     if re.search(r"计划|行动|试点|示范$|示范工程$", name):
         return True
-    return name.endswith("工程") and not any(name.endswith(h) for h in lx.HEAD_LIST)
+    return name.endswith("工程") and not name.endswith(lx.HEAD_LIST)
