@@ -462,3 +462,12 @@ def test_designations_remediation_and_counted_kinds() -> None:
     assert found.get("青石厂外片区污染场地修复") == "forest_ecology"
     assert found.get("白沙厂外片区污染场地修复") == "forest_ecology"
     assert not any("国家湿地公园和" in name for name in found), found
+
+
+def test_a_notices_addressees_are_no_parks() -> None:
+    """The addressee line of a notice ("各区县发展改革委、甲新区经济运行局、乙高新区改革发展局，丙公司：")
+    names offices, not the parks of their names; a plan's own line ending with a colon is read."""
+    found = _named("各区县（自治县）发展改革委、甲新区经济运行局、乙高新区改革发展局，丙电力公司：\n"
+                   "重点园区如下：丁戊高新区、己庚开发区建设。")
+    assert not any(name.startswith(("甲新区", "乙高新区", "各区县")) for name in found), found
+    assert found.get("丁戊高新区") == "industrial_park", found
