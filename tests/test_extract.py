@@ -471,3 +471,12 @@ def test_a_notices_addressees_are_no_parks() -> None:
                    "重点园区如下：丁戊高新区、己庚开发区建设。")
     assert not any(name.startswith(("甲新区", "乙高新区", "各区县")) for name in found), found
     assert found.get("丁戊高新区") == "industrial_park", found
+
+
+def test_gas_fired_chp_is_gas_and_a_choice_of_kinds_is_no_name() -> None:
+    """燃机热电联产 burns gas (gas_oil, not coal_power); "天然气发电或热电联产项目" names no project."""
+    found = _named("建设甲乙园区燃机热电联产项目，在具备气源的区县适时建设天然气发电或热电联产项目。"
+                   "推进丙丁电厂热电联产项目。")
+    assert found.get("甲乙园区燃机热电联产项目") == "gas_oil", found
+    assert found.get("丙丁电厂热电联产项目") == "coal_power", found
+    assert not any("或" in name for name in found), found

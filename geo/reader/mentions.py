@@ -751,8 +751,8 @@ def _dedupe(found: list[Mention]) -> list[Mention]:
                 name.count(")") + name.count("）"):
             continue  # a cut quoted title or bracket, not a name
         if re.search(r"[:：]|(?<![\u3400-\u9fff])-|-(?![\u3400-\u9fff])", name) or \
-                "等" in name.replace("等容量", ""):  # 等容量替代: like-for-like; 甲-乙 is a route
-            continue
+                "等" in name.replace("等容量", "") or "或" in name:  # 等容量替代: like-for-like; 甲-乙 is a route
+            continue  # "天然气发电或热电联产项目": a choice of kinds, not a name
         key = normal_name(name)
         if len(key) < 3 and not (mention.category == "wetland" and _short_water_name(key)):
             continue

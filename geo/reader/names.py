@@ -294,6 +294,8 @@ def category_of(name: str, head: str) -> str:
     category = lx.HEADS[head]
     if category == "coal_power" and re.search(r"生物质|垃圾|秸秆|农林废弃物|沼气", name):
         return "biomass_waste"
+    if category == "coal_power" and re.search(r"燃机|燃气|天然气|LNG", name):
+        return "gas_oil"  # gas-fired power and CHP (燃机热电联产) burn gas, not coal
     if re.search(r"港[一二三四五]期", name):
         return "port_waterway"
     if category in ("industrial_park", "other", "transport") and "物流" in name:
