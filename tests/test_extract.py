@@ -480,3 +480,13 @@ def test_gas_fired_chp_is_gas_and_a_choice_of_kinds_is_no_name() -> None:
     assert found.get("甲乙园区燃机热电联产项目") == "gas_oil", found
     assert found.get("丙丁电厂热电联产项目") == "coal_power", found
     assert not any("或" in name for name in found), found
+
+
+def test_a_name_ending_like_a_name_before_a_figure_and_its_head() -> None:
+    """"甲乙第三通道500千伏输变电工程": the words before the voltage are the works' name though they
+    end like one (通道); a road's section before its works too (甲至乙段快速化改造工程); a name with
+    no figure between it and the head stays apart ("丙丁基站输变电工程" is no such works)."""
+    found = _named("建成甲乙第三通道500千伏输变电工程。实施G999甲城至乙镇段快速化改造工程。推进丙丁基站输变电工程。")
+    assert found.get("甲乙第三通道500千伏输变电工程") == "substation", found
+    assert found.get("G999甲城至乙镇段快速化改造工程") == "transport", found
+    assert "丙丁基站输变电工程" not in found, found

@@ -177,7 +177,12 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
     items: list[str] = []
     for raw in reversed(list_items(list_part)):
         owner = not items and raw.endswith(_OWNER_ENDINGS) and not raw.endswith(lx.HEAD_LIST)
-        if not owner and (ends_with_head(raw) or raw.endswith(_COMPLETE_WATER)):
+        # the words right before a figure and the head are the name even when they end like a
+        # name ("甲乙第三通道500千伏输变电工程"), unless they are a list member of their own
+        adjacent = not items and len(list_items(list_part)) == 1 and "等" not in body and \
+            (any(q.start == 0 for q in quantities_from_text(tail)) or raw.endswith("段"))
+        # (or a section of a road before its works: "甲至乙段快速化改造工程")
+        if not owner and not adjacent and (ends_with_head(raw) or raw.endswith(_COMPLETE_WATER)):
             break  # earlier members belong to an earlier head; a company right before the head owns
             # the project ("安化乳酸厂 生物质热电联产二期项目"), though 厂 ends a name of its own
         items.insert(0, raw)
