@@ -490,3 +490,15 @@ def test_a_name_ending_like_a_name_before_a_figure_and_its_head() -> None:
     assert found.get("甲乙第三通道500千伏输变电工程") == "substation", found
     assert found.get("G999甲城至乙镇段快速化改造工程") == "transport", found
     assert "丙丁基站输变电工程" not in found, found
+
+
+def test_transmission_works_named_by_route_and_voltage() -> None:
+    """"甲城至乙城±800千伏直流、丙丁1000千伏特高压交流输电工程": each member of the list with the head
+    after the last one; supply channels named by what they carry ("戊、己电入庚直流通道"); power from
+    outside (外电入庚) is no channel's name."""
+    found = _named("建成甲城至乙城±800千伏直流、丙丁1000千伏特高压交流输电工程。"
+                   "组织开展戊地、己地电入庚直流通道的研究论证。同步规划外电入庚特高压通道。")
+    assert found.get("甲城至乙城±800千伏直流输电工程") == "substation", found
+    assert found.get("丙丁1000千伏特高压交流输电工程") == "substation", found
+    assert found.get("戊地电入庚直流通道") == "substation" and found.get("己地电入庚直流通道") == "substation"
+    assert not any("外电入" in name for name in found), found

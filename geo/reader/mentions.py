@@ -439,6 +439,57 @@ def _grid_routes(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
+#: a transmission works' kind after its route: a voltage, maybe 特高压, and 直流 or 交流; the head
+#: (输电工程, 通道, 线路) may follow only the last member of a list sharing it
+_TRANSMISSION = re.compile(r"(±?[\d０-９]{3,4}(?:千伏|kV))(特高压)?(直流|交流)((?:输电)?(?:工程|通道|线路))?")
+_ROUTE_CUT = set("，,。；;：:、（）()“”")
+#: a supply channel named by what it carries: "甲、乙电入丙直流通道" (甲电入丙直流通道, 乙电入丙直流通道)
+_SUPPLY_CHANNEL = re.compile(r"((?:[\u3400-\u9fff]{2,8}[、和])*[\u3400-\u9fff]{2,8}?)电入([\u3400-\u9fff]{1,2})"
+                             r"((?:特高压)?(?:直流|交流)?(?:输电)?(?:通道|工程))")
+
+
+def _transmission_works(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Transmission works named by route and voltage: "甲至乙±800千伏直流、丙丁1000千伏特高压交流输电
+    工程" → 甲至乙±800千伏直流输电工程, 丙丁1000千伏特高压交流输电工程 (members of a list share the
+    head after the last one), and supply channels named by what they carry ("甲、乙电入丙直流通道")."""
+    out: list[Mention] = []
+    if text.find("流", c_start, c_end) < 0 and text.find("电入", c_start, c_end) < 0:
+        return out  # 直流, 交流 or 电入 in every such name: a quick test before the searches
+    pending: list[tuple[int, int]] = []  # (route start, kind end) of members waiting for the head
+    for m in _TRANSMISSION.finditer(text, c_start, c_end):
+        i = m.start()
+        while i > c_start and m.start() - i < 14 and text[i - 1] not in _ROUTE_CUT:
+            i -= 1
+        route = strip_openers(text[i:m.start()])
+        route_at = m.start() - len(route)
+        if len(CJK.findall(route)) < 2 or is_generic(route) or re.search("[-－—–]", route):
+            # (a route of dashes, 甲-乙-丙, is read by _grid_routes)
+            pending = []
+            continue
+        pending.append((route_at, m.end()))
+        if m.group(4):
+            head = m.group(4)
+            for at, end in pending:
+                name = text[at:end] + ("" if end == m.end() else head)
+                out.append(Mention(name, "substation", at, end, c_start, c_end))
+            pending = []
+        elif not text.startswith(("、", "和", "及"), m.end()):
+            pending = []  # a member not followed by another one names no works of its own
+    for m in _SUPPLY_CHANNEL.finditer(text, c_start, c_end):
+        tail = "电入" + m.group(2) + m.group(3)
+        cursor = m.start(1)
+        raws = list_items(m.group(1))
+        for k, raw in enumerate(raws):
+            at = text.find(raw, cursor, m.end(1))
+            cursor = at + len(raw) if at >= 0 else cursor
+            name = _list_member(raw) if k == 0 else raw
+            if at >= 0 and 2 <= len(name) <= 4 and not is_generic(name) and not name.endswith("外"):
+                # (a region's name is short; 外电入甲 is power from outside, no channel's name)
+                out.append(Mention(name + tail, "substation", at + len(raw) - len(name), at + len(raw),
+                                   c_start, c_end))
+    return out
+
+
 _PLACED = re.compile(r"((?:近海|深远海|海上|陆上|分散式|集中式)?(风电|光伏|储能))(?:项目)?"
                      r"(?:(?!(?:近海|深远海|海上|陆上|分散式|集中式)(?:风电|光伏|储能))[^。；;]){0,40}?"
                      r"(?:重点|主要|集中)?"
@@ -640,6 +691,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_wetland_constructions(text, c_start, c_end))
         found.extend(_water_lists(text, c_start, c_end))
         found.extend(_grid_routes(text, c_start, c_end))
+        found.extend(_transmission_works(text, c_start, c_end))
         found.extend(_placed_sectors(text, c_start, c_end))
         found.extend(_piloted_places(text, c_start, c_end))
         found.extend(_designations(text, c_start, c_end))
