@@ -502,3 +502,17 @@ def test_transmission_works_named_by_route_and_voltage() -> None:
     assert found.get("丙丁1000千伏特高压交流输电工程") == "substation", found
     assert found.get("戊地电入庚直流通道") == "substation" and found.get("己地电入庚直流通道") == "substation"
     assert not any("外电入" in name for name in found), found
+
+
+def test_grid_works_heads_openers_and_counts() -> None:
+    """柔直工程, 增量配网 and 电网加强工程 are grid works; 引入, 整合, 获批, 开工建设 open clauses; a
+    counted kind ("三个地方电网") and a generic pilot ("获批增量配电试点") name nothing; 电化学 and
+    纯凝机组 are generic."""
+    found = _named("甲乙背靠背柔直工程投运。引入丙集团整合三个地方电网和丁戊增量配网。获批增量配电试点。"
+                   "开工建设己庚抽水蓄能电站。推进电化学储能电站建设。推动纯凝机组热电联产改造。"
+                   "建成辛壬二期接入500千伏电网加强工程。")
+    assert found.get("甲乙背靠背柔直工程") == "substation" and found.get("丁戊增量配网") == "substation", found
+    assert found.get("己庚抽水蓄能电站") == "pumped_storage", found
+    assert any(name.startswith("辛壬") and name.endswith("电网加强工程") for name in found), found
+    assert not any(name.startswith(("引入", "获批", "开工", "电化学", "纯凝", "增量")) or "三个" in name
+                   for name in found), found

@@ -25,6 +25,8 @@ HEADS: dict[str, str] = {
     "送出工程": "substation", "电网工程": "substation", "电网扩容": "substation", "配电网改造": "substation",
     "电网改造": "substation", "微电网": "substation", "输变电扩建工程": "substation", "直流配电网": "substation",
     "交流环网": "substation", "协调控制中心": "substation", "农村电网": "substation",  # the last only with GRID_WORDS
+    "柔直工程": "substation", "柔性直流工程": "substation", "增量配网": "substation", "增量配电网": "substation",
+    "电网加强工程": "substation",
     # wetlands and water bodies
     "国家湿地公园": "wetland", "湿地公园": "wetland", "湿地自然公园": "wetland", "沼泽湿地": "wetland",
     "湿地系统": "wetland", "湿地": "wetland", "湖": "wetland", "荡": "wetland", "漾": "wetland", "渠": "wetland",
@@ -139,6 +141,7 @@ GENERIC = (
     "市辖区", "县城区", "中心城区", "城区", "存量", "开发利用",
     "步行", "骑行", "慢行", "滨水", "中低压", "交直流", "直流", "交流", "通用",
     "背压式", "抽凝式", "非公用", "公用", "超临界", "超超临界", "亚临界", "大容量",
+    "增量", "增量配电", "电化学", "纯凝", "机组", "纯凝机组", "特高压",
 )
 #: modifiers of a head shared by a list ("柘溪等现有大型水电站") that belong to no member's name
 SHARED_ONLY = ("现有", "已建", "在建", "大型", "中小型", "小型", "大中型", "重点", "一批", "各类", "相关", "主要",
@@ -160,7 +163,7 @@ VERBS = (
     "以及", "其中", "包括", "包含", "涵盖", "重点在", "主要在", "配合", "协调", "贯通", "联通", "恢复", "维持",
     "增强", "增加", "强化", "健全", "防止", "严格控制", "修复", "保护", "治理", "制定", "占用", "晋升", "成功",
     "成为", "列入", "纳入", "被评为", "获评", "进行", "利用好", "用好", "争创", "巩固", "创成", "依靠",
-    "新增", "挖掘", "基于", "是指", "即", "扩建", "改扩建",
+    "新增", "挖掘", "基于", "是指", "即", "扩建", "改扩建", "引入", "整合", "获批", "赋予", "开工建设", "开工",
 )
 LIST_SEPARATORS = ("、", "和", "及", "与", "以及")
 #: verbs that also occur inside names ("一体化发展", "绿色发展"): stripped only at the very front

@@ -129,6 +129,7 @@ def _water_ok(text: str, head: str, h_end: int, water_clause: bool, c_start: int
 
 
 _COUNT_TAIL = re.compile(r"^\d+\s*[个处座家条]")
+_COUNT_WORD = re.compile(r"[\d一二三四五六七八九十两]+个")
 
 
 _DESIGNATION = re.compile(r"[（(][A-Z][型类][）)]")
@@ -202,8 +203,8 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
             continue
         if head in lx.GRID_ONLY_HEADS and not any(w in item for w in lx.GRID_WORDS):
             continue
-        if "并" in item:
-            continue  # a verb phrase ("建设合并开发并形成"), not a name
+        if "并" in item or _COUNT_WORD.search(item):
+            continue  # a verb phrase ("建设合并开发并形成") or a count ("三个地方电网"), not a name
         # "兴隆140万千瓦、宽城100万千瓦抽水蓄能项目": a member with its own capacity keeps it
         name = item + (bare_tail if quantities_from_text(item) else tail)
         out.append(Mention(name, category_of(name, head), max(at, span_start), h_end, c_start, c_end))
