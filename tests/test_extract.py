@@ -516,3 +516,10 @@ def test_grid_works_heads_openers_and_counts() -> None:
     assert any(name.startswith("辛壬") and name.endswith("电网加强工程") for name in found), found
     assert not any(name.startswith(("引入", "获批", "开工", "电化学", "纯凝", "增量")) or "三个" in name
                    for name in found), found
+
+
+def test_a_stage_word_before_the_head_is_no_part_of_the_name() -> None:
+    """"甲乙在建抽水蓄能电站": the station is 甲乙抽水蓄能电站, under construction."""
+    found = _named("推动甲乙在建抽水蓄能电站按期投产，加快丙丁已建风电场改造。")
+    assert found.get("甲乙抽水蓄能电站") == "pumped_storage" and found.get("丙丁风电场") == "wind", found
+    assert not any("在建" in name or "已建" in name for name in found), found

@@ -129,6 +129,7 @@ def _water_ok(text: str, head: str, h_end: int, water_clause: bool, c_start: int
 
 
 _COUNT_TAIL = re.compile(r"^\d+\s*[个处座家条]")
+_STAGE_END = re.compile(r"(?<=[\u3400-\u9fff]{2})(?:在建|已建|拟建|待建|续建)$")
 _COUNT_WORD = re.compile(r"[\d一二三四五六七八九十两]+个")
 
 
@@ -196,7 +197,7 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
     for raw in items:
         at = text.find(raw, cursor, h_end)
         cursor = at + len(raw) if at >= 0 else cursor
-        item = strip_openers(raw)
+        item = _STAGE_END.sub("", strip_openers(raw))  # "甲乙在建抽水蓄能电站": a stage is no part of the name
         if not item or is_generic(item) or not specific_enough(item, head):
             continue
         if head in lx.BARE_HEADS and not is_toponym(item):
