@@ -523,3 +523,11 @@ def test_a_stage_word_before_the_head_is_no_part_of_the_name() -> None:
     found = _named("推动甲乙在建抽水蓄能电站按期投产，加快丙丁已建风电场改造。")
     assert found.get("甲乙抽水蓄能电站") == "pumped_storage" and found.get("丙丁风电场") == "wind", found
     assert not any("在建" in name or "已建" in name for name in found), found
+
+
+def test_connection_works_of_the_facilities_listed_before_de() -> None:
+    """"建成甲乙电厂迁建、丙丁抽水蓄能电站的500千伏配套送出工程": the works of each facility."""
+    found = _named("建成甲乙电厂迁建、丙丁抽水蓄能电站的500千伏配套送出工程，满足电源送出需求。")
+    assert found.get("甲乙电厂迁建500千伏配套送出工程") == "substation", found
+    assert found.get("丙丁抽水蓄能电站500千伏配套送出工程") == "substation", found
+    assert not any(name.startswith("建成") for name in found), found

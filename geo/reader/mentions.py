@@ -492,6 +492,30 @@ def _transmission_works(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
+#: grid works that connect the facilities listed before 的: "甲电厂、乙电站的500千伏配套送出工程"
+_CONNECTION = re.compile(r"((?:[^，,。；;：:、的]{2,24}、)*[^，,。；;：:、的]{2,24}?)的"
+                         r"((?:[\d０-９]{2,4}(?:千伏|kV))?(?:配套)?(?:送出|接入|并网)(?:工程|线路|通道))")
+
+
+def _connection_works(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Connection works of the facilities a list names before 的: "建成甲电厂迁建、乙抽水蓄能电站的
+    500千伏配套送出工程" → 甲电厂迁建500千伏配套送出工程, 乙抽水蓄能电站500千伏配套送出工程."""
+    out: list[Mention] = []
+    if text.find("的", c_start, c_end) < 0:
+        return out  # a quick test before the expression's search
+    for m in _CONNECTION.finditer(text, c_start, c_end):
+        cursor = m.start(1)
+        for raw in list_items(m.group(1)):
+            at = text.find(raw, cursor, m.end(1))
+            cursor = at + len(raw) if at >= 0 else cursor
+            name = strip_openers(raw)
+            if at < 0 or len(CJK.findall(name)) < 3 or is_generic(name) or _COUNT_WORD.search(name):
+                continue
+            out.append(Mention(name + m.group(2), "substation", at + len(raw) - len(name), at + len(raw),
+                               c_start, c_end))
+    return out
+
+
 _PLACED = re.compile(r"((?:近海|深远海|海上|陆上|分散式|集中式)?(风电|光伏|储能))(?:项目)?"
                      r"(?:(?!(?:近海|深远海|海上|陆上|分散式|集中式)(?:风电|光伏|储能))[^。；;]){0,40}?"
                      r"(?:重点|主要|集中)?"
@@ -694,6 +718,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_water_lists(text, c_start, c_end))
         found.extend(_grid_routes(text, c_start, c_end))
         found.extend(_transmission_works(text, c_start, c_end))
+        found.extend(_connection_works(text, c_start, c_end))
         found.extend(_placed_sectors(text, c_start, c_end))
         found.extend(_piloted_places(text, c_start, c_end))
         found.extend(_designations(text, c_start, c_end))
