@@ -531,3 +531,12 @@ def test_connection_works_of_the_facilities_listed_before_de() -> None:
     assert found.get("甲乙电厂迁建500千伏配套送出工程") == "substation", found
     assert found.get("丙丁抽水蓄能电站500千伏配套送出工程") == "substation", found
     assert not any(name.startswith("建成") for name in found), found
+
+
+def test_hydro_works_and_cascades_of_rivers() -> None:
+    """航电枢纽 and 水利枢纽 are hydropower works; "甲江、乙江等重要干流梯级开发" is one cascade per river
+    (the words describing the list, 重要干流, are no part of a name)."""
+    found = _named("加快实施甲江、乙江等重要干流梯级开发，建设甲江丙丁航电枢纽、戊江己庚航运水利枢纽等。")
+    assert found.get("甲江梯级开发") == "hydro" and found.get("乙江梯级开发") == "hydro", found
+    assert found.get("甲江丙丁航电枢纽") == "hydro" and found.get("戊江己庚航运水利枢纽") == "hydro", found
+    assert not any("重要干流" in name for name in found), found

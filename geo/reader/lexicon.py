@@ -46,7 +46,8 @@ HEADS: dict[str, str] = {
     # energy plants and fuels
     "垃圾焚烧发电厂": "biomass_waste", "焚烧发电项目": "biomass_waste", "生物质发电项目": "biomass_waste",
     "热电项目": "biomass_waste", "热电联产项目": "coal_power", "热电联产工程": "coal_power",
-    "热电联产": "coal_power", "水电站": "hydro", "水力发电站": "hydro", "电厂": "coal_power",
+    "热电联产": "coal_power", "水电站": "hydro", "水力发电站": "hydro",
+    "航电枢纽": "hydro", "水利枢纽": "hydro", "梯级开发": "hydro", "梯级电站": "hydro", "电厂": "coal_power",
     "热电": "coal_power", "发电公司": "coal_power",
     "煤业": "coal_power", "核电站": "nuclear", "加氢站": "hydrogen", "氢能产业园": "hydrogen",
     "油品管道": "gas_oil", "成品油管道": "gas_oil", "航油管道": "gas_oil", "天然气管道": "gas_oil",
@@ -141,11 +142,11 @@ GENERIC = (
     "市辖区", "县城区", "中心城区", "城区", "存量", "开发利用",
     "步行", "骑行", "慢行", "滨水", "中低压", "交直流", "直流", "交流", "通用",
     "背压式", "抽凝式", "非公用", "公用", "超临界", "超超临界", "亚临界", "大容量",
-    "增量", "增量配电", "电化学", "纯凝", "机组", "纯凝机组", "特高压",
+    "增量", "增量配电", "电化学", "纯凝", "机组", "纯凝机组", "特高压", "重要干流", "主要干流", "干支流",
 )
 #: modifiers of a head shared by a list ("柘溪等现有大型水电站") that belong to no member's name
 SHARED_ONLY = ("现有", "已建", "在建", "大型", "中小型", "小型", "大中型", "重点", "一批", "各类", "相关", "主要",
-               "其他", "骨干")
+               "其他", "骨干", "重要干流", "主要干流", "干支流")
 #: words after 等 that close a list of places, not part of the head ("乐安镇、田庄乡等地光伏发电项目")
 LIST_CLOSERS = ("县市区", "县区", "地区", "区域", "乡镇", "地")
 # Clause openers: a name never contains them; the name starts after the last one.
