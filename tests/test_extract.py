@@ -540,3 +540,16 @@ def test_hydro_works_and_cascades_of_rivers() -> None:
     assert found.get("甲江梯级开发") == "hydro" and found.get("乙江梯级开发") == "hydro", found
     assert found.get("甲江丙丁航电枢纽") == "hydro" and found.get("戊江己庚航运水利枢纽") == "hydro", found
     assert not any("重要干流" in name for name in found), found
+
+
+def test_programmes_in_listed_places() -> None:
+    """"在甲山、乙溪、丙节开展光伏扶贫试点" and "“丁戊”、己城核心区、庚岛等一流城市配电网示范区": the
+    programme in each place; a description ("资源好、条件优越的县(市、区)") and kinds of works before
+    等 without a sector word ("甲冶金、乙冶金等示范工程") name no places."""
+    found = _named("在甲山、乙溪、丙节开展光伏扶贫试点。建设“丁戊”、己城核心区、庚岛等一流城市配电网示范区。"
+                   "在地热能资源好、条件优越的县(市、区)开展浅层地热项目示范试点。开展辛冶金、壬冶金等示范工程。")
+    for place in ("甲山", "乙溪", "丙节"):
+        assert found.get(place + "光伏扶贫试点") == "solar", (place, found)
+    for place in ("“丁戊”", "己城核心区", "庚岛"):
+        assert found.get(place + "一流城市配电网示范区") == "substation", (place, found)
+    assert not any(name.startswith(("地热能资源", "条件优越", "光伏扶贫")) or "冶金" in name for name in found), found

@@ -654,8 +654,10 @@ def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mentio
             continue  # "综合试点示范项目": the longer programme name ends later
         span_start = _left_span(text, m.start(), c_start)
         span = strip_openers(text[span_start:m.end()])
+        members: list[str] = []
         if "等" in span:
             cut = span.rfind("等")
+            members = [strip_openers(raw) for raw in list_items(span[:cut])]
             span = span[:cut] + span[cut + 1:]
         span = span.split("、")[-1]
         qualifier = span[: len(span) - len(m.group())]
@@ -666,7 +668,38 @@ def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mentio
             continue  # a short generic qualifier names no programme ("微电网示范项目")
         start = text.rfind(span[:4], c_start, m.end())
         out.append(Mention(span, category, max(start, c_start), m.end(), c_start, c_end))
+        kind = span[len(members[-1]):] if members and span.startswith(members[-1]) else ""
+        if any(key in kind[: len(kind) - len(m.group())] for key, _ in lx.SECTOR_KEYWORDS):
+            # "甲、乙、丙等一流城市配电网示范区": each member is such a programme (the last one is above);
+            # the kind after 等 names the sector ("甲冶金、乙冶金等示范工程" is no list of programmes)
+            for member in members[:-1]:
+                at = text.find(member, max(c_start, span_start), m.end())
+                if at >= 0 and len(member) >= 2 and not is_generic(member) and not ends_with_head(member):
+                    out.append(Mention(member + kind, category, at, at + len(member), c_start, c_end))
+    for m in _PLACES_PROGRAMME.finditer(text, c_start, c_end):
+        # "在甲、乙、丙开展光伏扶贫试点": the programme in each place
+        kind = m.group(2)
+        category = next((cat for key, cat in lx.SECTOR_KEYWORDS if key in kind), None)
+        if category is None or is_generic(kind[:-2]) and len(kind) < 6:
+            continue
+        cursor = m.start(1)
+        raws = list_items(m.group(1))
+        places = []
+        for k, raw in enumerate(raws):
+            at = text.find(raw, cursor, m.end(1))
+            cursor = at + len(raw) if at >= 0 else cursor
+            place = _list_member(raw) if k == 0 else raw
+            if at < 0 or not 2 <= len(place) <= 8 or is_generic(place) or ends_with_head(place) or \
+                    re.search(r"[的()（）]", place):
+                break  # "在资源好、条件优越的县(市、区)开展": a description, no list of places
+            places.append(Mention(place + kind, category, at + len(raw) - len(place), at + len(raw), c_start, c_end))
+        if len(places) == len(raws):
+            out.extend(places)
     return out
+
+
+_PLACES_PROGRAMME = re.compile(r"在((?:[^，,。；;、在]{2,8}、)+[^，,。；;、在]{2,8}?)(?:等地区?|等区县|等县区)?"
+                               r"(?:开展|实施|推进|推广|建设)([^，,。；;、]{2,14}?(?:试点|示范))(?=[，,。；;]|$)")
 
 
 _PROGRAMME_HEAD_RE = re.compile("|".join(re.escape(h) for h in lx.PROGRAMME_HEADS))
