@@ -680,7 +680,7 @@ def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mentio
         # "在甲、乙、丙开展光伏扶贫试点": the programme in each place
         kind = m.group(2)
         category = next((cat for key, cat in lx.SECTOR_KEYWORDS if key in kind), None)
-        if category is None or is_generic(kind[:-2]) and len(kind) < 6:
+        if category is None or (is_generic(kind[:-2]) and len(kind) < 6):
             continue
         cursor = m.start(1)
         raws = list_items(m.group(1))
