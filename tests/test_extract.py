@@ -553,3 +553,13 @@ def test_programmes_in_listed_places() -> None:
     for place in ("“丁戊”", "己城核心区", "庚岛"):
         assert found.get(place + "一流城市配电网示范区") == "substation", (place, found)
     assert not any(name.startswith(("地热能资源", "条件优越", "光伏扶贫")) or "冶金" in name for name in found), found
+
+
+def test_a_place_the_dictionary_knows_names_a_bare_head() -> None:
+    """A sector head such as 电厂 or 加氢站 needs a toponym before it: a place name that jieba's
+    dictionary tags as one (株洲, 嘉定) counts; generic water words (河湖, 沿江), a generic city word
+    and "a batch of" (甲储备一批陆上风电) do not."""
+    found = _named("建成株洲电厂环保改造。建设嘉定加氢站。推进城市加油站改造。加强河湖湿地保护与修复。"
+                   "在丙丁储备一批陆上风电厂址资源。")
+    assert found.get("株洲电厂") == "coal_power" and found.get("嘉定加氢站") == "hydrogen", found
+    assert not any(name.startswith(("城市", "河湖")) or "一批" in name for name in found), found

@@ -130,7 +130,7 @@ def _water_ok(text: str, head: str, h_end: int, water_clause: bool, c_start: int
 
 _COUNT_TAIL = re.compile(r"^\d+\s*[个处座家条]")
 _STAGE_END = re.compile(r"(?<=[\u3400-\u9fff]{2})(?:在建|已建|拟建|待建|续建)$")
-_COUNT_WORD = re.compile(r"[\d一二三四五六七八九十两]+个")
+_COUNT_WORD = re.compile(r"[\d一二三四五六七八九十两]+个|一批")
 
 
 _DESIGNATION = re.compile(r"[（(][A-Z][型类][）)]")
@@ -173,8 +173,8 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
         proper, tail = split_tail(parts[-1])
         if not tail.endswith(head):
             proper, tail = parts[-1][: -len(head)], head
-        if not proper.strip("和及与以"):
-            return []  # "服务区、客运枢纽、物流园区": separate nouns, no shared head
+        if not proper.strip("和及与以") or tail.startswith("一批"):
+            return []  # "服务区、客运枢纽、物流园区": separate nouns, no shared head; "甲储备一批风电": a batch
         list_part = "、".join([*parts[:-1], proper])
     items: list[str] = []
     for raw in reversed(list_items(list_part)):

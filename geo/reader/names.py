@@ -216,12 +216,28 @@ def ends_with_head(part: str) -> bool:
 
 
 def is_toponym(qualifier: str) -> bool:
-    """A place name: a toponym morpheme (县, 湖, 江 ...) after at least two other characters."""
+    """A place name: a toponym morpheme (县, 湖, 江 ...) after at least two other characters, or a
+    name that opens with a word jieba's dictionary tags as a place (株洲, 嘉定: tag ``ns``)."""
     if ADMIN.search(qualifier) and not is_generic(qualifier):
         return True
     core = [c for c in qualifier if CJK.match(c)]
     plain = [c for c in core if c not in lx.TOPONYM_CHARS]
-    return len(plain) >= 2 and len(plain) < len(core) and not is_generic(qualifier)
+    if len(plain) >= 2 and len(plain) < len(core) and not is_generic(qualifier):
+        return True
+    return len(core) >= 2 and not is_generic(qualifier) and opens_with_place(qualifier)
+
+
+@lru_cache(maxsize=65536)
+def opens_with_place(text: str) -> bool:
+    """Whether the first word of ``text`` is a place name of two or more characters by jieba's
+    dictionary (its part-of-speech tag ``ns``; no HMM guessing)."""
+    load_jieba()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import jieba.posseg
+
+    first = next(iter(jieba.posseg.cut(text, HMM=False)), None)
+    return first is not None and first.flag == "ns" and len(first.word) >= 2
 
 
 #: the last characters of a generic compound of water words before a water head (河湖, 江河, 河渠)
