@@ -563,3 +563,12 @@ def test_a_place_the_dictionary_knows_names_a_bare_head() -> None:
                    "在丙丁储备一批陆上风电厂址资源。")
     assert found.get("株洲电厂") == "coal_power" and found.get("嘉定加氢站") == "hydrogen", found
     assert not any(name.startswith(("城市", "河湖")) or "一批" in name for name in found), found
+
+
+def test_facilities_of_one_kind_laid_out_over_listed_places() -> None:
+    """"在甲新片区、乙丙、丁化工区等区域布局一批加氢站": a refuelling station in each place; a
+    description (资源好的县) is no list of places."""
+    found = _named("在甲新片区、乙丙、丁化工区等区域布局一批加氢站。在交通便利、资源好的县建设一批充电桩建设工程。")
+    for place in ("甲新片区", "乙丙", "丁化工区"):
+        assert found.get(place + "加氢站") == "hydrogen", (place, found)
+    assert not any(name.startswith(("交通便利", "资源好")) for name in found), found

@@ -698,6 +698,39 @@ def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mentio
     return out
 
 
+_PLACES_FACILITY = re.compile(r"在((?:[^，,。；;、在]{2,10}、)+[^，,。；;、在]{2,10}?)(?:等(?:区域|地区|地|区县|县区))?"
+                              r"(?:布局|建设|新建|建成|布点)(?:一批|若干|多个)?([^，,。；;、]{2,12}?)(?=[，,。；;]|$)")
+
+
+def _placed_facilities(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Facilities of one kind laid out over listed places: "在甲新片区、乙、丙化工区等区域布局一批加氢站"
+    → 甲新片区加氢站, 乙加氢站, 丙化工区加氢站 (the kind a head of the lexicon with generic words only;
+    every member a short name, else no list of places)."""
+    out: list[Mention] = []
+    if text.find("在", c_start, c_end) < 0:
+        return out  # a quick test before the expression's search
+    for m in _PLACES_FACILITY.finditer(text, c_start, c_end):
+        kind = m.group(2)
+        head = next((h for h in lx.LAND_HEADS if kind.endswith(h)), None)
+        if head is None or not is_generic(kind[: len(kind) - len(head)]):
+            continue
+        cursor = m.start(1)
+        raws = list_items(m.group(1))
+        found = []
+        for k, raw in enumerate(raws):
+            at = text.find(raw, cursor, m.end(1))
+            cursor = at + len(raw) if at >= 0 else cursor
+            place = strip_openers(raw) if k == 0 else raw  # the list opens right after 在
+            if at < 0 or not 2 <= len(place) <= 10 or is_generic(place) or ends_with_head(place) or \
+                    re.search(r"[的()（）]", place):
+                break
+            found.append(Mention(place + kind, category_of(place + kind, head), at + len(raw) - len(place),
+                                 at + len(raw), c_start, c_end))
+        if len(found) == len(raws):
+            out.extend(found)
+    return out
+
+
 _PLACES_PROGRAMME = re.compile(r"在((?:[^，,。；;、在]{2,8}、)+[^，,。；;、在]{2,8}?)(?:等地区?|等区县|等县区)?"
                                r"(?:开展|实施|推进|推广|建设)([^，,。；;、]{2,14}?(?:试点|示范))(?=[，,。；;]|$)")
 
@@ -752,6 +785,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_grid_routes(text, c_start, c_end))
         found.extend(_transmission_works(text, c_start, c_end))
         found.extend(_connection_works(text, c_start, c_end))
+        found.extend(_placed_facilities(text, c_start, c_end))
         found.extend(_placed_sectors(text, c_start, c_end))
         found.extend(_piloted_places(text, c_start, c_end))
         found.extend(_designations(text, c_start, c_end))
