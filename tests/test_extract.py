@@ -572,3 +572,11 @@ def test_facilities_of_one_kind_laid_out_over_listed_places() -> None:
     for place in ("甲新片区", "乙丙", "丁化工区"):
         assert found.get(place + "加氢站") == "hydrogen", (place, found)
     assert not any(name.startswith(("交通便利", "资源好")) for name in found), found
+
+
+def test_gas_networks_by_pressure_and_gas_links() -> None:
+    """"优化甲地区2.5兆帕环网，补强乙中心1.6兆帕环网": gas networks named by place and pressure;
+    "丙丁、戊己天然气联络线" are two gas links."""
+    found = _named("优化甲地区2.5兆帕环网，补强乙中心1.6兆帕环网。持续推进丙丁、戊己天然气联络线等重大项目。")
+    assert found.get("甲地区2.5兆帕环网") == "gas_oil" and found.get("乙中心1.6兆帕环网") == "gas_oil", found
+    assert found.get("丙丁天然气联络线") == "gas_oil" and found.get("戊己天然气联络线") == "gas_oil", found

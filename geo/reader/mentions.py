@@ -516,6 +516,25 @@ def _connection_works(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
+#: a gas network named by its pressure: "甲地区2.5兆帕环网", "乙1.6MPa管网"
+_PRESSURE_NETWORK = re.compile(r"([\u3400-\u9fff]{2,10}?)([\d０-９]+(?:\.[\d０-９]+)?(?:兆帕|MPa))(环网|管网|干线|管道)")
+
+
+def _pressure_networks(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Gas networks named by place and pressure ("优化甲地区2.5兆帕环网" → 甲地区2.5兆帕环网): a pipe's
+    pressure says it carries gas."""
+    out: list[Mention] = []
+    if text.find("帕", c_start, c_end) < 0 and text.find("MPa", c_start, c_end) < 0:
+        return out  # a quick test before the expression's search
+    for m in _PRESSURE_NETWORK.finditer(text, c_start, c_end):
+        place = strip_openers(m.group(1))
+        if len(place) < 2 or is_generic(place):
+            continue
+        start = m.end(1) - len(place)
+        out.append(Mention(text[start:m.end()], "gas_oil", start, m.end(), c_start, c_end))
+    return out
+
+
 _PLACED = re.compile(r"((?:近海|深远海|海上|陆上|分散式|集中式)?(风电|光伏|储能))(?:项目)?"
                      r"(?:(?!(?:近海|深远海|海上|陆上|分散式|集中式)(?:风电|光伏|储能))[^。；;]){0,40}?"
                      r"(?:重点|主要|集中)?"
@@ -786,6 +805,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_transmission_works(text, c_start, c_end))
         found.extend(_connection_works(text, c_start, c_end))
         found.extend(_placed_facilities(text, c_start, c_end))
+        found.extend(_pressure_networks(text, c_start, c_end))
         found.extend(_placed_sectors(text, c_start, c_end))
         found.extend(_piloted_places(text, c_start, c_end))
         found.extend(_designations(text, c_start, c_end))
