@@ -580,3 +580,10 @@ def test_gas_networks_by_pressure_and_gas_links() -> None:
     found = _named("优化甲地区2.5兆帕环网，补强乙中心1.6兆帕环网。持续推进丙丁、戊己天然气联络线等重大项目。")
     assert found.get("甲地区2.5兆帕环网") == "gas_oil" and found.get("乙中心1.6兆帕环网") == "gas_oil", found
     assert found.get("丙丁天然气联络线") == "gas_oil" and found.get("戊己天然气联络线") == "gas_oil", found
+
+
+def test_charging_networks_named_by_a_quoted_structure() -> None:
+    """"建成“甲乙”高速公路快充网络": a named charging network; a generic one ("城乡公共充电网络") is none."""
+    found = _named("建成“一环十射”高速公路快充网络。加快形成高速公路和城乡公共充电网络。")
+    assert found.get("“一环十射”高速公路快充网络") == "ev_charging", found
+    assert not any(name.startswith(("城乡", "公共", "高速公路和")) for name in found), found

@@ -66,7 +66,8 @@ HEADS: dict[str, str] = {
     "生态林带": "forest_ecology", "场地修复": "forest_ecology", "土壤修复治理": "forest_ecology",
     "废渣治理": "forest_ecology",
     "再生资源回收利用基地": "circular_economy", "综合利用示范基地": "circular_economy",
-    "充电基础设施建设项目": "ev_charging", "充电桩建设工程": "ev_charging",
+    "充电基础设施建设项目": "ev_charging", "充电桩建设工程": "ev_charging", "快充网络": "ev_charging",
+    "充电网络": "ev_charging",
 }
 HEAD_LIST: tuple[str, ...] = tuple(sorted(HEADS, key=len, reverse=True))
 #: heads that name a grid facility only beside a grid word ("源网荷储协调控制中心", not a traffic control centre)
