@@ -584,6 +584,6 @@ def test_gas_networks_by_pressure_and_gas_links() -> None:
 
 def test_charging_networks_named_by_a_quoted_structure() -> None:
     """"建成“甲乙”高速公路快充网络": a named charging network; a generic one ("城乡公共充电网络") is none."""
-    found = _named("建成“一环十射”高速公路快充网络。加快形成高速公路和城乡公共充电网络。")
-    assert found.get("“一环十射”高速公路快充网络") == "ev_charging", found
+    found = _named("建成“甲环乙射”高速公路快充网络。加快形成高速公路和城乡公共充电网络。")
+    assert found.get("“甲环乙射”高速公路快充网络") == "ev_charging", found
     assert not any(name.startswith(("城乡", "公共", "高速公路和")) for name in found), found
