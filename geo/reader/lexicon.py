@@ -68,6 +68,8 @@ HEADS: dict[str, str] = {
     "再生资源回收利用基地": "circular_economy", "综合利用示范基地": "circular_economy",
     "充电基础设施建设项目": "ev_charging", "充电桩建设工程": "ev_charging", "快充网络": "ev_charging",
     "充电网络": "ev_charging",
+    # platforms of the energy market and data (named by their place: see BARE_HEADS)
+    "交易中心": "other", "大数据中心": "other",
 }
 HEAD_LIST: tuple[str, ...] = tuple(sorted(HEADS, key=len, reverse=True))
 #: heads that name a grid facility only beside a grid word ("源网荷储协调控制中心", not a traffic control centre)
@@ -84,7 +86,7 @@ WATER_CONTEXT = ("湿地", "河道", "水系", "生态治理", "保护修复", "
 WATER_FOLLOW = set("、，,。；;和及与等生水段")
 #: heads that name a whole sector; a mention needs a toponym before them (炎陵县 风电, 毛里湖 湿地)
 BARE_HEADS = {"风电", "湿地", "陆上风电", "分散式风电", "铁路", "高速", "热电", "电厂", "碳捕集", "加氢站",
-              "加油站", "储气站", "机场"}
+              "加油站", "储气站", "机场", "交易中心", "大数据中心"}
 #: place morphemes that make a qualifier a toponym
 TOPONYM_CHARS = set("县区市镇乡旗村湖荡漾河江溪泽滩湾渠山岭峰洲岛港")
 #: demonstration programmes: accepted with a generic qualifier when a sector keyword names them
@@ -166,7 +168,7 @@ VERBS = (
     "以及", "其中", "包括", "包含", "涵盖", "重点在", "主要在", "配合", "协调", "贯通", "联通", "恢复", "维持",
     "增强", "增加", "强化", "健全", "防止", "严格控制", "修复", "保护", "治理", "制定", "占用", "晋升", "成功",
     "成为", "列入", "纳入", "被评为", "获评", "进行", "利用好", "用好", "争创", "巩固", "创成", "依靠",
-    "新增", "挖掘", "基于", "是指", "即", "扩建", "改扩建", "引入", "整合", "获批", "赋予", "开工建设", "开工", "补强",
+    "新增", "挖掘", "基于", "是指", "即", "扩建", "改扩建", "引入", "整合", "获批", "赋予", "开工建设", "开工", "补强", "建设好",
 )
 LIST_SEPARATORS = ("、", "和", "及", "与", "以及")
 #: verbs that also occur inside names ("一体化发展", "绿色发展"): stripped only at the very front
