@@ -592,6 +592,7 @@ def test_charging_networks_named_by_a_quoted_structure() -> None:
 def test_market_and_data_platforms_named_by_their_place() -> None:
     """交易中心 and 大数据中心 are platforms (other) when a place the dictionary knows names them
     ("建设好杭州能源大数据中心"); a generic one ("市场交易中心", "油气交易中心") is none."""
-    found = _named("建设好杭州能源大数据中心。发挥上海国际能源交易中心作用，打造具有影响力的市场交易中心、油气交易中心。")
+    found = _named("建设好杭州能源大数据中心。发挥上海国际能源交易中心作用，"
+                   "打造具有影响力的市场交易中心、油气交易中心。")
     assert found.get("杭州能源大数据中心") == "other" and found.get("上海国际能源交易中心") == "other", found
     assert not any(name.startswith(("市场", "油气", "好")) for name in found), found

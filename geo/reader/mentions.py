@@ -517,7 +517,8 @@ def _connection_works(text: str, c_start: int, c_end: int) -> list[Mention]:
 
 
 #: a gas network named by its pressure: "甲地区2.5兆帕环网", "乙1.6MPa管网"
-_PRESSURE_NETWORK = re.compile(r"([\u3400-\u9fff]{2,10}?)([\d０-９]+(?:\.[\d０-９]+)?(?:兆帕|MPa))(环网|管网|干线|管道)")
+_PRESSURE_NETWORK = re.compile(r"([\u3400-\u9fff]{2,10}?)([\d０-９]+(?:\.[\d０-９]+)?(?:兆帕|MPa))"
+                               r"(环网|管网|干线|管道)")
 
 
 def _pressure_networks(text: str, c_start: int, c_end: int) -> list[Mention]:
