@@ -177,16 +177,18 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
             return []  # "服务区、客运枢纽、物流园区": separate nouns, no shared head; "甲储备一批风电": a batch
         list_part = "、".join([*parts[:-1], proper])
     items: list[str] = []
-    for raw in reversed(list_items(list_part)):
+    members = list_items(list_part)
+    for raw in reversed(members):
         owner = not items and raw.endswith(_OWNER_ENDINGS) and not raw.endswith(lx.HEAD_LIST)
-        # the words right before a figure and the head are the name even when they end like a
-        # name ("甲乙第三通道500千伏输变电工程"), unless they are a list member of their own
-        adjacent = not items and len(list_items(list_part)) == 1 and "等" not in body and \
-            (any(q.start == 0 for q in quantities_from_text(tail)) or raw.endswith("段"))
-        # (or a section of a road before its works: "甲至乙段快速化改造工程")
-        if not owner and not adjacent and (ends_with_head(raw) or raw.endswith(_COMPLETE_WATER)):
-            break  # earlier members belong to an earlier head; a company right before the head owns
-            # the project ("安化乳酸厂 生物质热电联产二期项目"), though 厂 ends a name of its own
+        if not owner and (ends_with_head(raw) or raw.endswith(_COMPLETE_WATER)):
+            # the words right before a figure and the head are the name even when they end like a
+            # name ("甲乙第三通道500千伏输变电工程"), unless they are a list member of their own (or
+            # a section of a road before its works: "甲至乙段快速化改造工程")
+            adjacent = not items and len(members) == 1 and "等" not in body and \
+                (raw.endswith("段") or any(q.start == 0 for q in quantities_from_text(tail)))
+            if not adjacent:
+                break  # earlier members belong to an earlier head; a company right before the head
+                # owns the project ("安化乳酸厂 生物质热电联产二期项目"), though 厂 ends a name of its own
         items.insert(0, raw)
     if len(items) > 1 and "等" not in body and (is_generic(items[-1]) or not items[-1]):
         items = items[-1:]  # "矿区、工业企业和物流园区": no shared head when the last member is no name
@@ -450,13 +452,16 @@ _SUPPLY_CHANNEL = re.compile(r"((?:[\u3400-\u9fff]{2,8}[、和])*[\u3400-\u9fff]
                              r"((?:特高压)?(?:直流|交流)?(?:输电)?(?:通道|工程))")
 
 
+_TRANSMISSION_WORD = re.compile("千伏|kV|电入")
+
+
 def _transmission_works(text: str, c_start: int, c_end: int) -> list[Mention]:
     """Transmission works named by route and voltage: "甲至乙±800千伏直流、丙丁1000千伏特高压交流输电
     工程" → 甲至乙±800千伏直流输电工程, 丙丁1000千伏特高压交流输电工程 (members of a list share the
     head after the last one), and supply channels named by what they carry ("甲、乙电入丙直流通道")."""
     out: list[Mention] = []
-    if text.find("流", c_start, c_end) < 0 and text.find("电入", c_start, c_end) < 0:
-        return out  # 直流, 交流 or 电入 in every such name: a quick test before the searches
+    if not _TRANSMISSION_WORD.search(text, c_start, c_end):
+        return out  # a voltage or 电入 in every such name: a quick test before the searches
     pending: list[tuple[int, int]] = []  # (route start, kind end) of members waiting for the head
     for m in _TRANSMISSION.finditer(text, c_start, c_end):
         i = m.start()
@@ -497,11 +502,14 @@ _CONNECTION = re.compile(r"((?:[^，,。；;：:、的]{2,24}、)*[^，,。；;�
                          r"((?:[\d０-９]{2,4}(?:千伏|kV))?(?:配套)?(?:送出|接入|并网)(?:工程|线路|通道))")
 
 
+_CONNECTION_WORD = re.compile("送出|接入|并网")
+
+
 def _connection_works(text: str, c_start: int, c_end: int) -> list[Mention]:
     """Connection works of the facilities a list names before 的: "建成甲电厂迁建、乙抽水蓄能电站的
     500千伏配套送出工程" → 甲电厂迁建500千伏配套送出工程, 乙抽水蓄能电站500千伏配套送出工程."""
     out: list[Mention] = []
-    if text.find("的", c_start, c_end) < 0:
+    if not _CONNECTION_WORD.search(text, c_start, c_end) or text.find("的", c_start, c_end) < 0:
         return out  # a quick test before the expression's search
     for m in _CONNECTION.finditer(text, c_start, c_end):
         cursor = m.start(1)
@@ -696,7 +704,8 @@ def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mentio
                 at = text.find(member, max(c_start, span_start), m.end())
                 if at >= 0 and len(member) >= 2 and not is_generic(member) and not ends_with_head(member):
                     out.append(Mention(member + kind, category, at, at + len(member), c_start, c_end))
-    for m in _PLACES_PROGRAMME.finditer(text, c_start, c_end):
+    listed = text.find("在", c_start, c_end) >= 0 and text.find("、", c_start, c_end) >= 0
+    for m in (_PLACES_PROGRAMME.finditer(text, c_start, c_end) if listed else ()):
         # "在甲、乙、丙开展光伏扶贫试点": the programme in each place
         kind = m.group(2)
         category = next((cat for key, cat in lx.SECTOR_KEYWORDS if key in kind), None)
@@ -727,8 +736,8 @@ def _placed_facilities(text: str, c_start: int, c_end: int) -> list[Mention]:
     → 甲新片区加氢站, 乙加氢站, 丙化工区加氢站 (the kind a head of the lexicon with generic words only;
     every member a short name, else no list of places)."""
     out: list[Mention] = []
-    if text.find("在", c_start, c_end) < 0:
-        return out  # a quick test before the expression's search
+    if text.find("在", c_start, c_end) < 0 or text.find("、", c_start, c_end) < 0:
+        return out  # a quick test before the expression's search (在 and a list)
     for m in _PLACES_FACILITY.finditer(text, c_start, c_end):
         kind = m.group(2)
         head = next((h for h in lx.LAND_HEADS if kind.endswith(h)), None)
@@ -753,6 +762,28 @@ def _placed_facilities(text: str, c_start: int, c_end: int) -> list[Mention]:
 
 _PLACES_PROGRAMME = re.compile(r"在((?:[^，,。；;、在]{2,8}、)+[^，,。；;、在]{2,8}?)(?:等地区?|等区县|等县区)?"
                                r"(?:开展|实施|推进|推广|建设)([^，,。；;、]{2,14}?(?:试点|示范))(?=[，,。；;]|$)")
+
+
+#: the words one of the readers of :func:`_works_by_structure` needs, each mapped to its reader
+_STRUCTURE_WORDS = re.compile("千伏|kV|电入|送出|接入|并网|兆帕|MPa|在")
+
+
+def _works_by_structure(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """The works named by route, pressure or a list of places or facilities, each reader run only
+    on a clause holding a word it needs (one search for all of them: most clauses hold none)."""
+    words = set(_STRUCTURE_WORDS.findall(text, c_start, c_end))
+    if not words:
+        return []
+    out: list[Mention] = []
+    if words & {"千伏", "kV", "电入"}:
+        out += _transmission_works(text, c_start, c_end)
+    if words & {"送出", "接入", "并网"}:
+        out += _connection_works(text, c_start, c_end)
+    if "在" in words:
+        out += _placed_facilities(text, c_start, c_end)
+    if words & {"兆帕", "MPa"}:
+        out += _pressure_networks(text, c_start, c_end)
+    return out
 
 
 _PROGRAMME_HEAD_RE = re.compile("|".join(re.escape(h) for h in lx.PROGRAMME_HEADS))
@@ -803,10 +834,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_wetland_constructions(text, c_start, c_end))
         found.extend(_water_lists(text, c_start, c_end))
         found.extend(_grid_routes(text, c_start, c_end))
-        found.extend(_transmission_works(text, c_start, c_end))
-        found.extend(_connection_works(text, c_start, c_end))
-        found.extend(_placed_facilities(text, c_start, c_end))
-        found.extend(_pressure_networks(text, c_start, c_end))
+        found.extend(_works_by_structure(text, c_start, c_end))
         found.extend(_placed_sectors(text, c_start, c_end))
         found.extend(_piloted_places(text, c_start, c_end))
         found.extend(_designations(text, c_start, c_end))

@@ -227,17 +227,23 @@ def is_toponym(qualifier: str) -> bool:
     return len(core) >= 2 and not is_generic(qualifier) and opens_with_place(qualifier)
 
 
-@lru_cache(maxsize=65536)
 def opens_with_place(text: str) -> bool:
-    """Whether the first word of ``text`` is a place name of two or more characters by jieba's
-    dictionary (its part-of-speech tag ``ns``; no HMM guessing)."""
+    """Whether the first word of ``text`` (:func:`first_word`) is a place name of two or more
+    characters by jieba's dictionary (its part-of-speech tag ``ns``)."""
+    word = first_word(text)
+    return len(word) >= 2 and _word_tags().get(word) == "ns"
+
+
+@lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    """The part-of-speech tag of every word of jieba's bundled dictionary (read once per process)."""
     load_jieba()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import jieba.posseg
 
-    first = next(iter(jieba.posseg.cut(text, HMM=False)), None)
-    return first is not None and first.flag == "ns" and len(first.word) >= 2
+    tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
+    return tags
 
 
 #: the last characters of a generic compound of water words before a water head (河湖, 江河, 河渠)
