@@ -462,3 +462,137 @@ def test_designations_remediation_and_counted_kinds() -> None:
     assert found.get("青石厂外片区污染场地修复") == "forest_ecology"
     assert found.get("白沙厂外片区污染场地修复") == "forest_ecology"
     assert not any("国家湿地公园和" in name for name in found), found
+
+
+def test_a_notices_addressees_are_no_parks() -> None:
+    """The addressee line of a notice ("各区县发展改革委、甲新区经济运行局、乙高新区改革发展局，丙公司：")
+    names offices, not the parks of their names; a plan's own line ending with a colon is read."""
+    found = _named("各区县（自治县）发展改革委、甲新区经济运行局、乙高新区改革发展局，丙电力公司：\n"
+                   "重点园区如下：丁戊高新区、己庚开发区建设。")
+    assert not any(name.startswith(("甲新区", "乙高新区", "各区县")) for name in found), found
+    assert found.get("丁戊高新区") == "industrial_park", found
+
+
+def test_gas_fired_chp_is_gas_and_a_choice_of_kinds_is_no_name() -> None:
+    """燃机热电联产 burns gas (gas_oil, not coal_power); "天然气发电或热电联产项目" names no project."""
+    found = _named("建设甲乙园区燃机热电联产项目，在具备气源的区县适时建设天然气发电或热电联产项目。"
+                   "推进丙丁电厂热电联产项目。")
+    assert found.get("甲乙园区燃机热电联产项目") == "gas_oil", found
+    assert found.get("丙丁电厂热电联产项目") == "coal_power", found
+    assert not any("或" in name for name in found), found
+
+
+def test_a_name_ending_like_a_name_before_a_figure_and_its_head() -> None:
+    """"甲乙第三通道500千伏输变电工程": the words before the voltage are the works' name though they
+    end like one (通道); a road's section before its works too (甲至乙段快速化改造工程); a name with
+    no figure between it and the head stays apart ("丙丁基站输变电工程" is no such works)."""
+    found = _named("建成甲乙第三通道500千伏输变电工程。实施G999甲城至乙镇段快速化改造工程。推进丙丁基站输变电工程。")
+    assert found.get("甲乙第三通道500千伏输变电工程") == "substation", found
+    assert found.get("G999甲城至乙镇段快速化改造工程") == "transport", found
+    assert "丙丁基站输变电工程" not in found, found
+
+
+def test_transmission_works_named_by_route_and_voltage() -> None:
+    """"甲城至乙城±800千伏直流、丙丁1000千伏特高压交流输电工程": each member of the list with the head
+    after the last one; supply channels named by what they carry ("戊、己电入庚直流通道"); power from
+    outside (外电入庚) is no channel's name."""
+    found = _named("建成甲城至乙城±800千伏直流、丙丁1000千伏特高压交流输电工程。"
+                   "组织开展戊地、己地电入庚直流通道的研究论证。同步规划外电入庚特高压通道。")
+    assert found.get("甲城至乙城±800千伏直流输电工程") == "substation", found
+    assert found.get("丙丁1000千伏特高压交流输电工程") == "substation", found
+    assert found.get("戊地电入庚直流通道") == "substation" and found.get("己地电入庚直流通道") == "substation"
+    assert not any("外电入" in name for name in found), found
+
+
+def test_grid_works_heads_openers_and_counts() -> None:
+    """柔直工程, 增量配网 and 电网加强工程 are grid works; 引入, 整合, 获批, 开工建设 open clauses; a
+    counted kind ("三个地方电网") and a generic pilot ("获批增量配电试点") name nothing; 电化学 and
+    纯凝机组 are generic."""
+    found = _named("甲乙背靠背柔直工程投运。引入丙集团整合三个地方电网和丁戊增量配网。获批增量配电试点。"
+                   "开工建设己庚抽水蓄能电站。推进电化学储能电站建设。推动纯凝机组热电联产改造。"
+                   "建成辛壬二期接入500千伏电网加强工程。")
+    assert found.get("甲乙背靠背柔直工程") == "substation" and found.get("丁戊增量配网") == "substation", found
+    assert found.get("己庚抽水蓄能电站") == "pumped_storage", found
+    assert any(name.startswith("辛壬") and name.endswith("电网加强工程") for name in found), found
+    assert not any(name.startswith(("引入", "获批", "开工", "电化学", "纯凝", "增量")) or "三个" in name
+                   for name in found), found
+
+
+def test_a_stage_word_before_the_head_is_no_part_of_the_name() -> None:
+    """"甲乙在建抽水蓄能电站": the station is 甲乙抽水蓄能电站, under construction."""
+    found = _named("推动甲乙在建抽水蓄能电站按期投产，加快丙丁已建风电场改造。")
+    assert found.get("甲乙抽水蓄能电站") == "pumped_storage" and found.get("丙丁风电场") == "wind", found
+    assert not any("在建" in name or "已建" in name for name in found), found
+
+
+def test_connection_works_of_the_facilities_listed_before_de() -> None:
+    """"建成甲乙电厂迁建、丙丁抽水蓄能电站的500千伏配套送出工程": the works of each facility."""
+    found = _named("建成甲乙电厂迁建、丙丁抽水蓄能电站的500千伏配套送出工程，满足电源送出需求。")
+    assert found.get("甲乙电厂迁建500千伏配套送出工程") == "substation", found
+    assert found.get("丙丁抽水蓄能电站500千伏配套送出工程") == "substation", found
+    assert not any(name.startswith("建成") for name in found), found
+
+
+def test_hydro_works_and_cascades_of_rivers() -> None:
+    """航电枢纽 and 水利枢纽 are hydropower works; "甲江、乙江等重要干流梯级开发" is one cascade per river
+    (the words describing the list, 重要干流, are no part of a name)."""
+    found = _named("加快实施甲江、乙江等重要干流梯级开发，建设甲江丙丁航电枢纽、戊江己庚航运水利枢纽等。")
+    assert found.get("甲江梯级开发") == "hydro" and found.get("乙江梯级开发") == "hydro", found
+    assert found.get("甲江丙丁航电枢纽") == "hydro" and found.get("戊江己庚航运水利枢纽") == "hydro", found
+    assert not any("重要干流" in name for name in found), found
+
+
+def test_programmes_in_listed_places() -> None:
+    """"在甲山、乙溪、丙节开展光伏扶贫试点" and "“丁戊”、己城核心区、庚岛等一流城市配电网示范区": the
+    programme in each place; a description ("资源好、条件优越的县(市、区)") and kinds of works before
+    等 without a sector word ("甲冶金、乙冶金等示范工程") name no places."""
+    found = _named("在甲山、乙溪、丙节开展光伏扶贫试点。建设“丁戊”、己城核心区、庚岛等一流城市配电网示范区。"
+                   "在地热能资源好、条件优越的县(市、区)开展浅层地热项目示范试点。开展辛冶金、壬冶金等示范工程。")
+    for place in ("甲山", "乙溪", "丙节"):
+        assert found.get(place + "光伏扶贫试点") == "solar", (place, found)
+    for place in ("“丁戊”", "己城核心区", "庚岛"):
+        assert found.get(place + "一流城市配电网示范区") == "substation", (place, found)
+    assert not any(name.startswith(("地热能资源", "条件优越", "光伏扶贫")) or "冶金" in name for name in found), found
+
+
+def test_a_place_the_dictionary_knows_names_a_bare_head() -> None:
+    """A sector head such as 电厂 or 加氢站 needs a toponym before it: a place name that jieba's
+    dictionary tags as one (株洲, 嘉定) counts; generic water words (河湖, 沿江), a generic city word
+    and "a batch of" (甲储备一批陆上风电) do not."""
+    found = _named("建成株洲电厂环保改造。建设嘉定加氢站。推进城市加油站改造。加强河湖湿地保护与修复。"
+                   "在丙丁储备一批陆上风电厂址资源。")
+    assert found.get("株洲电厂") == "coal_power" and found.get("嘉定加氢站") == "hydrogen", found
+    assert not any(name.startswith(("城市", "河湖")) or "一批" in name for name in found), found
+
+
+def test_facilities_of_one_kind_laid_out_over_listed_places() -> None:
+    """"在甲新片区、乙丙、丁化工区等区域布局一批加氢站": a refuelling station in each place; a
+    description (资源好的县) is no list of places."""
+    found = _named("在甲新片区、乙丙、丁化工区等区域布局一批加氢站。在交通便利、资源好的县建设一批充电桩建设工程。")
+    for place in ("甲新片区", "乙丙", "丁化工区"):
+        assert found.get(place + "加氢站") == "hydrogen", (place, found)
+    assert not any(name.startswith(("交通便利", "资源好")) for name in found), found
+
+
+def test_gas_networks_by_pressure_and_gas_links() -> None:
+    """"优化甲地区2.5兆帕环网，补强乙中心1.6兆帕环网": gas networks named by place and pressure;
+    "丙丁、戊己天然气联络线" are two gas links."""
+    found = _named("优化甲地区2.5兆帕环网，补强乙中心1.6兆帕环网。持续推进丙丁、戊己天然气联络线等重大项目。")
+    assert found.get("甲地区2.5兆帕环网") == "gas_oil" and found.get("乙中心1.6兆帕环网") == "gas_oil", found
+    assert found.get("丙丁天然气联络线") == "gas_oil" and found.get("戊己天然气联络线") == "gas_oil", found
+
+
+def test_charging_networks_named_by_a_quoted_structure() -> None:
+    """"建成“甲乙”高速公路快充网络": a named charging network; a generic one ("城乡公共充电网络") is none."""
+    found = _named("建成“甲环乙射”高速公路快充网络。加快形成高速公路和城乡公共充电网络。")
+    assert found.get("“甲环乙射”高速公路快充网络") == "ev_charging", found
+    assert not any(name.startswith(("城乡", "公共", "高速公路和")) for name in found), found
+
+
+def test_market_and_data_platforms_named_by_their_place() -> None:
+    """交易中心 and 大数据中心 are platforms (other) when a place the dictionary knows names them
+    ("建设好杭州能源大数据中心"); a generic one ("市场交易中心", "油气交易中心") is none."""
+    found = _named("建设好杭州能源大数据中心。发挥上海国际能源交易中心作用，"
+                   "打造具有影响力的市场交易中心、油气交易中心。")
+    assert found.get("杭州能源大数据中心") == "other" and found.get("上海国际能源交易中心") == "other", found
+    assert not any(name.startswith(("市场", "油气", "好")) for name in found), found

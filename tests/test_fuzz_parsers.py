@@ -381,3 +381,23 @@ generic_text = st.lists(st.sampled_from([*lx.GENERIC[:60], *lx.HEAD_LIST[:30], "
 @given(generic_text)
 def test_generic_words_as_the_old_pattern_split_them(text: str) -> None:
     assert words_only(text, names.GENERIC_SET) == (_OLD_GENERIC.fullmatch(text) is not None)
+
+
+# --- transmission works by route and voltage ------------------------------------------------------
+
+_PLACE_CHARS = "甲乙丙丁戊己庚辛壬癸"
+route_names = st.builds(lambda a, b, via: a + ("至" + b if via else b),
+                        st.text(_PLACE_CHARS, min_size=2, max_size=3), st.text(_PLACE_CHARS, min_size=1, max_size=3),
+                        st.booleans())
+line_kinds = st.sampled_from(["±800千伏直流", "±1100千伏直流", "1000千伏特高压交流", "500千伏交流"])
+
+
+@fuzz_reader
+@given(st.lists(st.tuples(route_names, line_kinds), min_size=1, max_size=3, unique_by=lambda m: m[0]),
+       st.sampled_from(["输电工程", "工程", "输电通道"]), st.sampled_from(["建成", "加快建设", "推动"]))
+def test_every_member_of_a_list_of_transmission_works_takes_the_head(
+        members: list[tuple[str, str]], head: str, verb: str) -> None:
+    text = verb + "、".join(route + kind for route, kind in members) + head + "。"
+    names_found = {c.name_zh for c in candidates_from_text(text, "X") if c.category.value == "substation"}
+    for route, kind in members:
+        assert route + kind + head in names_found, (text, names_found)

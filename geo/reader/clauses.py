@@ -35,9 +35,26 @@ _CHROME = re.compile("|".join(re.escape(m) for m in lx.CHROME_MARKERS))
 _THREE_CJK = re.compile(r"[\u3400-\u9fff](?:[^\u3400-\u9fff]*[\u3400-\u9fff]){2}")
 
 
+#: what the name of an office, a company or an authority ends with
+_OFFICE_END = re.compile(r"(?:局|委|委员会|厅|办|办公室|公司|集团|政府|管委会|单位|部门|中心|部)$")
+_ADDRESSEE_SPLIT = re.compile(r"[、，,]")
+
+
+def _is_addressee_line(line: str) -> bool:
+    """The addressees of a notice ("各区县发展改革委、甲新区经济运行局、乙公司："): a line ending with
+    a colon whose members are two or more offices, companies or authorities (a plan's own line that
+    ends with a colon introduces its items, which are no offices)."""
+    if not line.endswith(("：", ":")):
+        return False
+    parts = [p for p in _ADDRESSEE_SPLIT.split(line[:-1]) if p]
+    return len(parts) >= 2 and sum(1 for p in parts if _OFFICE_END.search(p)) * 3 >= len(parts) * 2
+
+
 def _is_noise_line(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
+        return True
+    if _is_addressee_line(stripped):
         return True
     if _URL_LINE.match(stripped):
         return True

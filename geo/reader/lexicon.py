@@ -25,6 +25,8 @@ HEADS: dict[str, str] = {
     "送出工程": "substation", "电网工程": "substation", "电网扩容": "substation", "配电网改造": "substation",
     "电网改造": "substation", "微电网": "substation", "输变电扩建工程": "substation", "直流配电网": "substation",
     "交流环网": "substation", "协调控制中心": "substation", "农村电网": "substation",  # the last only with GRID_WORDS
+    "柔直工程": "substation", "柔性直流工程": "substation", "增量配网": "substation", "增量配电网": "substation",
+    "电网加强工程": "substation",
     # wetlands and water bodies
     "国家湿地公园": "wetland", "湿地公园": "wetland", "湿地自然公园": "wetland", "沼泽湿地": "wetland",
     "湿地系统": "wetland", "湿地": "wetland", "湖": "wetland", "荡": "wetland", "漾": "wetland", "渠": "wetland",
@@ -44,12 +46,13 @@ HEADS: dict[str, str] = {
     # energy plants and fuels
     "垃圾焚烧发电厂": "biomass_waste", "焚烧发电项目": "biomass_waste", "生物质发电项目": "biomass_waste",
     "热电项目": "biomass_waste", "热电联产项目": "coal_power", "热电联产工程": "coal_power",
-    "热电联产": "coal_power", "水电站": "hydro", "水力发电站": "hydro", "电厂": "coal_power",
+    "热电联产": "coal_power", "水电站": "hydro", "水力发电站": "hydro",
+    "航电枢纽": "hydro", "水利枢纽": "hydro", "梯级开发": "hydro", "梯级电站": "hydro", "电厂": "coal_power",
     "热电": "coal_power", "发电公司": "coal_power",
     "煤业": "coal_power", "核电站": "nuclear", "加氢站": "hydrogen", "氢能产业园": "hydrogen",
     "油品管道": "gas_oil", "成品油管道": "gas_oil", "航油管道": "gas_oil", "天然气管道": "gas_oil",
     "长输管线": "gas_oil", "分输中心": "gas_oil", "储气站": "gas_oil", "燃机项目": "gas_oil", "油库": "gas_oil",
-    "燃气发电基地": "gas_oil",
+    "燃气发电基地": "gas_oil", "天然气联络线": "gas_oil", "燃气联络线": "gas_oil", "输气管道": "gas_oil",
     "加油站": "gas_oil", "支干线": "gas_oil", "LNG接收站": "gas_oil", "储运站": "gas_oil",
     "地热能供热": "geothermal", "能源站": "district_energy", "分布式能源中心": "district_energy",
     "CCUS项目": "ccus", "碳捕集": "ccus",
@@ -63,7 +66,10 @@ HEADS: dict[str, str] = {
     "生态林带": "forest_ecology", "场地修复": "forest_ecology", "土壤修复治理": "forest_ecology",
     "废渣治理": "forest_ecology",
     "再生资源回收利用基地": "circular_economy", "综合利用示范基地": "circular_economy",
-    "充电基础设施建设项目": "ev_charging", "充电桩建设工程": "ev_charging",
+    "充电基础设施建设项目": "ev_charging", "充电桩建设工程": "ev_charging", "快充网络": "ev_charging",
+    "充电网络": "ev_charging",
+    # platforms of the energy market and data (named by their place: see BARE_HEADS)
+    "交易中心": "other", "大数据中心": "other",
 }
 HEAD_LIST: tuple[str, ...] = tuple(sorted(HEADS, key=len, reverse=True))
 #: heads that name a grid facility only beside a grid word ("源网荷储协调控制中心", not a traffic control centre)
@@ -80,7 +86,7 @@ WATER_CONTEXT = ("湿地", "河道", "水系", "生态治理", "保护修复", "
 WATER_FOLLOW = set("、，,。；;和及与等生水段")
 #: heads that name a whole sector; a mention needs a toponym before them (炎陵县 风电, 毛里湖 湿地)
 BARE_HEADS = {"风电", "湿地", "陆上风电", "分散式风电", "铁路", "高速", "热电", "电厂", "碳捕集", "加氢站",
-              "加油站", "储气站", "机场"}
+              "加油站", "储气站", "机场", "交易中心", "大数据中心"}
 #: place morphemes that make a qualifier a toponym
 TOPONYM_CHARS = set("县区市镇乡旗村湖荡漾河江溪泽滩湾渠山岭峰洲岛港")
 #: demonstration programmes: accepted with a generic qualifier when a sector keyword names them
@@ -139,10 +145,12 @@ GENERIC = (
     "市辖区", "县城区", "中心城区", "城区", "存量", "开发利用",
     "步行", "骑行", "慢行", "滨水", "中低压", "交直流", "直流", "交流", "通用",
     "背压式", "抽凝式", "非公用", "公用", "超临界", "超超临界", "亚临界", "大容量",
+    "增量", "增量配电", "电化学", "纯凝", "机组", "纯凝机组", "特高压", "重要干流", "主要干流", "干支流", "扶贫",
+    "河湖", "河滨", "滨河", "滨湖", "滨江", "沿江", "沿河", "沿湖",
 )
 #: modifiers of a head shared by a list ("柘溪等现有大型水电站") that belong to no member's name
 SHARED_ONLY = ("现有", "已建", "在建", "大型", "中小型", "小型", "大中型", "重点", "一批", "各类", "相关", "主要",
-               "其他", "骨干")
+               "其他", "骨干", "重要干流", "主要干流", "干支流")
 #: words after 等 that close a list of places, not part of the head ("乐安镇、田庄乡等地光伏发电项目")
 LIST_CLOSERS = ("县市区", "县区", "地区", "区域", "乡镇", "地")
 # Clause openers: a name never contains them; the name starts after the last one.
@@ -160,7 +168,8 @@ VERBS = (
     "以及", "其中", "包括", "包含", "涵盖", "重点在", "主要在", "配合", "协调", "贯通", "联通", "恢复", "维持",
     "增强", "增加", "强化", "健全", "防止", "严格控制", "修复", "保护", "治理", "制定", "占用", "晋升", "成功",
     "成为", "列入", "纳入", "被评为", "获评", "进行", "利用好", "用好", "争创", "巩固", "创成", "依靠",
-    "新增", "挖掘", "基于", "是指", "即", "扩建", "改扩建",
+    "新增", "挖掘", "基于", "是指", "即", "扩建", "改扩建", "引入", "整合", "获批", "赋予", "开工建设", "开工",
+    "补强", "建设好",
 )
 LIST_SEPARATORS = ("、", "和", "及", "与", "以及")
 #: verbs that also occur inside names ("一体化发展", "绿色发展"): stripped only at the very front

@@ -129,6 +129,8 @@ def _water_ok(text: str, head: str, h_end: int, water_clause: bool, c_start: int
 
 
 _COUNT_TAIL = re.compile(r"^\d+\s*[个处座家条]")
+_STAGE_END = re.compile(r"(?<=[\u3400-\u9fff]{2})(?:在建|已建|拟建|待建|续建)$")
+_COUNT_WORD = re.compile(r"[\d一二三四五六七八九十两]+个|一批")
 
 
 _DESIGNATION = re.compile(r"[（(][A-Z][型类][）)]")
@@ -171,15 +173,22 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
         proper, tail = split_tail(parts[-1])
         if not tail.endswith(head):
             proper, tail = parts[-1][: -len(head)], head
-        if not proper.strip("和及与以"):
-            return []  # "服务区、客运枢纽、物流园区": separate nouns, no shared head
+        if not proper.strip("和及与以") or tail.startswith("一批"):
+            return []  # "服务区、客运枢纽、物流园区": separate nouns, no shared head; "甲储备一批风电": a batch
         list_part = "、".join([*parts[:-1], proper])
     items: list[str] = []
-    for raw in reversed(list_items(list_part)):
+    members = list_items(list_part)
+    for raw in reversed(members):
         owner = not items and raw.endswith(_OWNER_ENDINGS) and not raw.endswith(lx.HEAD_LIST)
         if not owner and (ends_with_head(raw) or raw.endswith(_COMPLETE_WATER)):
-            break  # earlier members belong to an earlier head; a company right before the head owns
-            # the project ("安化乳酸厂 生物质热电联产二期项目"), though 厂 ends a name of its own
+            # the words right before a figure and the head are the name even when they end like a
+            # name ("甲乙第三通道500千伏输变电工程"), unless they are a list member of their own (or
+            # a section of a road before its works: "甲至乙段快速化改造工程")
+            adjacent = not items and len(members) == 1 and "等" not in body and \
+                (raw.endswith("段") or any(q.start == 0 for q in quantities_from_text(tail)))
+            if not adjacent:
+                break  # earlier members belong to an earlier head; a company right before the head
+                # owns the project ("安化乳酸厂 生物质热电联产二期项目"), though 厂 ends a name of its own
         items.insert(0, raw)
     if len(items) > 1 and "等" not in body and (is_generic(items[-1]) or not items[-1]):
         items = items[-1:]  # "矿区、工业企业和物流园区": no shared head when the last member is no name
@@ -190,15 +199,15 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
     for raw in items:
         at = text.find(raw, cursor, h_end)
         cursor = at + len(raw) if at >= 0 else cursor
-        item = strip_openers(raw)
+        item = _STAGE_END.sub("", strip_openers(raw))  # "甲乙在建抽水蓄能电站": a stage is no part of the name
         if not item or is_generic(item) or not specific_enough(item, head):
             continue
         if head in lx.BARE_HEADS and not is_toponym(item):
             continue
         if head in lx.GRID_ONLY_HEADS and not any(w in item for w in lx.GRID_WORDS):
             continue
-        if "并" in item:
-            continue  # a verb phrase ("建设合并开发并形成"), not a name
+        if "并" in item or _COUNT_WORD.search(item):
+            continue  # a verb phrase ("建设合并开发并形成") or a count ("三个地方电网"), not a name
         # "兴隆140万千瓦、宽城100万千瓦抽水蓄能项目": a member with its own capacity keeps it
         name = item + (bare_tail if quantities_from_text(item) else tail)
         out.append(Mention(name, category_of(name, head), max(at, span_start), h_end, c_start, c_end))
@@ -434,6 +443,107 @@ def _grid_routes(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
+#: a transmission works' kind after its route: a voltage, maybe 特高压, and 直流 or 交流; the head
+#: (输电工程, 通道, 线路) may follow only the last member of a list sharing it
+_TRANSMISSION = re.compile(r"(±?[\d０-９]{3,4}(?:千伏|kV))(特高压)?(直流|交流)((?:输电)?(?:工程|通道|线路))?")
+_ROUTE_CUT = set("，,。；;：:、（）()“”")
+#: a supply channel named by what it carries: "甲、乙电入丙直流通道" (甲电入丙直流通道, 乙电入丙直流通道)
+_SUPPLY_CHANNEL = re.compile(r"((?:[\u3400-\u9fff]{2,8}[、和])*[\u3400-\u9fff]{2,8}?)电入([\u3400-\u9fff]{1,2})"
+                             r"((?:特高压)?(?:直流|交流)?(?:输电)?(?:通道|工程))")
+
+
+_TRANSMISSION_WORD = re.compile("千伏|kV|电入")
+
+
+def _transmission_works(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Transmission works named by route and voltage: "甲至乙±800千伏直流、丙丁1000千伏特高压交流输电
+    工程" → 甲至乙±800千伏直流输电工程, 丙丁1000千伏特高压交流输电工程 (members of a list share the
+    head after the last one), and supply channels named by what they carry ("甲、乙电入丙直流通道")."""
+    out: list[Mention] = []
+    if not _TRANSMISSION_WORD.search(text, c_start, c_end):
+        return out  # a voltage or 电入 in every such name: a quick test before the searches
+    pending: list[tuple[int, int]] = []  # (route start, kind end) of members waiting for the head
+    for m in _TRANSMISSION.finditer(text, c_start, c_end):
+        i = m.start()
+        while i > c_start and m.start() - i < 14 and text[i - 1] not in _ROUTE_CUT:
+            i -= 1
+        route = strip_openers(text[i:m.start()])
+        route_at = m.start() - len(route)
+        if len(CJK.findall(route)) < 2 or is_generic(route) or re.search("[-－—–]", route):
+            # (a route of dashes, 甲-乙-丙, is read by _grid_routes)
+            pending = []
+            continue
+        pending.append((route_at, m.end()))
+        if m.group(4):
+            head = m.group(4)
+            for at, end in pending:
+                name = text[at:end] + ("" if end == m.end() else head)
+                out.append(Mention(name, "substation", at, end, c_start, c_end))
+            pending = []
+        elif not text.startswith(("、", "和", "及"), m.end()):
+            pending = []  # a member not followed by another one names no works of its own
+    for m in _SUPPLY_CHANNEL.finditer(text, c_start, c_end):
+        tail = "电入" + m.group(2) + m.group(3)
+        cursor = m.start(1)
+        raws = list_items(m.group(1))
+        for k, raw in enumerate(raws):
+            at = text.find(raw, cursor, m.end(1))
+            cursor = at + len(raw) if at >= 0 else cursor
+            name = _list_member(raw) if k == 0 else raw
+            if at >= 0 and 2 <= len(name) <= 4 and not is_generic(name) and not name.endswith("外"):
+                # (a region's name is short; 外电入甲 is power from outside, no channel's name)
+                out.append(Mention(name + tail, "substation", at + len(raw) - len(name), at + len(raw),
+                                   c_start, c_end))
+    return out
+
+
+#: grid works that connect the facilities listed before 的: "甲电厂、乙电站的500千伏配套送出工程"
+_CONNECTION = re.compile(r"((?:[^，,。；;：:、的]{2,24}、)*[^，,。；;：:、的]{2,24}?)的"
+                         r"((?:[\d０-９]{2,4}(?:千伏|kV))?(?:配套)?(?:送出|接入|并网)(?:工程|线路|通道))")
+
+
+_CONNECTION_WORD = re.compile("送出|接入|并网")
+
+
+def _connection_works(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Connection works of the facilities a list names before 的: "建成甲电厂迁建、乙抽水蓄能电站的
+    500千伏配套送出工程" → 甲电厂迁建500千伏配套送出工程, 乙抽水蓄能电站500千伏配套送出工程."""
+    out: list[Mention] = []
+    if not _CONNECTION_WORD.search(text, c_start, c_end) or text.find("的", c_start, c_end) < 0:
+        return out  # a quick test before the expression's search
+    for m in _CONNECTION.finditer(text, c_start, c_end):
+        cursor = m.start(1)
+        for raw in list_items(m.group(1)):
+            at = text.find(raw, cursor, m.end(1))
+            cursor = at + len(raw) if at >= 0 else cursor
+            name = strip_openers(raw)
+            if at < 0 or len(CJK.findall(name)) < 3 or is_generic(name) or _COUNT_WORD.search(name):
+                continue
+            out.append(Mention(name + m.group(2), "substation", at + len(raw) - len(name), at + len(raw),
+                               c_start, c_end))
+    return out
+
+
+#: a gas network named by its pressure: "甲地区2.5兆帕环网", "乙1.6MPa管网"
+_PRESSURE_NETWORK = re.compile(r"([\u3400-\u9fff]{2,10}?)([\d０-９]+(?:\.[\d０-９]+)?(?:兆帕|MPa))"
+                               r"(环网|管网|干线|管道)")
+
+
+def _pressure_networks(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Gas networks named by place and pressure ("优化甲地区2.5兆帕环网" → 甲地区2.5兆帕环网): a pipe's
+    pressure says it carries gas."""
+    out: list[Mention] = []
+    if text.find("帕", c_start, c_end) < 0 and text.find("MPa", c_start, c_end) < 0:
+        return out  # a quick test before the expression's search
+    for m in _PRESSURE_NETWORK.finditer(text, c_start, c_end):
+        place = strip_openers(m.group(1))
+        if len(place) < 2 or is_generic(place):
+            continue
+        start = m.end(1) - len(place)
+        out.append(Mention(text[start:m.end()], "gas_oil", start, m.end(), c_start, c_end))
+    return out
+
+
 _PLACED = re.compile(r"((?:近海|深远海|海上|陆上|分散式|集中式)?(风电|光伏|储能))(?:项目)?"
                      r"(?:(?!(?:近海|深远海|海上|陆上|分散式|集中式)(?:风电|光伏|储能))[^。；;]){0,40}?"
                      r"(?:重点|主要|集中)?"
@@ -572,8 +682,10 @@ def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mentio
             continue  # "综合试点示范项目": the longer programme name ends later
         span_start = _left_span(text, m.start(), c_start)
         span = strip_openers(text[span_start:m.end()])
+        members: list[str] = []
         if "等" in span:
             cut = span.rfind("等")
+            members = [strip_openers(raw) for raw in list_items(span[:cut])]
             span = span[:cut] + span[cut + 1:]
         span = span.split("、")[-1]
         qualifier = span[: len(span) - len(m.group())]
@@ -584,6 +696,93 @@ def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mentio
             continue  # a short generic qualifier names no programme ("微电网示范项目")
         start = text.rfind(span[:4], c_start, m.end())
         out.append(Mention(span, category, max(start, c_start), m.end(), c_start, c_end))
+        kind = span[len(members[-1]):] if members and span.startswith(members[-1]) else ""
+        if any(key in kind[: len(kind) - len(m.group())] for key, _ in lx.SECTOR_KEYWORDS):
+            # "甲、乙、丙等一流城市配电网示范区": each member is such a programme (the last one is above);
+            # the kind after 等 names the sector ("甲冶金、乙冶金等示范工程" is no list of programmes)
+            for member in members[:-1]:
+                at = text.find(member, max(c_start, span_start), m.end())
+                if at >= 0 and len(member) >= 2 and not is_generic(member) and not ends_with_head(member):
+                    out.append(Mention(member + kind, category, at, at + len(member), c_start, c_end))
+    listed = text.find("在", c_start, c_end) >= 0 and text.find("、", c_start, c_end) >= 0
+    for m in (_PLACES_PROGRAMME.finditer(text, c_start, c_end) if listed else ()):
+        # "在甲、乙、丙开展光伏扶贫试点": the programme in each place
+        kind = m.group(2)
+        category = next((cat for key, cat in lx.SECTOR_KEYWORDS if key in kind), None)
+        if category is None or (is_generic(kind[:-2]) and len(kind) < 6):
+            continue
+        cursor = m.start(1)
+        raws = list_items(m.group(1))
+        places = []
+        for k, raw in enumerate(raws):
+            at = text.find(raw, cursor, m.end(1))
+            cursor = at + len(raw) if at >= 0 else cursor
+            place = _list_member(raw) if k == 0 else raw
+            if at < 0 or not 2 <= len(place) <= 8 or is_generic(place) or ends_with_head(place) or \
+                    re.search(r"[的()（）]", place):
+                break  # "在资源好、条件优越的县(市、区)开展": a description, no list of places
+            places.append(Mention(place + kind, category, at + len(raw) - len(place), at + len(raw), c_start, c_end))
+        if len(places) == len(raws):
+            out.extend(places)
+    return out
+
+
+_PLACES_FACILITY = re.compile(r"在((?:[^，,。；;、在]{2,10}、)+[^，,。；;、在]{2,10}?)(?:等(?:区域|地区|地|区县|县区))?"
+                              r"(?:布局|建设|新建|建成|布点)(?:一批|若干|多个)?([^，,。；;、]{2,12}?)(?=[，,。；;]|$)")
+
+
+def _placed_facilities(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Facilities of one kind laid out over listed places: "在甲新片区、乙、丙化工区等区域布局一批加氢站"
+    → 甲新片区加氢站, 乙加氢站, 丙化工区加氢站 (the kind a head of the lexicon with generic words only;
+    every member a short name, else no list of places)."""
+    out: list[Mention] = []
+    if text.find("在", c_start, c_end) < 0 or text.find("、", c_start, c_end) < 0:
+        return out  # a quick test before the expression's search (在 and a list)
+    for m in _PLACES_FACILITY.finditer(text, c_start, c_end):
+        kind = m.group(2)
+        head = next((h for h in lx.LAND_HEADS if kind.endswith(h)), None)
+        if head is None or not is_generic(kind[: len(kind) - len(head)]):
+            continue
+        cursor = m.start(1)
+        raws = list_items(m.group(1))
+        found = []
+        for k, raw in enumerate(raws):
+            at = text.find(raw, cursor, m.end(1))
+            cursor = at + len(raw) if at >= 0 else cursor
+            place = strip_openers(raw) if k == 0 else raw  # the list opens right after 在
+            if at < 0 or not 2 <= len(place) <= 10 or is_generic(place) or ends_with_head(place) or \
+                    re.search(r"[的()（）]", place):
+                break
+            found.append(Mention(place + kind, category_of(place + kind, head), at + len(raw) - len(place),
+                                 at + len(raw), c_start, c_end))
+        if len(found) == len(raws):
+            out.extend(found)
+    return out
+
+
+_PLACES_PROGRAMME = re.compile(r"在((?:[^，,。；;、在]{2,8}、)+[^，,。；;、在]{2,8}?)(?:等地区?|等区县|等县区)?"
+                               r"(?:开展|实施|推进|推广|建设)([^，,。；;、]{2,14}?(?:试点|示范))(?=[，,。；;]|$)")
+
+
+#: the words one of the readers of :func:`_works_by_structure` needs, each mapped to its reader
+_STRUCTURE_WORDS = re.compile("千伏|kV|电入|送出|接入|并网|兆帕|MPa|在")
+
+
+def _works_by_structure(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """The works named by route, pressure or a list of places or facilities, each reader run only
+    on a clause holding a word it needs (one search for all of them: most clauses hold none)."""
+    words = set(_STRUCTURE_WORDS.findall(text, c_start, c_end))
+    if not words:
+        return []
+    out: list[Mention] = []
+    if words & {"千伏", "kV", "电入"}:
+        out += _transmission_works(text, c_start, c_end)
+    if words & {"送出", "接入", "并网"}:
+        out += _connection_works(text, c_start, c_end)
+    if "在" in words:
+        out += _placed_facilities(text, c_start, c_end)
+    if words & {"兆帕", "MPa"}:
+        out += _pressure_networks(text, c_start, c_end)
     return out
 
 
@@ -635,6 +834,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_wetland_constructions(text, c_start, c_end))
         found.extend(_water_lists(text, c_start, c_end))
         found.extend(_grid_routes(text, c_start, c_end))
+        found.extend(_works_by_structure(text, c_start, c_end))
         found.extend(_placed_sectors(text, c_start, c_end))
         found.extend(_piloted_places(text, c_start, c_end))
         found.extend(_designations(text, c_start, c_end))
@@ -751,8 +951,8 @@ def _dedupe(found: list[Mention]) -> list[Mention]:
                 name.count(")") + name.count("）"):
             continue  # a cut quoted title or bracket, not a name
         if re.search(r"[:：]|(?<![\u3400-\u9fff])-|-(?![\u3400-\u9fff])", name) or \
-                "等" in name.replace("等容量", ""):  # 等容量替代: like-for-like; 甲-乙 is a route
-            continue
+                "等" in name.replace("等容量", "") or "或" in name:  # 等容量替代: like-for-like; 甲-乙 is a route
+            continue  # "天然气发电或热电联产项目": a choice of kinds, not a name
         key = normal_name(name)
         if len(key) < 3 and not (mention.category == "wetland" and _short_water_name(key)):
             continue

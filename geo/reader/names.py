@@ -216,12 +216,34 @@ def ends_with_head(part: str) -> bool:
 
 
 def is_toponym(qualifier: str) -> bool:
-    """A place name: a toponym morpheme (县, 湖, 江 ...) after at least two other characters."""
+    """A place name: a toponym morpheme (县, 湖, 江 ...) after at least two other characters, or a
+    name that opens with a word jieba's dictionary tags as a place (株洲, 嘉定: tag ``ns``)."""
     if ADMIN.search(qualifier) and not is_generic(qualifier):
         return True
     core = [c for c in qualifier if CJK.match(c)]
     plain = [c for c in core if c not in lx.TOPONYM_CHARS]
-    return len(plain) >= 2 and len(plain) < len(core) and not is_generic(qualifier)
+    if len(plain) >= 2 and len(plain) < len(core) and not is_generic(qualifier):
+        return True
+    return len(core) >= 2 and not is_generic(qualifier) and opens_with_place(qualifier)
+
+
+def opens_with_place(text: str) -> bool:
+    """Whether the first word of ``text`` (:func:`first_word`) is a place name of two or more
+    characters by jieba's dictionary (its part-of-speech tag ``ns``)."""
+    word = first_word(text)
+    return len(word) >= 2 and _word_tags().get(word) == "ns"
+
+
+@lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    """The part-of-speech tag of every word of jieba's bundled dictionary (read once per process)."""
+    load_jieba()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import jieba.posseg
+
+    tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
+    return tags
 
 
 #: the last characters of a generic compound of water words before a water head (河湖, 江河, 河渠)
@@ -294,6 +316,8 @@ def category_of(name: str, head: str) -> str:
     category = lx.HEADS[head]
     if category == "coal_power" and re.search(r"生物质|垃圾|秸秆|农林废弃物|沼气", name):
         return "biomass_waste"
+    if category == "coal_power" and re.search(r"燃机|燃气|天然气|LNG", name):
+        return "gas_oil"  # gas-fired power and CHP (燃机热电联产) burn gas, not coal
     if re.search(r"港[一二三四五]期", name):
         return "port_waterway"
     if category in ("industrial_park", "other", "transport") and "物流" in name:
