@@ -224,7 +224,8 @@ def report(training: Comparison, development: Comparison | None = None, *, list_
     """
     sets = [("training plans (data/plans against the curated catalogue data/projects)", training)]
     if development is not None:
-        sets.append(("development plans (golden lists: plan texts the reader was not built from)", development))
+        sets.append(("development plans (golden lists; which ones the rules were tuned on and which is held "
+                     "out: tests/data/golden/README.md)", development))
     lines: list[str] = []
     for title, comparison in sets:
         lines += [*_table(comparison, title), ""]
