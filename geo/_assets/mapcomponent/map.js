@@ -596,7 +596,9 @@
     state.renders += 1;
     send("streamlit:setFrameHeight", {height: args.frame_height});
     if (args.data && args.version !== state.version) {
-      load(parsed(args.data));
+      var t0 = performance.now(), got = parsed(args.data), t1 = performance.now();
+      load(got);
+      window.cpm.timing = {dataAt: Date.now() - window.cpm.loadedAt, parse: t1 - t0, load: performance.now() - t1};
       if (state.asked) {  // say it holds the data it asked for (a page sent the data unasked says nothing)
         state.asked = false;
         state.value = {have: state.version, click: state.value.click, seq: state.value.seq, ask: state.value.ask};
@@ -621,7 +623,9 @@
     }
     setTiles(args.tiles);
     restyle(state.colours, state.palette);
+    var t2 = performance.now();
     window.cpm.visible = showMask(bytes(args.mask));
+    if (window.cpm.timing) { window.cpm.timing.mask = performance.now() - t2; }
     legend.fill(args.legend, args.labels);
     if (args.fit_key !== state.fitKey) {
       state.fitKey = args.fit_key;
