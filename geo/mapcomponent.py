@@ -21,7 +21,9 @@ What travels, and when:
 Which projects are visible is decided in Python (:func:`geo.explore.filter_projects`); the page
 only draws the mask. The component returns the id of a clicked project.
 
-Leaflet 1.9.4 and Leaflet.markercluster 1.5.3 are served from ``geo/_assets/mapcomponent/vendor``
+Leaflet 1.9.4, Leaflet.markercluster 1.5.3 (up to :data:`SUPER_ABOVE` point projects) and
+supercluster 9.1.0 (above it: only the clusters and points of the view are drawn) are served from
+``geo/_assets/mapcomponent/vendor``
 (licences beside them): only map tiles come from the network.
 """
 
@@ -54,6 +56,9 @@ DEFAULT_HEIGHT = 560
 #: boundaries are drawn simplified to this tolerance (degrees, about 100 m)
 _SIMPLIFY = 0.001
 _AREA_PRECISIONS = (Precision.COUNTY.value, Precision.REGION.value)
+#: above this many point projects (not drawn as a division) the page draws with supercluster;
+#: the same number is ``SUPER_ABOVE`` in ``map.js``
+SUPER_ABOVE = 20_000
 #: the order of a project's fields in ``MapData.payload["p"]`` (documented for the page's script)
 FIELDS = ("id", "lon", "lat", "category", "status", "precision", "name_zh", "name_en", "power_mw", "area")
 

@@ -632,3 +632,124 @@ def test_division_badges_never_overlap_and_keep_every_count(session: Session) ->
     frame.wait_for_function(MAP_SETTLED, timeout=30_000)
     assert frame.evaluate("Object.values(window.cpm.state.areaLayers).filter(e => e.mergedInto).length") < merged
     session.shot("10-badges")
+
+
+# ---- a national catalogue: above SUPER_ABOVE point projects the map draws with supercluster ----
+
+SCALE = 25_000  # point projects of the synthetic catalogue: above the threshold, small enough for a test
+SCALE_SEARCH = "光伏"
+
+
+@pytest.fixture(scope="module")
+def scale_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A throw-away project root (as bench/app.py makes) publishing SCALE synthetic site projects."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from build import synthetic  # bench/build.py: attributes resampled, points inside real counties
+
+    from geo.boundaries import boundaries_from_dir
+    from geo.layers import frame_to_geojson
+
+    root = tmp_path_factory.mktemp("scale")
+    (root / "data").mkdir()
+    for name in ("boundaries", "plans"):
+        (root / "data" / name).symlink_to(ROOT / "data" / name, target_is_directory=True)
+    shutil.copytree(ROOT / "layers", root / "layers")
+    frame = synthetic(projects_from_layers(ROOT / "layers"),
+                      boundaries_from_dir(ROOT / "data" / "boundaries", level="county"), SCALE)
+    frame["precision"] = "site"  # every project a point of its own: none is drawn as its division
+    (root / "layers" / "projects.geojson").write_bytes(frame_to_geojson(frame, name="projects"))
+    return root
+
+
+@pytest.fixture(scope="module")
+def scale_server(scale_root: Path) -> Iterator[str]:
+    port = _free_port()
+    log = (scale_root / "streamlit.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env={**os.environ, "CPM_ROOT": str(scale_root)}, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)  # poll: the server is starting
+        else:
+            raise RuntimeError("streamlit did not start: " + (scale_root / "streamlit.log").read_text())
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+SUPER_DRAWN = """(n) => window.cpm.state.mode === 'super' && window.cpm.visible === n
+    && window.cpm.state.drawn === window.cpm.state.renders && !window.cpm.state.pendingFit"""
+#: what the view shows: cluster counts as written on their icons, points, and the shown projects inside the view
+VIEW = """() => { const map = window.cpm.map, s = window.cpm.state, b = map.getBounds();
+    const items = window.cpm.drawnItems().filter(d => b.contains([d.lat, d.lng]));
+    const labels = Array.from(document.querySelectorAll('.cpm-super span')).map(e => Number(e.textContent));
+    let inside = 0;
+    for (let i = 0; i < s.rows.length; i++) { if (s.shown[i] && b.contains([s.rows[i][2], s.rows[i][1]])) inside++; }
+    return {zoom: map.getZoom(), clusters: items.filter(d => d.cluster).map(d => d.count),
+            points: items.filter(d => !d.cluster).length, labels: labels, inside: inside}; }"""
+
+
+def test_a_national_catalogue_draws_clusters_of_the_view_and_follows_filters(browser: Any, scale_server: str,
+                                                                             scale_root: Path) -> None:
+    catalogue = projects_from_layers(scale_root / "layers")
+    total, searched = len(catalogue), filter_projects(catalogue, Filters(search=SCALE_SEARCH))
+    assert total == SCALE and 0 < len(searched) < total
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    session = Session(context.new_page())
+    try:
+        session.page.goto(scale_server)
+        frame = session.map_frame()
+        frame.wait_for_function(SUPER_DRAWN, arg=total, timeout=60_000)
+        # no marker per project: only the page's clusters and points exist as layers
+        assert frame.evaluate("Object.keys(window.cpm.map._layers).length") < 5_000
+        frame.evaluate("window.cpm.map.setView(window.cpm.map.getCenter(), window.cpm.map.getMinZoom(), "
+                       "{animate: false})")
+        view = frame.evaluate(VIEW)
+        assert view["zoom"] == 3 and view["inside"] == total  # the lowest zoom shows every project
+        assert view["clusters"] and max(view["clusters"]) > 1
+        assert sorted(view["labels"]) == sorted(view["clusters"])  # each cluster's icon writes its count
+        assert sum(view["clusters"]) + view["points"] == view["inside"]
+        session.shot("11-national")
+
+        box = session.page.locator(".st-key-search input")  # a filter change: the view keeps its zoom
+        box.fill(SCALE_SEARCH)
+        box.press("Enter")
+        frame.wait_for_function(SUPER_DRAWN, arg=len(searched), timeout=60_000)
+        view = frame.evaluate(VIEW)
+        assert view["zoom"] == 3 and view["inside"] == len(searched)
+        assert sorted(view["labels"]) == sorted(view["clusters"])
+        assert sum(view["clusters"]) + view["points"] == len(searched)
+
+        # a click on a point opens its project: zoomed in on it, it is a point of its own
+        project = searched.iloc[0]
+        where = [project.geometry.y, project.geometry.x]
+        session.wait_idle()
+        frame.evaluate("([lat, lng]) => window.cpm.map.setView([lat, lng], 17, {animate: false})", where)
+        frame.wait_for_function("(id) => window.cpm.drawnItems().some(d => !d.cluster && d.id === id)",
+                                arg=project["id"], timeout=30_000)
+        frame.wait_for_function(MAP_SETTLED, timeout=30_000)
+        frame.frame_element().scroll_into_view_if_needed()
+        x, y = _page_point(session, frame, "([lat, lng]) => L.latLng(lat, lng)", where)
+        session.page.mouse.move(x - 20, y - 20)
+        session.page.mouse.move(x, y, steps=5)
+        session.page.mouse.click(x, y)
+        frame.wait_for_function("(id) => window.cpm.state.selected === id", arg=project["id"], timeout=60_000)
+        expect(session.page.locator(".st-key-card").get_by_text(project["name_zh"]).first).to_be_visible(
+            timeout=60_000)
+    finally:
+        context.close()

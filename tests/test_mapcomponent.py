@@ -15,6 +15,8 @@ from geo.i18n import label
 from geo.layers import boundaries_frame, projects_from_layers
 from geo.mapcomponent import (
     FIELDS,
+    FRONTEND,
+    SUPER_ABOVE,
     colour_codes,
     fit_bounds,
     legend_items,
@@ -184,3 +186,15 @@ def test_the_data_is_sent_once_per_page_and_again_when_the_page_asks(
     assert not _needs_data({**asked, "have": data.version, "ask": "3-1"}, data, sent_key="s")  # it holds it
     other = map_data_from_frames(projects.iloc[:10], boundaries)
     assert _needs_data({**asked, "have": data.version}, other, sent_key="s")  # new data version: sent
+
+
+def test_the_page_switches_renderer_at_the_documented_threshold_and_vendors_supercluster() -> None:
+    """map.js draws with supercluster above SUPER_ABOVE point projects; the page loads the vendored build."""
+    script = (FRONTEND / "map.js").read_text(encoding="utf-8")
+    assert f"var SUPER_ABOVE = {SUPER_ABOVE}," in script
+    assert TOTAL < SUPER_ABOVE  # the real catalogue keeps Leaflet.markercluster (spiderfy)
+    page = (FRONTEND / "index.html").read_text(encoding="utf-8")
+    assert 'src="vendor/supercluster-9.1.0/supercluster.min.js"' in page
+    vendored = FRONTEND / "vendor" / "supercluster-9.1.0"
+    assert "ISC License" in (vendored / "LICENSE").read_text(encoding="utf-8")
+    assert (vendored / "supercluster.min.js").read_bytes().startswith(b"!function(t,e)")

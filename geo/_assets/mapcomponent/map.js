@@ -12,6 +12,11 @@
  * line shows, hides and takes its colour with its project (the same mask and colour index).
  * Division count badges that would overlap on screen are merged into the largest of them (its
  * count, tooltip and list then hold every merged division), so no badge hides another.
+ *
+ * Two renderers of the point projects: up to SUPER_ABOVE of them, Leaflet.markercluster (spiderfy,
+ * chunked loading); above it (a national catalogue) supercluster: the shown points are indexed
+ * once per filter change and only the clusters and points of the view are drawn, on every
+ * moveend, as canvas circle markers and small count icons (no marker per project in the DOM).
  */
 (function () {
   "use strict";
@@ -38,8 +43,10 @@
     lang: null, fitKey: null, tilesKey: null, tileLayers: [], selected: null, boundaries: null,
     areaLayers: {}, legend: null, control: null, value: {have: null, click: null, seq: 0, ask: null}, asks: 0, asked: false,
     renders: 0, drawn: 0, loading: 0,
-    lines: [], highlights: [], pendingReveal: null,
+    lines: [], highlights: [], pendingReveal: null, mode: "cluster", index: null, drawnItems: [],
   };
+  //: above this many point projects the map draws with supercluster instead of markercluster
+  var SUPER_ABOVE = 20000, SUPER_RADIUS = 40;
   var F = {id: 0, lon: 1, lat: 2, category: 3, status: 4, precision: 5, name_zh: 6, name_en: 7, power: 8, area: 9};
 
   var cluster = L.markerClusterGroup({
@@ -52,6 +59,7 @@
   var areaGroup = L.layerGroup();
   var boundaryGroup = L.layerGroup();
   var lineGroup = L.layerGroup();
+  var superGroup = L.layerGroup();  // supercluster mode: the clusters and points of the view
   cluster.addTo(map);
   areaGroup.addTo(map);
   boundaryGroup.addTo(map);
@@ -69,7 +77,9 @@
     markerOf: function (id) { var i = state.ids[id]; return i === undefined ? null : state.markers[i]; },
     lineOf: function (id) { var i = state.ids[id]; return i === undefined ? null : state.lines[i] || null; },
     areaBadge: function (adcode) { var a = state.areaLayers[adcode]; return a ? a.badge : null; },
-    lineGroup: lineGroup,
+    lineGroup: lineGroup, superGroup: superGroup,
+    // supercluster mode: what the view shows, [{cluster: bool, count, lat, lng, id (a point's project)}]
+    drawnItems: function () { return state.drawnItems; },
   };
 
   function report() {
@@ -131,10 +141,16 @@
     state.shown = new Uint8Array(data.p.length);
     state.areaLayers = {};
     state.divisions = data.divisions;
+    state.index = null;
+    state.drawnItems = [];
+    superGroup.clearLayers();
+    var points = 0;
+    for (var j = 0; j < data.p.length; j++) { if (!data.p[j][F.area]) { points += 1; } }
+    setMode(points > SUPER_ABOVE ? "super" : "cluster");
     for (var i = 0; i < data.p.length; i++) {
       var row = data.p[i];
       state.ids[row[F.id]] = i;
-      if (row[F.area]) { continue; }  // drawn as its division, with a count
+      if (row[F.area] || state.mode === "super") { continue; }  // an area: drawn as its division, with a count
       var precision = data.vocab.precision[row[F.precision]];
       var m = L.circleMarker([row[F.lat], row[F.lon]], {
         renderer: canvas, radius: radius(row[F.power]), weight: 1, opacity: 0.95,
@@ -207,6 +223,12 @@
       if (line && on !== shown[i]) { if (on) { lineGroup.addLayer(line); } else { lineGroup.removeLayer(line); } }
       shown[i] = on;
     }
+    if (state.mode === "super") {  // index the shown points, draw the view: no work per marker
+      superIndex();
+      state.drawn = state.renders;
+      drawAreas();
+      return visible;
+    }
     if (remove.length) { cluster.removeLayers(remove); }
     // drawn once every chunked load has finished (a render that adds nothing while one is still
     // running is not drawn yet); without the cluster on the map markercluster only queues them
@@ -219,6 +241,90 @@
     drawAreas();
     return visible;
   }
+
+  // ---- supercluster mode: catalogues of more than SUPER_ABOVE point projects ----
+  function setMode(mode) {
+    if (mode === state.mode) { return; }
+    state.mode = mode;
+    var on = mode === "super" ? superGroup : cluster, off = mode === "super" ? cluster : superGroup;
+    if (map.hasLayer(off)) { map.removeLayer(off); }
+    if (!map.hasLayer(on)) { map.addLayer(on); }
+    if (state.labels) { setControl(state.labels); }
+  }
+
+  function superIndex() {
+    var features = [];
+    for (var i = 0; i < state.rows.length; i++) {
+      var row = state.rows[i];
+      if (state.shown[i] && !row[F.area]) {
+        features.push({type: "Feature", properties: {i: i}, geometry: {type: "Point", coordinates: [row[F.lon], row[F.lat]]}});
+      }
+    }
+    // extent 256: supercluster's pixels are then Leaflet's (256 px tiles), the radius is on screen
+    state.index = new Supercluster({radius: SUPER_RADIUS, extent: 256, maxZoom: map.getMaxZoom()}).load(features);
+    drawSuper();
+  }
+
+  function clusterIcon(n) {
+    var box = document.createElement("div"), span = document.createElement("span"), digits = String(n).length;
+    span.textContent = String(n);
+    box.appendChild(span);
+    var size = n < 10 ? "small" : n < 100 ? "medium" : "large", width = Math.max(40, 18 + 8 * digits);
+    return L.divIcon({html: box, className: "marker-cluster marker-cluster-" + size + " cpm-super",
+                      iconSize: [width, 40]});
+  }
+
+  function superCluster(f, latlng) {
+    var id = f.properties.cluster_id, m = L.marker(latlng, {icon: clusterIcon(f.properties.point_count), keyboard: false});
+    m.on("click", function () {
+      var zoom = state.index.getClusterExpansionZoom(id);
+      if (zoom > map.getMaxZoom() || map.getZoom() >= map.getMaxZoom()) {
+        // projects on one point, never split: choose the first, the card's stack list offers the others
+        choose(state.index.getLeaves(id, 1)[0].properties.i);
+      } else {
+        map.setView(latlng, zoom, {animate: false});
+      }
+    });
+    return m;
+  }
+
+  function superPoint(i, latlng) {
+    var row = state.rows[i], c = state.palette[state.colours[i]] || "#9e9e9e";
+    var precision = state.vocab.precision[row[F.precision]];
+    var m = L.circleMarker(latlng, {
+      renderer: canvas, radius: radius(row[F.power]), weight: 1, opacity: 0.95, color: c, fillColor: c,
+      fillOpacity: precision === "town" || precision === "corridor" ? 0.45 : 0.85,
+    });
+    m._cpm = i;
+    m.on("mouseover", function (e) {
+      if (!m.getTooltip()) { m.bindTooltip(tipFor(i), {sticky: true, className: "cpm-tip"}); }
+      m.openTooltip(e.latlng);
+    });
+    m.on("click", function () { choose(i); });
+    return m;
+  }
+
+  // the clusters and points of the view (a little beyond it), at the map's zoom
+  function drawSuper() {
+    if (state.mode !== "super" || !state.index) { return; }
+    superGroup.clearLayers();
+    state.drawnItems = [];
+    var b = map.getBounds().pad(0.05), zoom = Math.round(map.getZoom());
+    var bbox = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()),
+                Math.min(85, b.getNorth())];
+    if (!(bbox[2] > bbox[0] && bbox[3] > bbox[1])) { return; }
+    state.index.getClusters(bbox, zoom).forEach(function (f) {
+      var c = f.geometry.coordinates, latlng = L.latLng(c[1], c[0]), p = f.properties;
+      if (p.cluster) {
+        superGroup.addLayer(superCluster(f, latlng));
+        state.drawnItems.push({cluster: true, count: p.point_count, lat: c[1], lng: c[0], id: null});
+      } else {
+        superGroup.addLayer(superPoint(p.i, latlng));
+        state.drawnItems.push({cluster: false, count: 1, lat: c[1], lng: c[0], id: state.rows[p.i][F.id]});
+      }
+    });
+  }
+  map.on("moveend", drawSuper);
 
   function divisionNames(adcodes) {
     return adcodes.map(function (a) { return state.divisions[a].name_zh; }).join(state.lang === "en" ? ", " : "、");
@@ -393,7 +499,7 @@
     if (state.control) { map.removeControl(state.control); }
     var overlays = {};
     // the names are the interface's own words; Leaflet's layer control writes them as HTML
-    overlays[labels.projects] = cluster;
+    overlays[labels.projects] = state.mode === "super" ? superGroup : cluster;
     overlays[labels.areas] = areaGroup;
     overlays[labels.lines] = lineGroup;
     overlays[labels.boundaries] = boundaryGroup;
@@ -423,7 +529,9 @@
       state.pendingReveal = id;
       return;
     }
-    if (m && cluster.hasLayer(m)) { reveal(m); } else { map.panTo(latlng, {animate: false}); }
+    if (state.mode === "super") {  // close enough for its own point (or its stack)
+      map.setView(latlng, Math.max(map.getZoom(), 15), {animate: false});
+    } else if (m && cluster.hasLayer(m)) { reveal(m); } else { map.panTo(latlng, {animate: false}); }
   }
 
   function sized() {
@@ -454,7 +562,13 @@
     }
     window.setTimeout(function () { reveal(m, step + 1); }, 60);
   }
-  window.cpm.reveal = function (id) { var i = state.ids[id]; if (i !== undefined) { reveal(state.markers[i]); } };
+  window.cpm.reveal = function (id) {
+    var i = state.ids[id];
+    if (i === undefined) { return; }
+    if (state.mode === "super") {
+      map.setView([state.rows[i][F.lat], state.rows[i][F.lon]], map.getMaxZoom(), {animate: false});
+    } else { reveal(state.markers[i]); }
+  };
 
 
   // the iframe gets its height from Streamlit after the first render: fit the view once it has one
@@ -469,11 +583,12 @@
     if (state.pendingReveal !== null) {
       var i = state.ids[state.pendingReveal], m = i === undefined ? null : state.markers[i];
       state.pendingReveal = null;
-      if (m && cluster.hasLayer(m)) { reveal(m); } else if (i !== undefined) {
+      if (m && state.mode !== "super" && cluster.hasLayer(m)) { reveal(m); } else if (i !== undefined) {
         map.panTo([state.rows[i][F.lat], state.rows[i][F.lon]], {animate: false});
       }
     }
     declutter();
+    drawSuper();
   }
   window.addEventListener("resize", fitWhenSized);
 
@@ -481,7 +596,9 @@
     state.renders += 1;
     send("streamlit:setFrameHeight", {height: args.frame_height});
     if (args.data && args.version !== state.version) {
-      load(parsed(args.data));
+      var t0 = performance.now(), got = parsed(args.data), t1 = performance.now();
+      load(got);
+      window.cpm.timing = {dataAt: Date.now() - window.cpm.loadedAt, parse: t1 - t0, load: performance.now() - t1};
       if (state.asked) {  // say it holds the data it asked for (a page sent the data unasked says nothing)
         state.asked = false;
         state.value = {have: state.version, click: state.value.click, seq: state.value.seq, ask: state.value.ask};
@@ -506,7 +623,9 @@
     }
     setTiles(args.tiles);
     restyle(state.colours, state.palette);
+    var t2 = performance.now();
     window.cpm.visible = showMask(bytes(args.mask));
+    if (window.cpm.timing) { window.cpm.timing.mask = performance.now() - t2; }
     legend.fill(args.legend, args.labels);
     if (args.fit_key !== state.fitKey) {
       state.fitKey = args.fit_key;
