@@ -246,10 +246,12 @@ def _hover_project(session: Session, project_id: str, name: str) -> tuple[float,
     timed, the whole is bounded by one deadline."""
     frame = session.map_frame()
     session.wait_idle()
-    frame.evaluate("(id) => { window.cpm.map.setView(window.cpm.markerOf(id).getLatLng(), 17, {animate: false}); "
-                   "window.cpm.reveal(id); }", project_id)
     deadline = time.monotonic() + 90
     while True:
+        # centred afresh on every try: a late fit to the regions (after a rerun) may have moved the
+        # view while the marker, alone in its cluster, stays on the map somewhere else
+        frame.evaluate("(id) => { window.cpm.map.setView(window.cpm.markerOf(id).getLatLng(), 17, "
+                       "{animate: false}); window.cpm.reveal(id); }", project_id)
         frame.wait_for_function("(id) => !!window.cpm.markerOf(id)._map", arg=project_id, timeout=60_000)
         frame.wait_for_function(MAP_SETTLED, timeout=60_000)
         session.wait_idle()
