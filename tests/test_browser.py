@@ -177,10 +177,27 @@ class Session:
         self.wait_markers(count)
 
     def pick(self, key: str, option: str, count: int) -> None:
-        """Add ``option`` to the multiselect of widget key ``key``; wait until the counter shows ``count``."""
-        self.page.locator(f".st-key-{key} [data-testid='stMultiSelect']").click()
-        self.page.keyboard.type(option)  # narrows the list: a long one shows only its first options
-        self.page.get_by_role("option", name=option, exact=True).click()
+        """Add ``option`` to the multiselect of widget key ``key``; wait until the counter shows ``count``.
+
+        Each try starts when no script run is under way; a run that starts anyway redraws the
+        sidebar and closes the open list (the typed words are lost with it), so the list is opened
+        and searched again, with the words cleared, until one deadline."""
+        deadline = time.monotonic() + 90
+        box = self.page.locator(f".st-key-{key} [data-testid='stMultiSelect']")
+        while True:
+            self.wait_idle()
+            typed = box.locator("input")
+            if typed.input_value():
+                typed.fill("")
+            box.click()
+            self.page.keyboard.type(option)  # narrows the list: a long one shows only its first options
+            try:
+                self.page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+                break
+            except PlaywrightError:
+                self.page.keyboard.press("Escape")
+                if time.monotonic() > deadline:
+                    raise
         self.page.keyboard.press("Escape")
         self.wait_count(count)
 
