@@ -7,6 +7,7 @@ Screenshots go to ``test-artifacts/``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -80,15 +81,15 @@ def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def server(project_copy: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def _streamlit(root: Path) -> Iterator[str]:
+    """A Streamlit server of app.py over the project root ``root``, until the block ends; yields its URL."""
     port = _free_port()
-    env = {**os.environ, "CPM_ROOT": str(project_copy)}
-    log = (project_copy / "streamlit.log").open("wb")
+    log = (root / "streamlit.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        cwd=ROOT, env={**os.environ, "CPM_ROOT": str(root)}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -100,7 +101,7 @@ def server(project_copy: Path) -> Iterator[str]:
             except OSError:
                 time.sleep(0.5)  # poll: the server is starting
         else:
-            raise RuntimeError("streamlit did not start: " + (project_copy / "streamlit.log").read_text())
+            raise RuntimeError("streamlit did not start: " + (root / "streamlit.log").read_text())
         yield url
     finally:
         proc.terminate()
@@ -110,6 +111,12 @@ def server(project_copy: Path) -> Iterator[str]:
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(project_copy: Path) -> Iterator[str]:
+    with _streamlit(project_copy) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -682,33 +689,8 @@ def scale_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def scale_server(scale_root: Path) -> Iterator[str]:
-    port = _free_port()
-    log = (scale_root / "streamlit.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "CPM_ROOT": str(scale_root)}, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)  # poll: the server is starting
-        else:
-            raise RuntimeError("streamlit did not start: " + (scale_root / "streamlit.log").read_text())
+    with _streamlit(scale_root) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 SUPER_DRAWN = """(n) => window.cpm.state.mode === 'super' && window.cpm.visible === n

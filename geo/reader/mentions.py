@@ -10,7 +10,7 @@ mention per entity.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from geo._text import Spans
@@ -711,20 +711,29 @@ def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mentio
         category = next((cat for key, cat in lx.SECTOR_KEYWORDS if key in kind), None)
         if category is None or (is_generic(kind[:-2]) and len(kind) < 6):
             continue
-        cursor = m.start(1)
-        raws = list_items(m.group(1))
-        places = []
-        for k, raw in enumerate(raws):
-            at = text.find(raw, cursor, m.end(1))
-            cursor = at + len(raw) if at >= 0 else cursor
-            place = _list_member(raw) if k == 0 else raw
-            if at < 0 or not 2 <= len(place) <= 8 or is_generic(place) or ends_with_head(place) or \
-                    re.search(r"[的()（）]", place):
-                break  # "在资源好、条件优越的县(市、区)开展": a description, no list of places
-            places.append(Mention(place + kind, category, at + len(raw) - len(place), at + len(raw), c_start, c_end))
-        if len(places) == len(raws):
-            out.extend(places)
+        # "在资源好、条件优越的县(市、区)开展": a description, no list of places
+        places = _listed_places(text, m, _list_member, 8)
+        out.extend(Mention(place + kind, category, at, end, c_start, c_end) for place, at, end in places or ())
     return out
+
+
+def _listed_places(text: str, m: re.Match[str], first: Callable[[str], str],
+                   longest: int) -> list[tuple[str, int, int]] | None:
+    """The places listed in group 1 of ``m`` (甲、乙、丙), each with its span in ``text``: the first
+    item read by ``first`` (what opens the list is cut off), every one 2 to ``longest`` characters, no
+    generic word, no facility head, no 的 or bracket; ``None`` when any item is not such a place."""
+    cursor = m.start(1)
+    raws = list_items(m.group(1))
+    places = []
+    for k, raw in enumerate(raws):
+        at = text.find(raw, cursor, m.end(1))
+        cursor = at + len(raw) if at >= 0 else cursor
+        place = first(raw) if k == 0 else raw
+        if at < 0 or not 2 <= len(place) <= longest or is_generic(place) or ends_with_head(place) or \
+                re.search(r"[的()（）]", place):
+            return None
+        places.append((place, at + len(raw) - len(place), at + len(raw)))
+    return places
 
 
 _PLACES_FACILITY = re.compile(r"在((?:[^，,。；;、在]{2,10}、)+[^，,。；;、在]{2,10}?)(?:等(?:区域|地区|地|区县|县区))?"
@@ -743,20 +752,9 @@ def _placed_facilities(text: str, c_start: int, c_end: int) -> list[Mention]:
         head = next((h for h in lx.LAND_HEADS if kind.endswith(h)), None)
         if head is None or not is_generic(kind[: len(kind) - len(head)]):
             continue
-        cursor = m.start(1)
-        raws = list_items(m.group(1))
-        found = []
-        for k, raw in enumerate(raws):
-            at = text.find(raw, cursor, m.end(1))
-            cursor = at + len(raw) if at >= 0 else cursor
-            place = strip_openers(raw) if k == 0 else raw  # the list opens right after 在
-            if at < 0 or not 2 <= len(place) <= 10 or is_generic(place) or ends_with_head(place) or \
-                    re.search(r"[的()（）]", place):
-                break
-            found.append(Mention(place + kind, category_of(place + kind, head), at + len(raw) - len(place),
-                                 at + len(raw), c_start, c_end))
-        if len(found) == len(raws):
-            out.extend(found)
+        places = _listed_places(text, m, strip_openers, 10)  # the list opens right after 在
+        out.extend(Mention(place + kind, category_of(place + kind, head), at, end, c_start, c_end)
+                   for place, at, end in places or ())
     return out
 
 
