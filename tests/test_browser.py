@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shapely
 
 from geo.explore import Filters, filter_projects
 from geo.i18n import label
@@ -529,6 +530,33 @@ def test_a_filter_change_keeps_the_map_and_its_view(session: Session) -> None:
     assert view == [9, 27.8]
 
 
+def test_a_chunked_load_ends_with_exactly_the_filtered_markers(session: Session) -> None:
+    """Leaflet.markercluster adds markers in chunks and, in a removal, skips those not added yet, so
+    a filter change during a load used to leave hidden projects on the map. When a load's last chunk
+    is in, the cluster is reconciled with the filter: here a chunk adds a hidden project's marker
+    (as a stale one would) while a shown one is missing, and the end of that load puts both right."""
+    session.wait_markers(TOTAL)
+    search = session.page.locator(".st-key-search input")
+    search.fill("风电")
+    search.press("Enter")
+    session.page.wait_for_function(f"() => !document.body.innerText.includes('{TOTAL} / {TOTAL}')", timeout=30_000)
+    expected = int(session.page.get_by_text(re.compile(rf"^\d+ / {TOTAL}$")).first.inner_text().split(" / ")[0])
+    frame = session.wait_markers(expected)
+    picked = frame.evaluate("""() => { const s = window.cpm.state, c = window.cpm.cluster;
+        const hidden = s.markers.findIndex((m, i) => m && !s.shown[i]);
+        const shown = s.markers.findIndex((m, i) => m && s.shown[i]);
+        c.removeLayer(s.markers[shown]);
+        c.addLayers([s.markers[hidden]]);
+        return [hidden, shown]; }""")
+    assert min(picked) >= 0
+    frame.wait_for_function("""([h, v]) => { const s = window.cpm.state, c = window.cpm.cluster;
+        return !c.hasLayer(s.markers[h]) && c.hasLayer(s.markers[v]) && s.drawn === s.renders; }""",
+                            arg=picked, timeout=30_000)
+    counted = frame.evaluate("""() => { const s = window.cpm.state, c = window.cpm.cluster;
+        return s.markers.filter((m, i) => m && c.hasLayer(m) !== !!s.shown[i]).length; }""")
+    assert counted == 0
+
+
 LINE_ID = "JIAXING-057"  # 杭平申线, a waterway (port_waterway) drawn as a schematic line
 SHOWN_LINES = "() => Array.from(document.querySelectorAll('path.cpm-line')).map(p => p.getAttribute('data-cpm'))"
 
@@ -664,6 +692,7 @@ def test_division_badges_never_overlap_and_keep_every_count(session: Session) ->
 
 SCALE = 25_000  # point projects of the synthetic catalogue: above the threshold, small enough for a test
 SCALE_SEARCH = "光伏"
+NEAR_M = 8  # metres between two projects of the synthetic catalogue (see scale_root)
 
 
 @pytest.fixture(scope="module")
@@ -680,9 +709,15 @@ def scale_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("boundaries", "plans"):
         (root / "data" / name).symlink_to(ROOT / "data" / name, target_is_directory=True)
     shutil.copytree(ROOT / "layers", root / "layers")
-    frame = synthetic(projects_from_layers(ROOT / "layers"),
-                      boundaries_from_dir(ROOT / "data" / "boundaries", level="county"), SCALE)
+    counties = boundaries_from_dir(ROOT / "data" / "boundaries", level="county")
+    frame = synthetic(projects_from_layers(ROOT / "layers"), counties, SCALE)
     frame["precision"] = "site"  # every project a point of its own: none is drawn as its division
+    # two projects NEAR_M apart (one cluster radius at the last zoom is ~25 m) and two on one coordinate
+    first = frame.geometry.iloc[0]
+    near = shapely.Point(first.x + NEAR_M / 96_000, first.y)  # ~96 km per degree of longitude at 30°N
+    assert counties[counties["adcode"] == frame.iloc[0]["county_adcode"]].geometry.iloc[0].contains(near)
+    frame.loc[frame.index[1], ["geometry", "county_adcode"]] = near, frame.iloc[0]["county_adcode"]
+    frame.loc[frame.index[3], ["geometry", "county_adcode"]] = frame.geometry.iloc[2], frame.iloc[2]["county_adcode"]
     (root / "layers" / "projects.geojson").write_bytes(frame_to_geojson(frame, name="projects"))
     return root
 
@@ -703,6 +738,31 @@ VIEW = """() => { const map = window.cpm.map, s = window.cpm.state, b = map.getB
     for (let i = 0; i < s.rows.length; i++) { if (s.shown[i] && b.contains([s.rows[i][2], s.rows[i][1]])) inside++; }
     return {zoom: map.getZoom(), clusters: items.filter(d => d.cluster).map(d => d.count),
             points: items.filter(d => !d.cluster).length, labels: labels, inside: inside}; }"""
+
+
+def test_a_national_catalogue_at_the_last_zoom_splits_near_points_and_stacks_only_one_coordinate(
+        browser: Any, scale_server: str, scale_root: Path) -> None:
+    """At the map's last zoom supercluster draws every point of its own: two projects a few metres
+    apart are two points (never a cluster that cannot split); projects on one coordinate are one
+    marker with their count."""
+    catalogue = projects_from_layers(scale_root / "layers")
+    near, same = catalogue.iloc[[0, 1]], catalogue.iloc[[2, 3]]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    session = Session(context.new_page())
+    try:
+        session.page.goto(scale_server)
+        frame = session.map_frame()
+        frame.wait_for_function(SUPER_DRAWN, arg=len(catalogue), timeout=60_000)
+        items = """([lat, lng]) => { const map = window.cpm.map;
+            map.setView([lat, lng], map.getMaxZoom(), {animate: false});
+            return window.cpm.drawnItems().filter(d => map.distance([d.lat, d.lng], [lat, lng]) < 30); }"""
+        drawn = frame.evaluate(items, [near.geometry.iloc[0].y, near.geometry.iloc[0].x])
+        assert sorted(d["id"] for d in drawn if not d["cluster"]) == sorted(near["id"])
+        assert not [d for d in drawn if d["cluster"]]
+        drawn = frame.evaluate(items, [same.geometry.iloc[0].y, same.geometry.iloc[0].x])
+        assert [(d["cluster"], d["count"]) for d in drawn] == [(True, 2)]
+    finally:
+        context.close()
 
 
 def test_a_national_catalogue_draws_clusters_of_the_view_and_follows_filters(browser: Any, scale_server: str,

@@ -53,7 +53,12 @@
     chunkedLoading: true, chunkInterval: 150, chunkDelay: 20, maxClusterRadius: 40, showCoverageOnHover: false,
     spiderfyOnMaxZoom: true, removeOutsideVisibleBounds: true,
     chunkProgress: function (processed, total) {
-      if (processed === total && state.loading > 0 && --state.loading === 0) { state.drawn = state.renders; }
+      if (processed !== total) { return; }
+      if (state.loading > 0) { state.loading -= 1; }
+      // a filter change while chunks were still being added cannot take out the markers not yet
+      // added (markercluster skips them), so the cluster is reconciled with the mask at the end
+      if (state.loading === 0) { reconcile(); }
+      if (state.loading === 0) { state.drawn = state.renders; }
     },
   });
   var areaGroup = L.layerGroup();
@@ -242,6 +247,21 @@
     return visible;
   }
 
+  // the cluster holds exactly the shown markers (what is missing is added as another chunked load)
+  function reconcile() {
+    if (state.mode !== "cluster" || !cluster._map) { return 0; }
+    var add = [], remove = [];
+    for (var i = 0; i < state.markers.length; i++) {
+      var m = state.markers[i];
+      if (!m) { continue; }
+      var has = cluster.hasLayer(m);
+      if (state.shown[i] && !has) { add.push(m); } else if (!state.shown[i] && has) { remove.push(m); }
+    }
+    if (remove.length) { cluster.removeLayers(remove); }
+    if (add.length) { state.loading += 1; cluster.addLayers(add); }
+  }
+  window.cpm.reconcile = reconcile;
+
   // ---- supercluster mode: catalogues of more than SUPER_ABOVE point projects ----
   function setMode(mode) {
     if (mode === state.mode) { return; }
@@ -261,7 +281,9 @@
       }
     }
     // extent 256: supercluster's pixels are then Leaflet's (256 px tiles), the radius is on screen
-    state.index = new Supercluster({radius: SUPER_RADIUS, extent: 256, maxZoom: map.getMaxZoom()}).load(features);
+    // clusters up to the zoom below the map's last one: at the last zoom every point is its own
+    // (points a few metres apart never hide each other in a cluster that cannot split)
+    state.index = new Supercluster({radius: SUPER_RADIUS, extent: 256, maxZoom: map.getMaxZoom() - 1}).load(features);
     drawSuper();
   }
 
@@ -285,6 +307,14 @@
         map.setView(latlng, zoom, {animate: false});
       }
     });
+    return m;
+  }
+
+  // projects on one coordinate at the last zoom: one marker with their count; a click chooses the
+  // first, the card's list of projects on the same point offers the others
+  function superStack(members, latlng) {
+    var m = L.marker(latlng, {icon: clusterIcon(members.length), keyboard: false});
+    m.on("click", function () { choose(members[0]); });
     return m;
   }
 
@@ -313,14 +343,26 @@
     var bbox = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()),
                 Math.min(85, b.getNorth())];
     if (!(bbox[2] > bbox[0] && bbox[3] > bbox[1])) { return; }
+    var stacks = {}, keys = [];  // at the last zoom: the points, grouped by their exact coordinate
     state.index.getClusters(bbox, zoom).forEach(function (f) {
       var c = f.geometry.coordinates, latlng = L.latLng(c[1], c[0]), p = f.properties;
       if (p.cluster) {
         superGroup.addLayer(superCluster(f, latlng));
         state.drawnItems.push({cluster: true, count: p.point_count, lat: c[1], lng: c[0], id: null});
       } else {
-        superGroup.addLayer(superPoint(p.i, latlng));
-        state.drawnItems.push({cluster: false, count: 1, lat: c[1], lng: c[0], id: state.rows[p.i][F.id]});
+        var key = c[0] + "," + c[1];
+        if (!stacks[key]) { stacks[key] = []; keys.push(key); }
+        stacks[key].push(p.i);
+      }
+    });
+    keys.forEach(function (key) {
+      var members = stacks[key], row = state.rows[members[0]], latlng = L.latLng(row[F.lat], row[F.lon]);
+      if (members.length > 1) {
+        superGroup.addLayer(superStack(members, latlng));
+        state.drawnItems.push({cluster: true, count: members.length, lat: row[F.lat], lng: row[F.lon], id: null});
+      } else {
+        superGroup.addLayer(superPoint(members[0], latlng));
+        state.drawnItems.push({cluster: false, count: 1, lat: row[F.lat], lng: row[F.lon], id: row[F.id]});
       }
     });
   }
