@@ -6,8 +6,8 @@ The stages compute; this module only formats their results for a terminal.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .vocabulary import Precision
 
@@ -20,15 +20,26 @@ if TYPE_CHECKING:
 
 def precision_table(rows: Sequence[GeocodedRow]) -> str:
     """Counts by region (rows) × precision (columns), with totals."""
-    regions = list(dict.fromkeys(r.region for r in rows))
     counts = Counter((r.region, r.result.precision) for r in rows)
-    head = f"{'region':<10}" + "".join(f"{p.value:>9}" for p in Precision) + f"{'total':>8}"
-    lines = [head]
-    for region in regions:
-        cells = "".join(f"{counts.get((region, p), 0):>9}" for p in Precision)
-        lines.append(f"{region:<10}{cells}{sum(counts.get((region, p), 0) for p in Precision):>8}")
-    totals = "".join(f"{sum(counts.get((r, p), 0) for r in regions):>9}" for p in Precision)
-    lines.append(f"{'total':<10}{totals}{len(rows):>8}")
+    return _count_table(counts, list(dict.fromkeys(r.region for r in rows)), list(Precision),
+                        corner="region", row_width=10, sep="", total_width=8)
+
+
+def _count_table(counts: Mapping[tuple[Any, Any], int], row_keys: Sequence[Any], column_keys: Sequence[Any], *,
+                 corner: str, row_width: int, sep: str, total_width: int) -> str:
+    """A text table of ``counts[(row, column)]``: one line per row key, one column per column key
+    (headed by its ``value`` where it has one), a total column and a total line."""
+    def name(key: Any) -> str:
+        return str(getattr(key, "value", key))
+
+    def line(label: str, cells: Sequence[int]) -> str:
+        return f"{label:<{row_width}}{sep}" + sep.join(f"{n:>9}" for n in cells) + f"{sep}{sum(cells):>{total_width}}"
+
+    grid = [[counts.get((r, c), 0) for c in column_keys] for r in row_keys]
+    head = (f"{corner:<{row_width}}{sep}" + sep.join(f"{name(c):>9}" for c in column_keys)
+            + f"{sep}{'total':>{total_width}}")
+    lines = [head, *(line(name(r), cells) for r, cells in zip(row_keys, grid, strict=True))]
+    lines.append(line("total", [sum(col) for col in zip(*grid, strict=True)] if grid else [0] * len(column_keys)))
     return "\n".join(lines)
 
 
@@ -76,14 +87,9 @@ def export_summary(selection: gpd.GeoDataFrame) -> str:
 
 def counts_table(report: ValidationReport) -> str:
     """A text table of project counts: one line per category, one column per region."""
-    counts = report.counts()
-    regions = list(dict.fromkeys(p.region for p in report.projects))
-    categories = sorted({c for _, c in counts})
-    width = max([len(c) for c in categories] + [8])
-    lines = [f"{'category':<{width}} " + " ".join(f"{r:>9}" for r in regions) + f" {'total':>6}"]
-    for c in categories:
-        cells = " ".join(f"{counts.get((r, c), 0):>9}" for r in regions)
-        lines.append(f"{c:<{width}} {cells} {sum(counts.get((r, c), 0) for r in regions):>6}")
-    totals = " ".join(f"{sum(counts.get((r, c), 0) for c in categories):>9}" for r in regions)
-    lines.append(f"{'total':<{width}} {totals} {sum(counts.values()):>6}")
-    return "\n".join(lines)
+    by_region = report.counts()
+    categories = sorted({c for _, c in by_region})
+    counts = {(c, r): n for (r, c), n in by_region.items()}
+    return _count_table(counts, categories, list(dict.fromkeys(p.region for p in report.projects)),
+                        corner="category", row_width=max([len(c) for c in categories] + [8]), sep=" ",
+                        total_width=6)
