@@ -35,7 +35,7 @@ Online providers live in :mod:`geo._online`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
@@ -233,14 +233,29 @@ class GazetteerProvider:
     name = "gazetteer"
     online = False
 
-    def __init__(self, places: Iterable[Place]) -> None:
+    def __init__(self, places: Iterable[Place],
+                 unit_radii: Mapping[tuple[str, float, float], int] | None = None) -> None:
         self.places = tuple(places)
         self.by_id = {p.place_id: p for p in self.places}
+        self.unit_radii = dict(unit_radii or {})
 
     @classmethod
     def from_context(cls, context: ProviderContext) -> Self:
-        """The context's gazetteer places."""
-        return cls(context.places)
+        """The context's gazetteer places, and the radii of the towns and villages of
+        ``data/towns.csv`` by county and point: a place at a unit's point keeps at least that
+        unit's radius (a town placed from its villages may need more than the default 10 km).
+
+        Raises
+        ------
+        GazetteerError
+            ``data/towns.csv`` is malformed.
+        """
+        from .towns import towns_from_csv
+
+        path = context.settings.data_dir / "towns.csv"
+        towns = towns_from_csv(path, check_conversion=False) if path.exists() else ()
+        return cls(context.places, {(t.county_adcode, t.lon, t.lat): t.uncertainty_m for t in towns
+                                    if t.lon is not None and t.lat is not None})
 
     def queries(self, project: Project) -> tuple[str, ...]:
         """The reviewed link, else the project's own name; place words are too ambiguous here."""
@@ -248,9 +263,11 @@ class GazetteerProvider:
 
     def _result(self, place: Place, query: str) -> GeocodeResult:
         note = "" if place.source_datum.value == "EPSG:4326" else f"; converted from {place.source_datum.value}"
+        radius = uncertainty_for(place.precision, place.kind)
+        if place.precision is Precision.TOWN:  # at a unit's point: never less than that unit's radius
+            radius = max(radius, self.unit_radii.get((place.county_adcode or "", place.lon, place.lat), 0))
         return GeocodeResult(place.lon, place.lat, place.precision, self.name,
-                             f"{place.source}{note}", query, place.place_id,
-                             uncertainty_for(place.precision, place.kind))
+                             f"{place.source}{note}", query, place.place_id, radius)
 
     def geocode(self, query: str, *, region: str, county: str | None = None) -> GeocodeResult:
         """A place id returns that place; a name returns the place that bears exactly that name.

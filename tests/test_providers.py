@@ -312,3 +312,22 @@ def test_uncertainty_by_precision_and_kind() -> None:
         uncertainty_for(Precision.COUNTY)
     with pytest.raises(ValueError, match="positive"):
         GeocodeResult(113.0, 27.0, Precision.SITE, "x", "s", "q", uncertainty_m=0)
+
+
+def test_a_gazetteer_place_at_a_towns_point_keeps_at_least_that_towns_radius() -> None:
+    """A place linked at a town placed from its villages (radius above 10 km) is not given the
+    default town radius: 官庄镇 (ZHUZHOU-P013) in the committed data."""
+    from geo.gazetteer import gazetteer_from_csv
+    from geo.providers import GazetteerProvider
+    from geo.towns import towns_from_csv
+
+    from .conftest import ROOT
+
+    towns = {t.name: t for t in towns_from_csv(ROOT / "data" / "towns.csv", check_conversion=False)
+             if t.county_adcode == "430281"}
+    place = next(p for p in gazetteer_from_csv(ROOT / "data" / "gazetteer.csv") if p.place_id == "ZHUZHOU-P013")
+    town = towns["官庄镇"]
+    assert town.uncertainty_m > 10_000 and (town.lon, town.lat) == (place.lon, place.lat)
+    with_radii = GazetteerProvider([place], {(town.county_adcode, town.lon, town.lat): town.uncertainty_m})
+    assert with_radii.geocode("ZHUZHOU-P013", region="ZHUZHOU").uncertainty_m == town.uncertainty_m
+    assert GazetteerProvider([place]).geocode("ZHUZHOU-P013", region="ZHUZHOU").uncertainty_m == 10_000
