@@ -314,20 +314,17 @@ def test_uncertainty_by_precision_and_kind() -> None:
         GeocodeResult(113.0, 27.0, Precision.SITE, "x", "s", "q", uncertainty_m=0)
 
 
-def test_a_gazetteer_place_at_a_towns_point_keeps_at_least_that_towns_radius() -> None:
+def test_a_gazetteer_place_at_a_towns_point_keeps_at_least_that_towns_radius(areas: AdminAreas) -> None:
     """A place linked at a town placed from its villages (radius above 10 km) is not given the
-    default town radius: 官庄镇 (ZHUZHOU-P013) in the committed data."""
+    default town radius: 官庄镇 (ZHUZHOU-P013) in the committed data, wired as the stage wires it."""
     from geo.gazetteer import gazetteer_from_csv
     from geo.providers import GazetteerProvider
     from geo.towns import towns_from_csv
 
-    from .conftest import ROOT
-
-    towns = {t.name: t for t in towns_from_csv(ROOT / "data" / "towns.csv", check_conversion=False)
-             if t.county_adcode == "430281"}
+    town = next(t for t in towns_from_csv(ROOT / "data" / "towns.csv", check_conversion=False)
+                if t.county_adcode == "430281" and t.name == "官庄镇")
     place = next(p for p in gazetteer_from_csv(ROOT / "data" / "gazetteer.csv") if p.place_id == "ZHUZHOU-P013")
-    town = towns["官庄镇"]
     assert town.uncertainty_m > 10_000 and (town.lon, town.lat) == (place.lon, place.lat)
-    with_radii = GazetteerProvider([place], {(town.county_adcode, town.lon, town.lat): town.uncertainty_m})
-    assert with_radii.geocode("ZHUZHOU-P013", region="ZHUZHOU").uncertainty_m == town.uncertainty_m
+    provider = GazetteerProvider.from_context(ProviderContext(Settings(root=ROOT), areas, (place,)))
+    assert provider.geocode("ZHUZHOU-P013", region="ZHUZHOU").uncertainty_m == town.uncertainty_m
     assert GazetteerProvider([place]).geocode("ZHUZHOU-P013", region="ZHUZHOU").uncertainty_m == 10_000

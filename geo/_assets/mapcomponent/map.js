@@ -249,7 +249,7 @@
 
   // the cluster holds exactly the shown markers (what is missing is added as another chunked load)
   function reconcile() {
-    if (state.mode !== "cluster" || !cluster._map) { return 0; }
+    if (state.mode !== "cluster" || !cluster._map) { return; }
     var add = [], remove = [];
     for (var i = 0; i < state.markers.length; i++) {
       var m = state.markers[i];
