@@ -25,7 +25,7 @@ import pytest
 import shapely
 
 from geo.explore import Filters, filter_projects
-from geo.i18n import label
+from geo.i18n import label, ui
 from geo.layers import projects_from_layers
 from geo.plans import sources_from_dir
 
@@ -759,8 +759,18 @@ def test_a_national_catalogue_at_the_last_zoom_splits_near_points_and_stacks_onl
         drawn = frame.evaluate(items, [near.geometry.iloc[0].y, near.geometry.iloc[0].x])
         assert sorted(d["id"] for d in drawn if not d["cluster"]) == sorted(near["id"])
         assert not [d for d in drawn if d["cluster"]]
-        drawn = frame.evaluate(items, [same.geometry.iloc[0].y, same.geometry.iloc[0].x])
+        where = [same.geometry.iloc[0].y, same.geometry.iloc[0].x]
+        drawn = frame.evaluate(items, where)
         assert [(d["cluster"], d["count"]) for d in drawn] == [(True, 2)]
+
+        # a click on that marker opens one of its projects; the card offers both, by their count
+        frame.wait_for_function(MAP_SETTLED, timeout=30_000)
+        frame.frame_element().scroll_into_view_if_needed()
+        x, y = _page_point(session, frame, "([lat, lng]) => L.latLng(lat, lng)", where)
+        session.page.mouse.click(x, y)
+        frame.wait_for_function("(ids) => ids.includes(window.cpm.state.selected)", arg=list(same["id"]),
+                                timeout=60_000)
+        expect(session.page.get_by_text(f"{ui('same_point', 'zh')} (2)").first).to_be_visible(timeout=60_000)
     finally:
         context.close()
 
