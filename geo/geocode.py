@@ -373,12 +373,9 @@ def geocode_from_settings(settings: Settings, *, online: bool = False,
     path = settings.geocoded_online_path if settings.online_geocoding else settings.geocoded_path
     geocoded_to_csv(rows, path)
     figures = None
-    if (settings.data_dir / "towns.csv").exists():
-        from .towns_match import town_index_from_dir
-
+    if context.towns is not None:  # read once for the providers and the figures
         readings = read_place_scopes(settings.data_dir / SCOPES_FILE).readings  # validated above
-        figures = aim_figures(rows, projects, town_index_from_dir(settings.data_dir, check_conversion=False)
-                              .names_a_division, readings)
+        figures = aim_figures(rows, projects, context.towns.names_a_division, readings)
     return GeocodeRun(rows, path, projects, settings.online_geocoding, figures)
 
 

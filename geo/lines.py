@@ -359,14 +359,10 @@ class LineProvider:
         GazetteerError
             The file has problems (see :func:`lines_from_csv`).
         """
-        from .towns_match import town_index_from_dir
-
         path = context.settings.data_dir / LINES_FILE
         if not path.exists():
             return cls(())
-        towns = town_index_from_dir(context.settings.data_dir) if (context.settings.data_dir / "towns.csv").exists() \
-            else None
-        builder = LineBuilder(context.areas, towns, context.places)
+        builder = LineBuilder(context.areas, context.towns, context.places)
         return cls(lines_from_csv(path, context.projects, builder))
 
     def queries(self, project: Project) -> tuple[str, ...]:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 from .errors import GeocodeAmbiguous, GeocodeNotFound
@@ -140,13 +141,29 @@ class ProviderContext:
     """What a provider may be built from.
 
     A provider that needs other data (a file named in the settings) reads it in its
-    ``from_context``.
+    ``from_context``; data that several providers share is read once, here.
     """
 
     settings: Settings
     areas: AdminAreas
     places: tuple[Place, ...] = ()
     projects: tuple[Project, ...] = ()
+
+    @cached_property
+    def towns(self) -> TownIndex | None:
+        """The index of ``data/towns.csv`` with the register of divisions, read (and its GCJ-02
+        conversion checked) once per context; ``None`` without the file.
+
+        Raises
+        ------
+        GazetteerError
+            The file is malformed.
+        """
+        from .towns_match import town_index_from_dir
+
+        if not (self.settings.data_dir / "towns.csv").exists():
+            return None
+        return town_index_from_dir(self.settings.data_dir)
 
 
 @runtime_checkable
@@ -250,10 +267,7 @@ class GazetteerProvider:
         GazetteerError
             ``data/towns.csv`` is malformed.
         """
-        from .towns import towns_from_csv
-
-        path = context.settings.data_dir / "towns.csv"
-        towns = towns_from_csv(path, check_conversion=False) if path.exists() else ()
+        towns = context.towns.towns if context.towns is not None else ()
         return cls(context.places, {(t.county_adcode, t.lon, t.lat): t.uncertainty_m for t in towns
                                     if t.lon is not None and t.lat is not None})
 
@@ -419,11 +433,7 @@ class TownProvider:
         GazetteerError
             The file is malformed.
         """
-        from .towns_match import town_index_from_dir
-
-        if not (context.settings.data_dir / "towns.csv").exists():
-            return cls(None)
-        return cls(town_index_from_dir(context.settings.data_dir))
+        return cls(context.towns)
 
     def queries(self, project: Project) -> tuple[str, ...]:
         """The row's place words (they are verbatim words of its quote)."""

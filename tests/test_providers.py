@@ -328,3 +328,27 @@ def test_a_gazetteer_place_at_a_towns_point_keeps_at_least_that_towns_radius(are
     provider = GazetteerProvider.from_context(ProviderContext(Settings(root=ROOT), areas, (place,)))
     assert provider.geocode("ZHUZHOU-P013", region="ZHUZHOU").uncertainty_m == town.uncertainty_m
     assert GazetteerProvider([place]).geocode("ZHUZHOU-P013", region="ZHUZHOU").uncertainty_m == 10_000
+
+
+def test_the_providers_of_one_run_share_one_read_of_the_town_table(areas: AdminAreas,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """data/towns.csv is read once per context, however many providers (towns, lines, gazetteer
+    radii) and the figures use it."""
+    import geo.towns_match as towns_match
+    from geo.geocode import providers_from_settings
+
+    calls: list[Path] = []
+    real = towns_match.town_index_from_dir
+
+    def counting(data_dir: Path, **kwargs: Any) -> Any:
+        calls.append(data_dir)
+        return real(data_dir, **kwargs)
+
+    monkeypatch.setattr(towns_match, "town_index_from_dir", counting)
+    ctx = ProviderContext(Settings(root=ROOT), areas, tuple(gazetteer_from_csv(ROOT / "data" / "gazetteer.csv")),
+                          tuple(catalog_from_dir(ROOT / "data" / "projects", root=ROOT)))
+    chain = {p.name: p for p in providers_from_settings(ctx)}
+    assert {"towns", "lines", "gazetteer"} <= set(chain)
+    assert ctx.towns is not None and ctx.towns.names_a_division("株洲市", "ZHUZHOU")
+    assert len(calls) == 1
+    assert chain["towns"].index is ctx.towns  # type: ignore[attr-defined]
