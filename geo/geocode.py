@@ -249,7 +249,8 @@ def points_from_context(context: ProviderContext, *, progress: ProgressFn | None
         provider (``data/lines.csv``, ``data/towns.csv``) is malformed.
     """
     chain = providers_from_settings(context)
-    gppd_ids = {pid: hit[1].gppd_idnr for pid, hit in PlantProvider.from_context(context).matched.items()}
+    plants = next(p for p in chain if isinstance(p, PlantProvider))  # always in the offline chain
+    gppd_ids = {pid: hit[1].gppd_idnr for pid, hit in plants.matched.items()}
     return points_from_catalog(context.projects, chain, context.areas, progress=progress, gppd_ids=gppd_ids)
 
 
