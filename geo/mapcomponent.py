@@ -51,8 +51,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 FRONTEND = Path(__file__).resolve().parent / "_assets" / "mapcomponent"
-#: map height in pixels: most of a 1366×768 laptop screen under the app's header
+#: the map's height in pixels before the page has measured the window (and where it cannot)
 DEFAULT_HEIGHT = 560
+#: the least height the page gives the map when it fills the window below its top
+MIN_HEIGHT = 380
 #: boundaries are drawn simplified to this tolerance (degrees, about 100 m)
 _SIMPLIFY = 0.001
 _AREA_PRECISIONS = (Precision.COUNTY.value, Precision.REGION.value)
@@ -307,7 +309,7 @@ def _component() -> Any:
 
 def map_component(data: MapData, selection: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, options: MapOptions,
                   *, selected: str | None, fit_regions: Sequence[str] = (), key: str = "map",
-                  height: int = DEFAULT_HEIGHT) -> str | None:
+                  height: int | None = None) -> str | None:
     """Draw the map of ``data`` showing the projects of ``selection``; return a newly clicked id.
 
     Parameters
@@ -324,6 +326,10 @@ def map_component(data: MapData, selection: gpd.GeoDataFrame, boundaries: gpd.Ge
         The project to highlight; the map pans to it when it changes.
     key : str, keyword-only
         Streamlit key of the component (one map per key).
+    height : int or None, keyword-only
+        A fixed height in pixels; ``None`` (the default): the map fills the browser window from
+        its top down (at least ``MIN_HEIGHT``), measured by the page when it first draws and
+        whenever the window is resized.
 
     Returns
     -------
@@ -351,9 +357,9 @@ def map_component(data: MapData, selection: gpd.GeoDataFrame, boundaries: gpd.Ge
         "labels": labels_for(options.lang), "lang": options.lang,
         "tiles": tiles_for(options),
         "fit": fit_bounds(boundaries, regions), "fit_key": ",".join(regions),
-        "selected": selected, "frame_height": height,
+        "selected": selected, "frame_height": height, "min_height": MIN_HEIGHT, "default_height": DEFAULT_HEIGHT,
     }
-    _component()(**args, key=key, default=None, height=height)
+    _component()(**args, key=key, default=None, height=height or DEFAULT_HEIGHT)
     return clicked
 
 

@@ -249,6 +249,31 @@ def test_map_draws_markers_and_boundaries_offline(session: Session) -> None:
     assert hosts <= {"a.basemaps.cartocdn.com", "b.basemaps.cartocdn.com", "c.basemaps.cartocdn.com"}, hosts
 
 
+#: the map's frame fills the window below its top: most of the window's height, none of it below
+MAP_FILLS = """(share) => { const f = [...document.querySelectorAll('iframe')].find(i => i.src.includes('cpm_map'));
+    if (!f) { return false; } const r = f.getBoundingClientRect();
+    return r.height >= share * innerHeight && r.bottom <= innerHeight; }"""
+
+
+def test_the_map_fills_a_laptop_window_and_follows_a_resize(browser: Any, server: str) -> None:
+    """On a 1366×768 laptop (about 1366×657 of page) the whole map is in view and takes most of
+    the window's height; a larger window gives it more."""
+    context = browser.new_context(viewport={"width": 1366, "height": 657})
+    session = Session(context.new_page())
+    try:
+        session.page.goto(server)
+        session.wait_markers(TOTAL)
+        session.page.wait_for_function(MAP_FILLS, arg=0.6, timeout=30_000)
+        small = session.map_frame().frame_element().bounding_box()
+        assert small is not None and small["width"] >= 0.4 * 1366
+        session.page.set_viewport_size({"width": 1400, "height": 1000})
+        session.page.wait_for_function(MAP_FILLS, arg=0.7, timeout=30_000)
+        large = session.map_frame().frame_element().bounding_box()
+        assert large is not None and large["height"] > small["height"] + 250
+    finally:
+        context.close()
+
+
 def test_filter_updates_map_and_counts(session: Session) -> None:
     session.wait_markers(TOTAL)
     session.choose_region("株洲市", ZHUZHOU)

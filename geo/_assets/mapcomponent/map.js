@@ -44,6 +44,7 @@
     areaLayers: {}, legend: null, control: null, value: {have: null, click: null, seq: 0, ask: null}, asks: 0, asked: false,
     renders: 0, drawn: 0, loading: 0,
     lines: [], highlights: [], pendingReveal: null, mode: "cluster", index: null, drawnItems: [],
+    args: null, fillHeight: null,
   };
   //: above this many point projects the map draws with supercluster instead of markercluster
   var SUPER_ABOVE = 20000, SUPER_RADIUS = 40;
@@ -616,6 +617,9 @@
   // the iframe gets its height from Streamlit after the first render: fit the view once it has one
   // the map keeps its centre when its size changes (a hidden tab has none)
   function fitWhenSized() {
+    if (state.args && !state.args.frame_height && fillHeight(state.args) !== state.fillHeight) {
+      setHeight(state.args);  // shown again after a hidden tab: measure the room once more
+    }
     map.invalidateSize({pan: true, animate: false});
     if (!sized()) { return; }
     if (state.pendingFit) {
@@ -634,9 +638,30 @@
   }
   window.addEventListener("resize", fitWhenSized);
 
+  // the map fills the window below its own top (a fixed height when the app gives one): measured
+  // once the frame has its place on the page, and again when the window is resized (not on scroll)
+  function fillHeight(args) {
+    if (args.frame_height) { return args.frame_height; }
+    try {
+      var box = window.frameElement.getBoundingClientRect(), top = box.top, room = window.parent.innerHeight;
+      if (!box.width || top < 0 || top >= room) {  // in a hidden tab, or scrolled away: keep the height
+        return state.fillHeight || args.default_height;
+      }
+      return Math.max(args.min_height, Math.floor(room - top - 16));
+    } catch (e) { return args.default_height; }  // no access to the page: the default
+  }
+  function setHeight(args) {
+    state.fillHeight = fillHeight(args);
+    send("streamlit:setFrameHeight", {height: state.fillHeight});
+  }
+  try {
+    window.parent.addEventListener("resize", function () { if (state.args) { setHeight(state.args); } });
+  } catch (e) { /* a page of another origin: the height stays as measured */ }
+
   function render(args) {
     state.renders += 1;
-    send("streamlit:setFrameHeight", {height: args.frame_height});
+    state.args = args;
+    setHeight(args);
     if (args.data && args.version !== state.version) {
       var t0 = performance.now(), got = parsed(args.data), t1 = performance.now();
       load(got);
