@@ -1,7 +1,7 @@
 """Carbon-Peak Project Map — the Streamlit app (``make run``).
 
 Thin by design: it wires widgets to ``geo`` functions. Loading, filtering, map building
-and exports live in the library (``geo.layers``, ``geo.explore``, ``geo.mapcomponent``,
+and exports live in the library (``geo.layers``, ``geo.query``, ``geo.mapcomponent``,
 ``geo.export``), which the tests exercise without Streamlit.
 """
 
@@ -17,7 +17,12 @@ import streamlit as st
 from geo.appdata import AppData, app_data_from_settings, data_version
 from geo.card import card_from_project
 from geo.errors import GeoError
-from geo.explore import (
+from geo.export import EXPORT_BASENAME, Format, selection_export
+from geo.i18n import LANGUAGES, counted_labels, label, ui
+from geo.mapcomponent import MapData, map_component, map_data_from_frames
+from geo.mapstyle import MapOptions, basemaps
+from geo.plans import sources_from_dir
+from geo.query import (
     DEFAULT_YEAR,
     TIMELINE_PHASE,
     YEAR_MAX,
@@ -29,11 +34,6 @@ from geo.explore import (
     power_range,
     sharing_point,
 )
-from geo.export import EXPORT_BASENAME, Format, selection_export
-from geo.i18n import LANGUAGES, counted_labels, label, ui
-from geo.mapcomponent import MapData, map_component, map_data_from_frames
-from geo.mapstyle import MapOptions, basemaps
-from geo.plans import sources_from_dir
 from geo.settings import load_settings
 from geo.summary import chart_labels, region_summary
 from geo.table import COLUMNS, table_frame

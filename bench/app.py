@@ -46,9 +46,9 @@ from build import synthetic
 from playwright.sync_api import Page, sync_playwright
 
 from geo.boundaries import boundaries_from_dir
-from geo.explore import Filters, filter_projects
 from geo.layers import boundaries_frame, frame_to_geojson, projects_from_layers
 from geo.mapcomponent import map_data_from_frames
+from geo.query import Filters, filter_projects
 from geo.settings import load_settings
 
 #: the name searches of the timed filter changes, in turn (each a new selection: none is repeated,

@@ -15,10 +15,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.boundaries import boundaries_from_dir
-from geo.explore import Filters, filter_projects
 from geo.layers import boundaries_frame, projects_from_layers
 from geo.mapstyle import MapOptions
 from geo.mapview import build_map
+from geo.query import Filters, filter_projects
 from geo.settings import load_settings
 
 st.set_page_config(layout="wide")

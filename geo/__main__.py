@@ -146,9 +146,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     from ._report import export_summary
     from .boundaries import boundaries_from_dir
-    from .explore import Filters, Phase
     from .export import export_to_path, select_projects
     from .layers import boundaries_frame, layer_set_from_dir
+    from .query import Filters, Phase
 
     settings = load_settings()
     frame, targets = layer_set_from_dir(settings.layers_dir)  # projects and targets of one build

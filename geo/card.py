@@ -141,7 +141,7 @@ def _text(row: Mapping[str, Any], column: str) -> str:
 def card_from_project(row: Mapping[str, Any], lang: str, *, plan: Plan | None = None,
                       year: int | None = None) -> Card:
     """The card of one published project (a row of :func:`geo.layers.projects_from_layers`, or of
-    :func:`geo.explore.filter_projects`, which adds the phase in ``year``).
+    :func:`geo.query.filter_projects`, which adds the phase in ``year``).
 
     Parameters
     ----------

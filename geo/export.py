@@ -33,8 +33,8 @@ from ._shapefile import publish_shapefile, shapefile_files
 from ._shapefile import shapefile_frame as shapefile_frame  # re-exported: part of the export API
 from .crs import AnyCRS, TargetCRS, export_crs_from_name, frame_from_wgs84
 from .errors import CRSError, ExportError
-from .explore import TIMELINE_PHASE, Filters, filter_projects
 from .layers import FIELDS, frame_to_geojson
+from .query import TIMELINE_PHASE, Filters, filter_projects
 from .vocabulary import Category, Status
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def format_from_name(name: str) -> Format:
 
 def select_projects(frame: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
     """The projects that match every filter (a new frame): the app's filter record
-    (:class:`geo.explore.Filters`), checked, then applied by :func:`geo.explore.filter_projects`.
+    (:class:`geo.query.Filters`), checked, then applied by :func:`geo.query.filter_projects`.
     "Due by year Y" is ``Filters(year=Y, phases=("due",))``: the timeline phase *due* in year Y.
 
     Raises

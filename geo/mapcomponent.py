@@ -18,7 +18,7 @@ What travels, and when:
   index per project, the labels of the language, the basemap and the selected project. The
   iframe stays mounted, so zoom, pan and the layer choices survive a filter change.
 
-Which projects are visible is decided in Python (:func:`geo.explore.filter_projects`); the page
+Which projects are visible is decided in Python (:func:`geo.query.filter_projects`); the page
 only draws the mask. The component returns the id of a clicked project.
 
 Leaflet 1.9.4, Leaflet.markercluster 1.5.3 (up to :data:`SUPER_ABOVE` point projects) and
@@ -38,9 +38,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .crs import TargetCRS, frame_from_wgs84
-from .explore import TIMELINE_PHASE
 from .i18n import label, ui
 from .mapstyle import PHASE_COLOURS, STATUS_COLOURS, TIANDITU_LABELS, TILES, MapOptions
+from .query import TIMELINE_PHASE
 from .vocabulary import CATEGORY_COLOURS, Category, Precision, Status
 
 if TYPE_CHECKING:
@@ -317,7 +317,7 @@ def map_component(data: MapData, selection: gpd.GeoDataFrame, boundaries: gpd.Ge
     data : MapData
         From :func:`map_data_from_frames` over the whole catalogue (cache it per data version).
     selection : GeoDataFrame
-        The filtered projects (:func:`geo.explore.filter_projects`): its ids are the visible ones.
+        The filtered projects (:func:`geo.query.filter_projects`): its ids are the visible ones.
     boundaries : GeoDataFrame
         For the view: the map fits ``fit_regions`` (all regions when empty) when that choice
         changes; other changes keep the planner's zoom and pan.

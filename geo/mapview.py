@@ -27,9 +27,9 @@ from jinja2 import Template
 
 from .crs import TargetCRS, frame_from_wgs84
 from .errors import MapDataError
-from .explore import TIMELINE_PHASE
 from .i18n import label, ui
 from .mapstyle import PHASE_COLOURS, STATUS_COLOURS, TIANDITU_LABELS, TILES, MapOptions
+from .query import TIMELINE_PHASE
 from .vocabulary import CATEGORY_COLOURS, Category, Precision, Status
 
 if TYPE_CHECKING:
@@ -182,7 +182,7 @@ def build_map(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, options: Ma
     ----------
     frame : GeoDataFrame
         Projects in EPSG:4326 (colouring by phase uses the ``timeline_phase`` column that
-        :func:`geo.explore.filter_projects` adds).
+        :func:`geo.query.filter_projects` adds).
     boundaries : GeoDataFrame
         Regions and counties (``level``), EPSG:4326.
     options : MapOptions

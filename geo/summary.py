@@ -2,7 +2,7 @@
 
 Per region: projects by category, status and precision; stated power capacity by category (only
 categories with a stated capacity); the plan's MW targets beside the catalogued capacity of the
-categories that serve them (:func:`geo.explore.targets_vs_catalogue`), labelled with the plan's
+categories that serve them (:func:`geo.query.targets_vs_catalogue`), labelled with the plan's
 words in Chinese and the indicator's name in English.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .explore import capacity_by_category, counts_by, targets_vs_catalogue
 from .i18n import label, ui
+from .query import capacity_by_category, counts_by, targets_vs_catalogue
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .explore import TIMELINE_PHASE
 from .i18n import label, region_name
+from .query import TIMELINE_PHASE
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from .explore import DEFAULT_YEAR, YEAR_MAX, YEAR_MIN, Filters, Phase
 from .i18n import LANGUAGES
+from .query import DEFAULT_YEAR, YEAR_MAX, YEAR_MIN, Filters, Phase
 
 #: the query parameters of a view, in the order they are written
 PARAMS = ("region", "category", "status", "year", "phase", "search", "lang", "project")

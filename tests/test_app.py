@@ -10,9 +10,9 @@ import geopandas as gpd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.explore import Filters, filter_projects
 from geo.i18n import label
 from geo.layers import projects_from_layers
+from geo.query import Filters, filter_projects
 from geo.vocabulary import Status
 
 from .conftest import COUNTS, ROOT, TOTAL, ZHUZHOU, ZHUZHOU_PUMPED

@@ -24,10 +24,10 @@ from typing import Any
 import pytest
 import shapely
 
-from geo.explore import Filters, filter_projects
 from geo.i18n import label, ui
 from geo.layers import projects_from_layers
 from geo.plans import sources_from_dir
+from geo.query import Filters, filter_projects
 
 from .conftest import COUNTS, ROOT, TOTAL, ZHUZHOU
 from .payloads import HTML, JINJA, TEXT_FIELDS

@@ -8,10 +8,10 @@ import geopandas as gpd
 import pytest
 
 from geo.card import QUANTITIES, UNCERTAINTY, card_from_project, number_text, passage_at, radius_text
-from geo.explore import Filters, filter_projects
 from geo.i18n import label
 from geo.layers import projects_from_layers
 from geo.plans import Plan, plans_from_dir
+from geo.query import Filters, filter_projects
 
 from .conftest import ROOT
 

@@ -20,7 +20,6 @@ import shapely
 from geo.boundaries import boundaries_from_dir
 from geo.crs import gcj02_to_wgs84, offset_metres
 from geo.errors import ExportError, WriteError
-from geo.explore import Filters
 from geo.export import (
     Format,
     export_to_bytes,
@@ -32,6 +31,7 @@ from geo.export import (
     targets_table,
 )
 from geo.layers import FIELDS, boundaries_frame, projects_from_layers
+from geo.query import Filters
 
 from .conftest import ROOT
 
@@ -666,7 +666,7 @@ def test_gk3_export_is_in_the_zone_of_the_selection(zhuzhou: gpd.GeoDataFrame, t
 
 def test_the_export_takes_the_apps_filter_record(frame: gpd.GeoDataFrame) -> None:
     """Any filter of the app (capacity range, search, phase in a year) selects the same projects for export."""
-    from geo.explore import filter_projects
+    from geo.query import filter_projects
 
     for filters in (Filters(power_mw=(100.0, 1200.0), include_no_capacity=False), Filters(search="抽水蓄能"),
                     Filters(year=2030, phases=("under_way",), regions=("ZHUZHOU", "YUNCHENG"))):

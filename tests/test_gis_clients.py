@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 
 from geo._qgis import field_alias
-from geo.explore import Filters
 from geo.export import export_to_path, select_projects
 from geo.fields import BOUNDARIES, DATASET, PROJECTS, TABLES, FieldType
 from geo.layers import GPKG_NAME, projects_from_layers
+from geo.query import Filters
 from geo.vocabulary import CATEGORY_COLOURS
 
 from .conftest import ROOT

@@ -26,9 +26,9 @@ def test_region_names_come_from_the_register_through_the_rows() -> None:
     import pytest
 
     from geo.card import card_from_project
-    from geo.explore import Filters, filter_projects
     from geo.layers import projects_from_layers
     from geo.plans import sources_from_dir
+    from geo.query import Filters, filter_projects
     from geo.table import table_frame
 
     from .conftest import ROOT

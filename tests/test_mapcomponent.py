@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from geo.boundaries import boundaries_from_dir
-from geo.explore import Filters, filter_projects
 from geo.i18n import label
 from geo.layers import boundaries_frame, projects_from_layers
 from geo.mapcomponent import (
@@ -25,6 +24,7 @@ from geo.mapcomponent import (
     visibility_mask,
 )
 from geo.mapstyle import MapOptions
+from geo.query import Filters, filter_projects
 from geo.vocabulary import CATEGORY_COLOURS
 
 from .conftest import ROOT, TOTAL

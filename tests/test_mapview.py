@@ -11,7 +11,6 @@ import pytest
 
 from geo.boundaries import boundaries_from_dir
 from geo.crs import offset_metres
-from geo.explore import Filters, filter_projects
 from geo.i18n import label
 from geo.layers import boundaries_frame, projects_from_layers
 from geo.mapstyle import ASSETS_BASE, MapOptions, basemaps
@@ -23,6 +22,7 @@ from geo.mapview import (
     marker_radius,
     marker_style,
 )
+from geo.query import Filters, filter_projects
 
 from .conftest import ROOT
 

@@ -8,8 +8,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo.explore import Filters, filter_projects
 from geo.layers import projects_from_layers, targets_from_layers
+from geo.query import Filters, filter_projects
 from geo.summary import region_summary
 from geo.table import COLUMNS, table_frame
 

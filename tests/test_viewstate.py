@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.explore import DEFAULT_YEAR, Filters
+from geo.query import DEFAULT_YEAR, Filters
 from geo.viewstate import (
     MAX_SEARCH,
     View,

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.explore import (
+from geo.layers import projects_from_layers
+from geo.query import (
     FACETS,
     Filters,
     Phase,
@@ -22,7 +23,6 @@ from geo.explore import (
     power_range,
     targets_vs_catalogue,
 )
-from geo.layers import projects_from_layers
 
 from .conftest import ROOT
 
