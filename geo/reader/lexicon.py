@@ -68,6 +68,7 @@ HEADS: dict[str, str] = {
     "再生资源回收利用基地": "circular_economy", "综合利用示范基地": "circular_economy",
     "充电基础设施建设项目": "ev_charging", "充电桩建设工程": "ev_charging", "快充网络": "ev_charging",
     "充电网络": "ev_charging",
+    "绿色工厂": "industrial_plant",
     # platforms of the energy market and data (named by their place: see BARE_HEADS)
     "交易中心": "other", "大数据中心": "other",
 }
@@ -171,6 +172,14 @@ VERBS = (
     "新增", "挖掘", "基于", "是指", "即", "扩建", "改扩建", "引入", "整合", "获批", "赋予", "开工建设", "开工",
     "补强", "建设好",
 )
+#: what a list of enterprises closes with after 等 ("甲、乙等龙头企业", "甲公司、乙公司等为代表")
+ENTERPRISE_CLOSERS = ("企业", "为代表")
+#: heads of plants that a company of the list is named for (宁能热电): the plant's category, not industry
+PLANT_HEADS = ("热电", "电厂", "发电公司", "煤业")
+#: endings of a role or a sector in a list of enterprises, not of a company's name (充电服务, 运营商)
+ROLE_ENDINGS = ("服务", "商", "应用", "行业", "机构", "单位", "主体", "领域", "产业", "用户", "板块", "环节")
+#: words that open a list of examples after its verb ("发展一批像甲、乙等…企业")
+EXAMPLE_OPENERS = ("比如", "例如", "诸如", "像", "如")
 LIST_SEPARATORS = ("、", "和", "及", "与", "以及")
 #: verbs that also occur inside names ("一体化发展", "绿色发展"): stripped only at the very front
 WEAK_VERBS = ("发展", "提升", "提高", "优化", "完善", "融合", "形成", "实现", "促进", "利用", "保护", "治理",

@@ -27,6 +27,7 @@ from .names import (
     drop_list_closer,
     ends_with_head,
     entity_key,
+    first_word,
     is_generic,
     is_toponym,
     is_water_name,
@@ -37,6 +38,7 @@ from .names import (
     specific_enough,
     split_tail,
     strip_openers,
+    word_tags,
 )
 
 _HARD_STOP = set("，,。；;：:！!？?\n\t（）()【】[]《》")  # a name never spans these (but see _left_span)
@@ -651,6 +653,61 @@ def _designations(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
+_ENTERPRISES = re.compile(r"等([^，,。；;：:（）()]{0,20}?)(" + "|".join(lx.ENTERPRISE_CLOSERS) + ")")
+_EXAMPLE_OPENER = re.compile("|".join(lx.EXAMPLE_OPENERS))
+#: parts of speech of jieba's dictionary that name one entity (person, place, organisation, other proper)
+_PROPER_TAGS = {"nr", "ns", "nt", "nz", "nrt", "nrfg"}
+
+
+def _company_name(member: str) -> bool:
+    """A company's short name in a list of enterprises: 2 to 16 characters, not generic, no phrase
+    (的, a verb), and not one common word of the dictionary (钢铁, 化工 name a sector, not a firm)."""
+    core = re.sub(r"[()（）]", "", member)
+    if not 2 <= len(core) <= 16 or is_generic(core) or "的" in core or core.startswith(ALL_VERBS) or \
+            core.endswith(lx.ROLE_ENDINGS) or "企业" in core or "周边" in core:
+        return False
+    tag = word_tags().get(core)
+    return tag is None or tag in _PROPER_TAGS
+
+
+def _company_lists(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Companies a list names before 等 and the word enterprises ("依托甲生物、乙新材料等龙头企业",
+    "以甲公司、乙公司等为代表"): each member an industrial plant — or, named for a plant (宁能热电),
+    a plant of that kind. Every member must be a company's name (:func:`_company_name`), else the
+    list names sectors (钢铁、化工等重点企业) and gives nothing."""
+    out: list[Mention] = []
+    if text.find("等", c_start, c_end) < 0:
+        return out
+    for m in _ENTERPRISES.finditer(text, c_start, c_end):
+        if m.group(2) == "为代表" and m.group(1):
+            continue  # "等为代表": nothing between
+        span_start = _left_span(text, m.start(), c_start)
+        span = strip_openers(text[span_start:m.start()])
+        opener = next(reversed(list(_EXAMPLE_OPENER.finditer(span))), None)
+        if opener is not None and opener.start() < len(span.split("、")[0]):
+            span = span[opener.end():]  # "一批像甲、乙": the list starts after 像
+        particle = max(span.split("、")[0].rfind(p) for p in "对把向让使由")
+        if particle >= 0 and len(span) - particle > 3:
+            span = span[particle + 1:]  # "按要求对甲、乙等企业": the list starts after 对
+        follows = first_word(text[m.end():m.end() + 8])
+        if word_tags().get(follows, "").startswith("n") and len(follows) > 1:
+            continue  # "甲、乙等企业地块": the enterprises qualify another noun, they are no subject
+        span_start = m.start() - len(span)
+        members = [p for p in span.split("、") if p]
+        if not members or not all(_company_name(p) for p in members):
+            continue
+        if m.group(2) == "为代表" and not all(p.endswith(("公司", "集团", "厂")) for p in members):
+            continue  # "以甲、乙等为代表": an example of anything; of companies when named as such
+        cursor = span_start
+        for member in members:
+            at = text.find(member, cursor, m.start())
+            cursor = at + len(member)
+            plant = next((h for h in lx.PLANT_HEADS if member.endswith(h)), None)
+            category = category_of(member, plant) if plant else "industrial_plant"
+            out.append(Mention(member, category, at, at + len(member), c_start, c_end))
+    return out
+
+
 def _admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
     """County-scoped sector entries: "在攸县、茶陵县、炎陵县等区域探索分散式风电" → one per county
     (wind, solar, geothermal)."""
@@ -836,6 +893,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_placed_sectors(text, c_start, c_end))
         found.extend(_piloted_places(text, c_start, c_end))
         found.extend(_designations(text, c_start, c_end))
+        found.extend(_company_lists(text, c_start, c_end))
         found.extend(p for p in _programmes(text, c_start, c_end, skip) if not counted_spans.covers(p.start))
     return _dedupe([*found, *extra])
 
@@ -952,7 +1010,8 @@ def _dedupe(found: list[Mention]) -> list[Mention]:
                 "等" in name.replace("等容量", "") or "或" in name:  # 等容量替代: like-for-like; 甲-乙 is a route
             continue  # "天然气发电或热电联产项目": a choice of kinds, not a name
         key = normal_name(name)
-        if len(key) < 3 and not (mention.category == "wetland" and _short_water_name(key)):
+        if len(key) < 3 and not (mention.category == "wetland" and _short_water_name(key)) and \
+                mention.category != "industrial_plant":  # a firm's short name (晶盛) is read only in a list of firms
             continue
         proper, head = entity_key(key)
         phase = PHASE.search(name)

@@ -231,11 +231,11 @@ def opens_with_place(text: str) -> bool:
     """Whether the first word of ``text`` (:func:`first_word`) is a place name of two or more
     characters by jieba's dictionary (its part-of-speech tag ``ns``)."""
     word = first_word(text)
-    return len(word) >= 2 and _word_tags().get(word) == "ns"
+    return len(word) >= 2 and word_tags().get(word) == "ns"
 
 
 @lru_cache(maxsize=1)
-def _word_tags() -> dict[str, str]:
+def word_tags() -> dict[str, str]:
     """The part-of-speech tag of every word of jieba's bundled dictionary (read once per process)."""
     load_jieba()
     with warnings.catch_warnings():

@@ -1,0 +1,27 @@
+"""The plan reader's structural rules, one sentence each that a rule reads and one it must not."""
+
+from __future__ import annotations
+
+from geo.reader import candidates_from_text
+
+
+def _found(text: str) -> dict[str, str]:
+    """Candidate names of ``text`` and their categories."""
+    return {c.name_zh: c.category.value for c in candidates_from_text(text, "TEST")}
+
+
+def test_a_list_of_enterprises_names_plants() -> None:
+    found = _found("依托甲鹰生物、乙合新材料等龙头企业，完善产业体系。"
+                   "引导丙澧盐化、丁能热电等重点煤炭消费企业实施减煤改造。"
+                   "发展一批像戊洛斯、己盛等在细分领域做到专、精、特、新的龙头企业。"
+                   "以庚机车公司、辛动力机械公司等为代表，实现零碳制造。")
+    assert found["甲鹰生物"] == found["乙合新材料"] == found["丙澧盐化"] == "industrial_plant"
+    assert found["丁能热电"] == "coal_power"  # named for its plant
+    assert found["戊洛斯"] == found["己盛"] == "industrial_plant"  # after 像; a short name in a list of firms
+    assert found["庚机车公司"] == found["辛动力机械公司"] == "industrial_plant"
+
+
+def test_a_list_of_sectors_or_roles_is_no_list_of_plants() -> None:
+    found = _found("引导钢铁、化工等重点企业节能改造。引导充电服务、物业服务等相关企业参与建设。"
+                   "完成甲达冶化、乙花水泥等企业地块污染土壤修复治理。以甲、乙等为代表的城市。")
+    assert not any(category == "industrial_plant" for category in found.values()), found
