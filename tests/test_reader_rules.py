@@ -25,3 +25,20 @@ def test_a_list_of_sectors_or_roles_is_no_list_of_plants() -> None:
     found = _found("引导钢铁、化工等重点企业节能改造。引导充电服务、物业服务等相关企业参与建设。"
                    "完成甲达冶化、乙花水泥等企业地块污染土壤修复治理。以甲、乙等为代表的城市。")
     assert not any(category == "industrial_plant" for category in found.values()), found
+
+
+def test_a_list_of_projects_before_deng_xiangmu() -> None:
+    found = _found("实施甲鑫化工年产8万吨新型染料升级改造、乙东化工煤焦油精细加工及特种炭黑综合利用等项目。"
+                   "加快推进丙喜年加工130万吨废钢改扩建、丁涛90万吨硫酸镁废水回用等项目建设。"
+                   "推进戊县液态二氧化碳扩能等项目。加快推进芦淞区X084拓宽改造工程等项目。")
+    assert found["甲鑫化工年产8万吨新型染料升级改造"] == "industrial_plant"  # a firm's works: its plant
+    assert found["乙东化工煤焦油精细加工及特种炭黑综合利用"] == "industrial_plant"
+    assert found["丙喜年加工130万吨废钢改扩建"] == found["丁涛90万吨硫酸镁废水回用"] == "circular_economy"
+    assert found["戊县液态二氧化碳扩能"] == "ccus"
+    assert found["芦淞区X084拓宽改造工程"] == "transport"
+
+
+def test_kinds_of_works_before_deng_xiangmu_are_no_projects() -> None:
+    found = _found("重点支持电池回收利用、电解液配置等项目。实施测土配方施肥、绿肥轮作、水肥一体化技术等项目。"
+                   "适时开展近零能耗建筑、零碳建筑等示范项目。")
+    assert found == {}, found

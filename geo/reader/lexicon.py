@@ -178,6 +178,31 @@ ENTERPRISE_CLOSERS = ("企业", "为代表")
 PLANT_HEADS = ("热电", "电厂", "发电公司", "煤业")
 #: endings of a role or a sector in a list of enterprises, not of a company's name (充电服务, 运营商)
 ROLE_ENDINGS = ("服务", "商", "应用", "行业", "机构", "单位", "主体", "领域", "产业", "用户", "板块", "环节")
+#: what names a firm inside a project's name (甲化工年产8万吨…): words of a firm's trade or form
+FIRM_WORDS = ("化工", "钢铁", "新材料", "水泥", "有色", "稀土", "集团", "公司", "科技", "实业", "股份", "电气", "铝业",
+              "矿业", "焦化", "煤业", "制药", "纸业", "化纤")
+#: the category of a named project by the words of its name, tried in this order (the works of a
+#: firm that recycle waste are recycling; a firm's other works are its plant)
+WORKS_WORDS: tuple[tuple[str, str], ...] = (
+    ("大学", "other"), ("学院", "other"), ("研究院", "other"), ("平台", "other"), ("文化园", "other"),
+    ("二氧化碳", "ccus"), ("碳捕集", "ccus"), ("CCUS", "ccus"), ("固碳", "ccus"),
+    ("废", "circular_economy"), ("弃渣", "circular_economy"), ("回用", "circular_economy"),
+    ("回收", "circular_economy"), ("二次资源", "circular_economy"), ("资源化", "circular_economy"),
+    ("再生资源", "circular_economy"), ("尾矿", "circular_economy"),
+    *((w, "industrial_plant") for w in FIRM_WORDS),
+    ("冶炼", "industrial_plant"), ("炼铁", "industrial_plant"), ("炼钢", "industrial_plant"),
+    ("高炉", "industrial_plant"), ("生产线", "industrial_plant"), ("绿色工厂", "industrial_plant"),
+    ("供热", "district_energy"), ("热源", "district_energy"), ("锅炉房", "district_energy"),
+    ("余热", "district_energy"), ("热网", "district_energy"),
+    ("水资源", "port_waterway"), ("整治工程", "port_waterway"), ("治理工程", "port_waterway"),
+    ("拓浚", "port_waterway"), ("清淤", "port_waterway"), ("水库", "port_waterway"), ("河道", "port_waterway"),
+    ("排涝", "port_waterway"), ("防洪", "port_waterway"),
+    ("闸", "port_waterway"), ("堤", "port_waterway"), ("航道", "port_waterway"), ("码头", "port_waterway"),
+    ("大道", "transport"), ("公路", "transport"), ("快速路", "transport"), ("铁路", "transport"),
+    ("国道", "transport"), ("省道", "transport"), ("拓宽", "transport"), ("道路", "transport"),
+)
+#: what closes a list of named projects after 等 ("实施甲、乙等项目")
+PROJECT_CLOSERS = ("项目", "重点项目", "重大项目", "一批项目")
 #: words that open a list of examples after its verb ("发展一批像甲、乙等…企业")
 EXAMPLE_OPENERS = ("比如", "例如", "诸如", "像", "如")
 LIST_SEPARATORS = ("、", "和", "及", "与", "以及")

@@ -39,6 +39,7 @@ from .names import (
     split_tail,
     strip_openers,
     word_tags,
+    works_category,
 )
 
 _HARD_STOP = set("，,。；;：:！!？?\n\t（）()【】[]《》")  # a name never spans these (but see _left_span)
@@ -708,6 +709,55 @@ def _company_lists(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
+_PROJECT_LIST = re.compile("等(" + "|".join(sorted(lx.PROJECT_CLOSERS, key=len, reverse=True)) + ")")
+_SEGMENT_CUT = re.compile(r"[，,。；;：:]")
+_FIRM = re.compile(r"(?<=[\u3400-\u9fff]{2})(?:" + "|".join(lx.FIRM_WORDS) + ")")
+_FIGURE = re.compile(r"[\d０-９]")
+
+
+def _named_project(member: str) -> bool:
+    """A member of a list of projects that names one (not a kind of works: 电池回收利用, 测土配方施肥):
+    it opens with a place of the dictionary, a county, a proper noun, a firm (甲化工…) or a proper
+    name before a figure (甲涛90万吨…)."""
+    if not 4 <= len(member) <= 40 or is_generic(member) or "的" in member:
+        return False
+    if any(h.group() not in lx.WATER_HEADS for h in HEAD_RE.finditer(member)):
+        return False  # "甲水库扩容提升": the head's own rule reads the facility (甲水库)
+    word = first_word(member)
+    tag = word_tags().get(word, "")
+    if (len(word) >= 2 and tag in _PROPER_TAGS) or (ADMIN.match(member) and not tag.startswith(("n", "v", "a"))):
+        return True
+    if _FIRM.search(member[:12]):
+        return True
+    figure = _FIGURE.search(member)
+    lead = member[:figure.start()] if figure else ""
+    return 2 <= len(lead) <= 6 and CJK.fullmatch(lead[0]) is not None and not is_generic(lead) and \
+        not lead.startswith(("年", "日", "月", "新增", "累计", "建设", "新建"))
+
+
+def _project_lists(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Projects a list names before 等项目 ("实施甲化工年产8万吨染料升级改造、乙化工煤焦油综合利用等项目"):
+    each member a project of the category its words say (:func:`works_category`); a member ending
+    with a facility head is read by the head's own rule, a member naming a kind of works is none."""
+    out: list[Mention] = []
+    if text.find("等", c_start, c_end) < 0:
+        return out
+    for m in _PROJECT_LIST.finditer(text, c_start, c_end):
+        cut = max((c.end() for c in _SEGMENT_CUT.finditer(text, max(c_start, m.start() - 160), m.start())),
+                  default=c_start)
+        raws = text[max(cut, c_start):m.start()].split("、")
+        cursor = max(cut, c_start)
+        for k, raw in enumerate(raws):
+            at = text.find(raw, cursor, m.start())
+            cursor = at + len(raw)
+            member = strip_openers(raw, front_only=True) if k == 0 else raw
+            if _named_project(member):
+                start = at + len(raw) - len(member)
+                category = works_category(PHASE.sub("", member))
+                out.append(Mention(member, category, start, at + len(raw), c_start, c_end))
+    return out
+
+
 def _admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
     """County-scoped sector entries: "在攸县、茶陵县、炎陵县等区域探索分散式风电" → one per county
     (wind, solar, geothermal)."""
@@ -894,6 +944,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_piloted_places(text, c_start, c_end))
         found.extend(_designations(text, c_start, c_end))
         found.extend(_company_lists(text, c_start, c_end))
+        found.extend(_project_lists(text, c_start, c_end))
         found.extend(p for p in _programmes(text, c_start, c_end, skip) if not counted_spans.covers(p.start))
     return _dedupe([*found, *extra])
 
