@@ -42,3 +42,15 @@ def test_kinds_of_works_before_deng_xiangmu_are_no_projects() -> None:
     found = _found("重点支持电池回收利用、电解液配置等项目。实施测土配方施肥、绿肥轮作、水肥一体化技术等项目。"
                    "适时开展近零能耗建筑、零碳建筑等示范项目。")
     assert found == {}, found
+
+
+def test_institutes_named_by_their_owner_or_place() -> None:
+    found = _found("大力推进天津大学绍兴研究院、浙江工业大学绍兴研究院建设。推动湖南省新能源汽车协同创新研究院建设。"
+                   "支持SAP株洲联合创新中心建设。")
+    assert found["天津大学绍兴研究院"] == found["浙江工业大学绍兴研究院"] == "other"
+    assert found["湖南省新能源汽车协同创新研究院"] == found["SAP株洲联合创新中心"] == "other"
+
+
+def test_described_institutes_are_no_names() -> None:
+    found = _found("引导龙头企业联合高校、科研院所共建绿色低碳产业创新中心。建设一批高能级实验室和技术创新中心。")
+    assert found == {}, found

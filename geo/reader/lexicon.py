@@ -71,6 +71,9 @@ HEADS: dict[str, str] = {
     "绿色工厂": "industrial_plant",
     # platforms of the energy market and data (named by their place: see BARE_HEADS)
     "交易中心": "other", "大数据中心": "other",
+    # institutes and centres of research, testing and incubation (named by their owner or place)
+    "研究院": "other", "实验室": "other", "创新中心": "other", "研究中心": "other", "研发中心": "other",
+    "检测中心": "other", "孵化器": "other", "研究院所": "other", "创新研究院": "other", "技术研究院": "other",
 }
 HEAD_LIST: tuple[str, ...] = tuple(sorted(HEADS, key=len, reverse=True))
 #: heads that name a grid facility only beside a grid word ("源网荷储协调控制中心", not a traffic control centre)
@@ -86,6 +89,10 @@ WATER_CONTEXT = ("湿地", "河道", "水系", "生态治理", "保护修复", "
 #: characters that may follow a single-character water head inside a list or phrase
 WATER_FOLLOW = set("、，,。；;和及与等生水段")
 #: heads that name a whole sector; a mention needs a toponym before them (炎陵县 风电, 毛里湖 湿地)
+#: heads of institutes and centres: a mention needs its owner's or place's proper name before them
+#: (甲大学乙研究院, 丙省…创新研究院), not a description (绿色低碳产业创新中心)
+OWNED_HEADS = {"研究院", "实验室", "创新中心", "研究中心", "研发中心", "检测中心", "孵化器", "研究院所",
+               "创新研究院", "技术研究院"}
 BARE_HEADS = {"风电", "湿地", "陆上风电", "分散式风电", "铁路", "高速", "热电", "电厂", "碳捕集", "加氢站",
               "加油站", "储气站", "机场", "交易中心", "大数据中心"}
 #: place morphemes that make a qualifier a toponym
@@ -143,7 +150,7 @@ GENERIC = (
     "两大", "三大", "四大", "五大", "六大", "若干", "若干个",
     "公园", "配电站", "开关站", "台架变", "个", "处", "座", "家", "条", "类", "种", "服务区", "场站",
     "自治区", "国家和自治区", "省和市", "场景", "应用", "车辆", "新能源汽车", "能源", "多元", "所有", "全部",
-    "市辖区", "县城区", "中心城区", "城区", "存量", "开发利用",
+    "市辖区", "县城区", "中心城区", "城区", "存量", "开发利用", "科研院所", "高校",
     "步行", "骑行", "慢行", "滨水", "中低压", "交直流", "直流", "交流", "通用",
     "背压式", "抽凝式", "非公用", "公用", "超临界", "超超临界", "亚临界", "大容量",
     "增量", "增量配电", "电化学", "纯凝", "机组", "纯凝机组", "特高压", "重要干流", "主要干流", "干支流", "扶贫",

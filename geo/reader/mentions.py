@@ -23,6 +23,7 @@ from .names import (
     ALL_VERBS,
     HEAD_RE,
     PHASE,
+    PROPER_TAGS,
     category_of,
     drop_list_closer,
     ends_with_head,
@@ -34,6 +35,7 @@ from .names import (
     list_items,
     load_jieba,
     normal_name,
+    opens_with_proper,
     shared_tail,
     specific_enough,
     split_tail,
@@ -206,6 +208,8 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
         if not item or is_generic(item) or not specific_enough(item, head):
             continue
         if head in lx.BARE_HEADS and not is_toponym(item):
+            continue
+        if head in lx.OWNED_HEADS and not opens_with_proper(item):
             continue
         if head in lx.GRID_ONLY_HEADS and not any(w in item for w in lx.GRID_WORDS):
             continue
@@ -657,7 +661,6 @@ def _designations(text: str, c_start: int, c_end: int) -> list[Mention]:
 _ENTERPRISES = re.compile(r"等([^，,。；;：:（）()]{0,20}?)(" + "|".join(lx.ENTERPRISE_CLOSERS) + ")")
 _EXAMPLE_OPENER = re.compile("|".join(lx.EXAMPLE_OPENERS))
 #: parts of speech of jieba's dictionary that name one entity (person, place, organisation, other proper)
-_PROPER_TAGS = {"nr", "ns", "nt", "nz", "nrt", "nrfg"}
 
 
 def _company_name(member: str) -> bool:
@@ -668,7 +671,7 @@ def _company_name(member: str) -> bool:
             core.endswith(lx.ROLE_ENDINGS) or "企业" in core or "周边" in core:
         return False
     tag = word_tags().get(core)
-    return tag is None or tag in _PROPER_TAGS
+    return tag is None or tag in PROPER_TAGS
 
 
 def _company_lists(text: str, c_start: int, c_end: int) -> list[Mention]:
@@ -725,7 +728,7 @@ def _named_project(member: str) -> bool:
         return False  # "甲水库扩容提升": the head's own rule reads the facility (甲水库)
     word = first_word(member)
     tag = word_tags().get(word, "")
-    if (len(word) >= 2 and tag in _PROPER_TAGS) or (ADMIN.match(member) and not tag.startswith(("n", "v", "a"))):
+    if (len(word) >= 2 and tag in PROPER_TAGS) or (ADMIN.match(member) and not tag.startswith(("n", "v", "a"))):
         return True
     if _FIRM.search(member[:12]):
         return True

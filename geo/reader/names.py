@@ -233,6 +233,19 @@ def is_toponym(qualifier: str) -> bool:
     return len(core) >= 2 and not is_generic(qualifier) and opens_with_place(qualifier)
 
 
+PROPER_TAGS = {"nr", "ns", "nt", "nz", "nrt", "nrfg"}
+
+
+def opens_with_proper(text: str) -> bool:
+    """Whether ``text`` opens with a proper name: a word of two or more characters that jieba's
+    dictionary tags as a place, person or organisation (湖南省, 天津大学), Latin letters (SAP), or
+    the state (国家…: a national institution)."""
+    word = first_word(text)
+    if len(word) >= 2 and word_tags().get(word) in PROPER_TAGS and word not in GENERIC_SET:
+        return True
+    return re.match(r"[A-Za-z]{2}", text) is not None or text.startswith("国家")
+
+
 def opens_with_place(text: str) -> bool:
     """Whether the first word of ``text`` (:func:`first_word`) is a place name of two or more
     characters by jieba's dictionary (its part-of-speech tag ``ns``)."""
