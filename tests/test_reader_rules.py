@@ -54,3 +54,17 @@ def test_institutes_named_by_their_owner_or_place() -> None:
 def test_described_institutes_are_no_names() -> None:
     found = _found("引导龙头企业联合高校、科研院所共建绿色低碳产业创新中心。建设一批高能级实验室和技术创新中心。")
     assert found == {}, found
+
+
+def test_heat_sources_boiler_rooms_and_energy_centres() -> None:
+    found = _found("建设甲河热源厂、乙庄锅炉房和丙县供热中心。推进丁区燃气调峰热源建设。"
+                   "探索在戊开发区、己工业园区等产业园区建设分布式能源中心。")
+    assert found["甲河热源厂"] == found["乙庄锅炉房"] == found["丙县供热中心"] == "district_energy"
+    assert found["丁区燃气调峰热源"] == "district_energy"
+    assert found["戊开发区分布式能源中心"] == found["己工业园区分布式能源中心"] == "district_energy"
+
+
+def test_heat_as_a_kind_of_works_is_no_name() -> None:
+    found = _found("推行集中供热，淘汰分散燃煤供热锅炉。鼓励煤矿企业开展低浓度瓦斯发电和供热工程。"
+                   "加大对供热管网的互联互通。")
+    assert not any(category == "district_energy" for category in found.values()), found

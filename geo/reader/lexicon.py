@@ -55,6 +55,14 @@ HEADS: dict[str, str] = {
     "燃气发电基地": "gas_oil", "天然气联络线": "gas_oil", "燃气联络线": "gas_oil", "输气管道": "gas_oil",
     "加油站": "gas_oil", "支干线": "gas_oil", "LNG接收站": "gas_oil", "储运站": "gas_oil",
     "地热能供热": "geothermal", "能源站": "district_energy", "分布式能源中心": "district_energy",
+    # district heat and energy: heat sources, boiler rooms, heating plants and networks, waste heat
+    "热源厂": "district_energy", "调峰热源": "district_energy", "热源": "district_energy",
+    "锅炉房": "district_energy", "供热厂": "district_energy", "供热站": "district_energy",
+    "供热中心": "district_energy", "供热工程": "district_energy", "供热项目": "district_energy",
+    "供热管网": "district_energy", "热网": "district_energy", "余热利用项目": "district_energy",
+    "余热回收项目": "district_energy", "余热供热": "district_energy", "余热供暖": "district_energy",
+    "微能源网": "district_energy", "三联供": "district_energy", "能源中心": "district_energy",
+    "供冷站": "district_energy", "区域供冷": "district_energy",
     "CCUS项目": "ccus", "碳捕集": "ccus",
     # parks, ecology, recycling
     "产业园": "industrial_park", "工业园区": "industrial_park", "开发区": "industrial_park",
@@ -94,7 +102,9 @@ WATER_FOLLOW = set("、，,。；;和及与等生水段")
 OWNED_HEADS = {"研究院", "实验室", "创新中心", "研究中心", "研发中心", "检测中心", "孵化器", "研究院所",
                "创新研究院", "技术研究院"}
 BARE_HEADS = {"风电", "湿地", "陆上风电", "分散式风电", "铁路", "高速", "热电", "电厂", "碳捕集", "加氢站",
-              "加油站", "储气站", "机场", "交易中心", "大数据中心"}
+              "加油站", "储气站", "机场", "交易中心", "大数据中心",
+              "热源", "热网", "供热管网", "三联供", "余热供热", "余热供暖", "区域供冷", "供热工程", "供热项目",
+              "余热利用项目", "余热回收项目", "微能源网"}
 #: place morphemes that make a qualifier a toponym
 TOPONYM_CHARS = set("县区市镇乡旗村湖荡漾河江溪泽滩湾渠山岭峰洲岛港")
 #: demonstration programmes: accepted with a generic qualifier when a sector keyword names them
@@ -151,6 +161,7 @@ GENERIC = (
     "公园", "配电站", "开关站", "台架变", "个", "处", "座", "家", "条", "类", "种", "服务区", "场站",
     "自治区", "国家和自治区", "省和市", "场景", "应用", "车辆", "新能源汽车", "能源", "多元", "所有", "全部",
     "市辖区", "县城区", "中心城区", "城区", "存量", "开发利用", "科研院所", "高校",
+    "集中供热", "供热", "供暖", "余热", "调峰", "燃煤锅炉", "热水", "蒸汽",
     "步行", "骑行", "慢行", "滨水", "中低压", "交直流", "直流", "交流", "通用",
     "背压式", "抽凝式", "非公用", "公用", "超临界", "超超临界", "亚临界", "大容量",
     "增量", "增量配电", "电化学", "纯凝", "机组", "纯凝机组", "特高压", "重要干流", "主要干流", "干支流", "扶贫",

@@ -828,7 +828,7 @@ def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mentio
 
 
 def _listed_places(text: str, m: re.Match[str], first: Callable[[str], str],
-                   longest: int) -> list[tuple[str, int, int]] | None:
+                   longest: int, parks: bool = False) -> list[tuple[str, int, int]] | None:
     """The places listed in group 1 of ``m`` (甲、乙、丙), each with its span in ``text``: the first
     item read by ``first`` (what opens the list is cut off), every one 2 to ``longest`` characters, no
     generic word, no facility head, no 的 or bracket; ``None`` when any item is not such a place."""
@@ -839,14 +839,16 @@ def _listed_places(text: str, m: re.Match[str], first: Callable[[str], str],
         at = text.find(raw, cursor, m.end(1))
         cursor = at + len(raw) if at >= 0 else cursor
         place = first(raw) if k == 0 else raw
-        if at < 0 or not 2 <= len(place) <= longest or is_generic(place) or ends_with_head(place) or \
+        park = parks and any(place.endswith(h) and lx.HEADS[h] == "industrial_park" for h in lx.LAND_HEADS)
+        if at < 0 or not 2 <= len(place) <= longest or is_generic(place) or (ends_with_head(place) and not park) or \
                 re.search(r"[的()（）]", place):
             return None
         places.append((place, at + len(raw) - len(place), at + len(raw)))
     return places
 
 
-_PLACES_FACILITY = re.compile(r"在((?:[^，,。；;、在]{2,10}、)+[^，,。；;、在]{2,10}?)(?:等(?:区域|地区|地|区县|县区))?"
+_PLACES_FACILITY = re.compile(r"在((?:[^，,。；;、在]{2,10}、)+[^，,。；;、在]{2,10}?)"
+                              r"(?:等(?:[\u3400-\u9fff]{0,4}?(?:区域|地区|地|区县|县区|园区|片区))?)?"
                               r"(?:布局|建设|新建|建成|布点)(?:一批|若干|多个)?([^，,。；;、]{2,12}?)(?=[，,。；;]|$)")
 
 
@@ -862,7 +864,7 @@ def _placed_facilities(text: str, c_start: int, c_end: int) -> list[Mention]:
         head = next((h for h in lx.LAND_HEADS if kind.endswith(h)), None)
         if head is None or not is_generic(kind[: len(kind) - len(head)]):
             continue
-        places = _listed_places(text, m, strip_openers, 10)  # the list opens right after 在
+        places = _listed_places(text, m, strip_openers, 10, parks=True)  # the list opens right after 在
         out.extend(Mention(place + kind, category_of(place + kind, head), at, end, c_start, c_end)
                    for place, at, end in places or ())
     return out
