@@ -68,3 +68,16 @@ def test_heat_as_a_kind_of_works_is_no_name() -> None:
     found = _found("推行集中供热，淘汰分散燃煤供热锅炉。鼓励煤矿企业开展低浓度瓦斯发电和供热工程。"
                    "加大对供热管网的互联互通。")
     assert not any(category == "district_energy" for category in found.values()), found
+
+
+def test_a_places_programme_of_any_sector() -> None:
+    # (placeholders such as 甲 are common words of the dictionary: the places here are made up names)
+    found = _found("全面推动桐岭县农业现代化发展示范区、白沙县特色农旅产业发展示范区建设。"
+                   "依托青溪县小将镇省级低碳城镇试点，探索开展试点创建工作。")
+    assert found["桐岭县农业现代化发展示范区"] == found["白沙县特色农旅产业发展示范区"] == "other"
+    assert found["青溪县小将镇省级低碳城镇试点"] == "other"
+
+
+def test_a_programme_without_a_place_is_no_name() -> None:
+    found = _found("探索开展低碳城镇试点创建工作。推进城市生活垃圾分类试点。开展小城镇环境综合治理托管服务试点。")
+    assert found == {}, found

@@ -108,7 +108,7 @@ BARE_HEADS = {"风电", "湿地", "陆上风电", "分散式风电", "铁路", "
 #: place morphemes that make a qualifier a toponym
 TOPONYM_CHARS = set("县区市镇乡旗村湖荡漾河江溪泽滩湾渠山岭峰洲岛港")
 #: demonstration programmes: accepted with a generic qualifier when a sector keyword names them
-PROGRAMME_HEADS = ("示范试点", "示范工程", "示范项目", "示范区", "示范基地", "试点")
+PROGRAMME_HEADS = ("示范试点", "示范工程", "示范项目", "示范区", "示范基地", "示范带", "先行区", "试点")
 #: a list member ending with one of these is a complete name, not a qualifier of the next head
 COMPLETE_ENDINGS = ("项目", "工程", "基地", "中心", "园区", "站", "厂", "公司", "集团", "扩建", "新建", "改造",
                     "扩容", "建设", "线", "通道", "大道", "公路")
@@ -161,7 +161,7 @@ GENERIC = (
     "公园", "配电站", "开关站", "台架变", "个", "处", "座", "家", "条", "类", "种", "服务区", "场站",
     "自治区", "国家和自治区", "省和市", "场景", "应用", "车辆", "新能源汽车", "能源", "多元", "所有", "全部",
     "市辖区", "县城区", "中心城区", "城区", "存量", "开发利用", "科研院所", "高校",
-    "集中供热", "供热", "供暖", "余热", "调峰", "燃煤锅炉", "热水", "蒸汽",
+    "小城镇", "集中供热", "供热", "供暖", "余热", "调峰", "燃煤锅炉", "热水", "蒸汽",
     "步行", "骑行", "慢行", "滨水", "中低压", "交直流", "直流", "交流", "通用",
     "背压式", "抽凝式", "非公用", "公用", "超临界", "超超临界", "亚临界", "大容量",
     "增量", "增量配电", "电化学", "纯凝", "机组", "纯凝机组", "特高压", "重要干流", "主要干流", "干支流", "扶贫",
@@ -202,6 +202,8 @@ FIRM_WORDS = ("化工", "钢铁", "新材料", "水泥", "有色", "稀土", "�
 #: the category of a named project by the words of its name, tried in this order (the works of a
 #: firm that recycle waste are recycling; a firm's other works are its plant)
 WORKS_WORDS: tuple[tuple[str, str], ...] = (
+    ("生态保护修复", "forest_ecology"), ("生态修复", "forest_ecology"), ("山水林田湖草", "forest_ecology"),
+    ("国土绿化", "forest_ecology"), ("造林", "forest_ecology"), ("森林", "forest_ecology"), ("碳汇", "forest_ecology"),
     ("大学", "other"), ("学院", "other"), ("研究院", "other"), ("平台", "other"), ("文化园", "other"),
     ("二氧化碳", "ccus"), ("碳捕集", "ccus"), ("CCUS", "ccus"), ("固碳", "ccus"),
     ("废", "circular_economy"), ("弃渣", "circular_economy"), ("回用", "circular_economy"),

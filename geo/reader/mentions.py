@@ -21,6 +21,7 @@ from .clauses import CJK, ENUMERATOR, clauses
 from .names import (
     ADMIN,
     ALL_VERBS,
+    GENERIC_SET,
     HEAD_RE,
     PHASE,
     PROPER_TAGS,
@@ -35,6 +36,7 @@ from .names import (
     list_items,
     load_jieba,
     normal_name,
+    opens_with_place,
     opens_with_proper,
     shared_tail,
     specific_enough,
@@ -782,6 +784,20 @@ def _admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
+def _placed_programme(span: str, qualifier: str) -> bool:
+    """Whether a programme without a sector word is named by its place: the name opens with a
+    county, town or district (甲县…示范区) or a place of the dictionary, and says more than the
+    place and generic words."""
+    admin = ADMIN.match(span)
+    word = first_word(span)
+    tag = word_tags().get(word)
+    common = (tag is not None and tag not in PROPER_TAGS) or word in GENERIC_SET  # 低碳城镇, 城市: no place
+    placed = not common and ((admin is not None and len(admin.group()) <= 6 and not is_generic(admin.group()))
+                             or opens_with_place(span))
+    return placed and not is_generic(qualifier) and len(qualifier) >= 4 and "的" not in qualifier and \
+        len(list_items(span)) == 1
+
+
 def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mention]:
     """Demonstration programmes named by their sector: "城市绿色货运配送示范工程", "市级能源互联网试点"."""
     out = []
@@ -800,6 +816,8 @@ def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mentio
         span = span.split("、")[-1]
         qualifier = span[: len(span) - len(m.group())]
         category = next((cat for key, cat in lx.SECTOR_KEYWORDS if key in qualifier), None)
+        if category is None and not members and _placed_programme(span, qualifier):
+            category = works_category(span)  # "甲县农业现代化发展示范区": a place's programme of another sector
         if category is None or qualifier.startswith("全国") or qualifier.endswith("项目"):
             continue
         if is_generic(qualifier) and len(qualifier) < 6:

@@ -354,7 +354,7 @@ def works_category(name: str) -> str:
     word = next((cat for key, cat in lx.WORKS_WORDS if key in name), None)
     if word is not None:
         return word
-    head = HEAD_RE.search(name)
+    head = next((h for h in HEAD_RE.finditer(name) if h.group() not in lx.WATER_HEADS), None)
     if head is not None:
         return category_of(name, head.group())
     return next((cat for key, cat in (*lx.SECTOR_KEYWORDS, *lx.TABLE_KEYWORDS) if key in name), "other")
