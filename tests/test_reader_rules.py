@@ -81,3 +81,15 @@ def test_a_places_programme_of_any_sector() -> None:
 def test_a_programme_without_a_place_is_no_name() -> None:
     found = _found("探索开展低碳城镇试点创建工作。推进城市生活垃圾分类试点。开展小城镇环境综合治理托管服务试点。")
     assert found == {}, found
+
+
+def test_forest_works_and_programme_headings() -> None:
+    found = _found("实施绿心生态修复工程，重点修复治理历史遗留矿坑。构建沿海防护林带防潮生态屏障。\n"
+                   "1. 加强国土绿化工程。\n")
+    assert found["绿心生态修复工程"] == found["沿海防护林带"] == "forest_ecology"
+    assert found["国土绿化工程"] == "forest_ecology"  # a numbered heading, its verb left out
+
+
+def test_forest_works_without_a_name_are_none() -> None:
+    found = _found("持续推进生态修复工程，加强防护林建设。")
+    assert found == {}, found

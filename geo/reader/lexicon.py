@@ -73,6 +73,10 @@ HEADS: dict[str, str] = {
     "生态廊道": "forest_ecology", "国家公园": "forest_ecology", "储备林": "forest_ecology",
     "生态林带": "forest_ecology", "场地修复": "forest_ecology", "土壤修复治理": "forest_ecology",
     "废渣治理": "forest_ecology",
+    "国土绿化行动": "forest_ecology", "绿化工程": "forest_ecology",
+    "生态修复工程": "forest_ecology", "保护和修复工程": "forest_ecology", "保护修复工程": "forest_ecology",
+    "防护林带": "forest_ecology", "防护林": "forest_ecology", "海岸带": "forest_ecology", "碳汇林": "forest_ecology",
+    "郊野公园": "forest_ecology", "中央公园": "forest_ecology", "植物园": "forest_ecology",
     "再生资源回收利用基地": "circular_economy", "综合利用示范基地": "circular_economy",
     "充电基础设施建设项目": "ev_charging", "充电桩建设工程": "ev_charging", "快充网络": "ev_charging",
     "充电网络": "ev_charging",
@@ -120,6 +124,8 @@ SECTOR_KEYWORDS = (
     ("光伏", "solar"), ("湿地", "wetland"), ("清水", "wetland"), ("氢能", "hydrogen"), ("加氢", "hydrogen"),
     ("充电", "ev_charging"),
     ("地热", "geothermal"), ("生物质", "biomass_waste"), ("碳捕集", "ccus"), ("CCUS", "ccus"),
+    ("国土绿化", "forest_ecology"), ("造林", "forest_ecology"), ("森林", "forest_ecology"),
+    ("碳汇", "forest_ecology"),
 )
 #: sector words of a table's name, type or section cells (the type column of a key-project table
 #: names a sector: 城市电网, 油气, 可再生能源发电), in the order they are tried

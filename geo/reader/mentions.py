@@ -985,7 +985,7 @@ def _programme_headings(text: str, c_start: int, c_end: int) -> list[Mention]:
         return []
     if not numbered and clause.startswith(ALL_VERBS):
         return []  # a sentence that opens with a verb is no heading
-    name = ENUMERATOR.sub("", clause).strip().rstrip("。.")
+    name = strip_openers(ENUMERATOR.sub("", clause).strip().rstrip("。."), front_only=True)  # "1. 加强甲工程。"
     head = next((h for h in lx.HEAD_LIST if h in name), None)
     keyword = next((cat for key, cat in lx.SECTOR_KEYWORDS if key in name), None)
     if head is None and keyword is None:
