@@ -93,3 +93,18 @@ def test_forest_works_and_programme_headings() -> None:
 def test_forest_works_without_a_name_are_none() -> None:
     found = _found("持续推进生态修复工程，加强防护林建设。")
     assert found == {}, found
+
+
+def test_a_counted_list_of_places_takes_the_kind() -> None:
+    found = _found("成功创建南湖、秀洲和桐乡等3个现代生态循环农业整建制推进县(市、区)。"
+                   "启动了河西中心片区、田心片区等15个城市片区雨污分流改造。完成大湖、云龙污水处理厂等7大重金属污染治理项目。")
+    assert found["南湖现代生态循环农业整建制推进县(市、区)"] == "other"
+    # 城市片区 restates what the members are: it is left out
+    assert found["河西中心片区雨污分流改造"] == found["田心片区雨污分流改造"] == "other"
+    assert found["大湖重金属污染治理项目"] == found["云龙污水处理厂"] == "other"  # a complete name stays as it is
+
+
+def test_a_counted_list_of_kinds_is_no_list_of_places() -> None:
+    found = _found("重点实施窑炉改造、余热余压利用、电机和变压器能效提升等六大节能工程。"
+                   "加强电力、钢铁、水泥等八大重点行业碳排放控制。")
+    assert found == {}, found

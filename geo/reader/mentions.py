@@ -763,6 +763,49 @@ def _project_lists(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
+_COUNTED_KIND = re.compile(r"等([\d一二三四五六七八九十两]{1,3})(?:个|大|处|座|家|条)([^，,。；;：:“”]{4,24}?)"
+                          r"(?=[，,。；;]|建设|入围|入选|列入|$)")
+
+
+def _place_like(member: str) -> bool:
+    """A member of a counted list that names a place or a site (甲湖, 乙片区, 丙洲): a toponym, a
+    proper word of the dictionary, a figure (601片区) or characters the dictionary knows no word of;
+    a common word (窑炉改造, 电力) is a kind, no place."""
+    word = first_word(member)
+    return is_toponym(member) or word_tags().get(word) in PROPER_TAGS or len(word) == 1 or \
+        _FIGURE.match(member) is not None
+
+
+def _counted_members(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Members of a list that a count closes, each one of the kind the count names when no facility
+    head ends the kind: "甲、乙和丙等3个现代生态循环农业整建制推进县(市、区)" → 甲现代生态…县(市、区), …;
+    "甲片区、乙片区等15个城市片区雨污分流改造" → 甲片区雨污分流改造 (the kind's restatement of what
+    the members are, 城市片区, left out); a member complete in itself (甲污水处理厂) stays as it is.
+    Every member must be a place or site (:func:`_place_like`), else the list names kinds."""
+    out: list[Mention] = []
+    if text.find("等", c_start, c_end) < 0:
+        return out
+    for m in _COUNTED_KIND.finditer(text, c_start, c_end):
+        kind = m.group(2)
+        if "的" in kind or any(h.group() not in lx.WATER_HEADS for h in HEAD_RE.finditer(kind)):
+            continue  # a head ends the kind: the head's own rule reads the list
+        span_start = _left_span(text, m.start(), c_start)
+        members = list_items(strip_openers(text[span_start:m.start()]))
+        if not members or not all(2 <= len(p) <= 14 and not is_generic(p) and _place_like(p) for p in members):
+            continue
+        ending = members[0][-2:]
+        if len(members) > 1 and all(p.endswith(ending) for p in members) and ending in kind[:6]:
+            kind = kind[kind.find(ending) + len(ending):]  # "甲片区、乙片区等2个城市片区改造": 改造
+        cursor = span_start
+        category = works_category(kind)  # the kind's words, not the places' (霞湾港 is no port works)
+        for member in members:
+            at = text.find(member, cursor, m.start())
+            cursor = at + len(member) if at >= 0 else cursor
+            name = member if member.endswith(lx.COMPLETE_ENDINGS) else member + kind
+            out.append(Mention(name, category, max(at, span_start), max(at, span_start) + len(member), c_start, c_end))
+    return out
+
+
 def _admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
     """County-scoped sector entries: "在攸县、茶陵县、炎陵县等区域探索分散式风电" → one per county
     (wind, solar, geothermal)."""
@@ -968,6 +1011,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_designations(text, c_start, c_end))
         found.extend(_company_lists(text, c_start, c_end))
         found.extend(_project_lists(text, c_start, c_end))
+        found.extend(_counted_members(text, c_start, c_end))
         found.extend(p for p in _programmes(text, c_start, c_end, skip) if not counted_spans.covers(p.start))
     return _dedupe([*found, *extra])
 

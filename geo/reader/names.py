@@ -129,7 +129,7 @@ def strip_openers(name: str, *, keep: int = 0, front_only: bool = False) -> str:
                 name = name[at + len(verb):]
                 changed = True
                 break
-    while name and name[0] in "等和及与、" and (name[0] == "、" or opens_with(name, name[0])):
+    while name and name[0] in "等和及与、了" and (name[0] == "、" or opens_with(name, name[0])):  # 了: 启动了甲
         name = name[1:]
     return name
 
