@@ -108,3 +108,13 @@ def test_a_counted_list_of_kinds_is_no_list_of_places() -> None:
     found = _found("重点实施窑炉改造、余热余压利用、电机和变压器能效提升等六大节能工程。"
                    "加强电力、钢铁、水泥等八大重点行业碳排放控制。")
     assert found == {}, found
+
+
+def test_lines_listed_each_with_the_sector_head() -> None:
+    found = _found("积极争取疏港铁路专线，与安慈高速、二广高速形成互联互通。")
+    assert found["安慈高速"] == found["二广高速"] == "transport"  # two places' abbreviations, no toponym
+
+
+def test_one_line_of_a_sector_needs_a_place() -> None:
+    found = _found("加快构建以高铁、高速为骨架的交通网络，安慈高速形成互联互通。")
+    assert "安慈高速" not in found, found

@@ -145,6 +145,18 @@ _COMPLETE_WATER = ("段", "干流")
 _OWNER_ENDINGS = ("厂", "公司", "集团")
 
 
+def _same_head_list(text: str, h_end: int, head: str, c_start: int) -> bool:
+    """Whether the name ending at ``h_end`` with a sector head is a member of a list of names that
+    each end with that head ("与甲乙高速、丙丁高速形成", "甲铁路、乙铁路、丙铁路"): such a list names
+    lines (two places' abbreviations: 甲乙), not the sector; each member two to four characters
+    before the head."""
+    member = rf"[\u3400-\u9fff]{{2,4}}{re.escape(head)}"
+    after = re.match(rf"、{member}", text[h_end:h_end + 6 + len(head)])
+    before = re.search(rf"{member}、[\u3400-\u9fff]{{2,4}}$",
+                       text[max(c_start, h_end - 2 * len(head) - 10):h_end - len(head)])
+    return after is not None or before is not None
+
+
 def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: int, c_end: int) -> list[Mention]:
     """The mentions a head closes: its own name, or one per item of the list before it.
 
@@ -209,8 +221,9 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
         item = _STAGE_END.sub("", strip_openers(raw))  # "甲乙在建抽水蓄能电站": a stage is no part of the name
         if not item or is_generic(item) or not specific_enough(item, head):
             continue
-        if head in lx.BARE_HEADS and not is_toponym(item):
-            continue
+        if head in lx.BARE_HEADS and not is_toponym(item) and \
+                not (word_tags().get(item, "nz") in PROPER_TAGS and _same_head_list(text, h_end, head, c_start)):
+            continue  # (a common word, 市场 in 市场交易中心, is no abbreviation of places)
         if head in lx.OWNED_HEADS and not opens_with_proper(item):
             continue
         if head in lx.GRID_ONLY_HEADS and not any(w in item for w in lx.GRID_WORDS):
