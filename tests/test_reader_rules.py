@@ -118,3 +118,13 @@ def test_lines_listed_each_with_the_sector_head() -> None:
 def test_one_line_of_a_sector_needs_a_place() -> None:
     found = _found("加快构建以高铁、高速为骨架的交通网络，安慈高速形成互联互通。")
     assert "安慈高速" not in found, found
+
+
+def test_platforms_and_systems_named_by_their_owner() -> None:
+    found = _found("加快建设株洲智慧工地监管平台。完善嘉兴市综合能源服务平台。")
+    assert found["株洲智慧工地监管平台"] == found["嘉兴市综合能源服务平台"] == "other"
+
+
+def test_platforms_without_an_owner_are_none() -> None:
+    found = _found("建设公共信息服务平台和碳排放监测系统。")
+    assert found == {}, found

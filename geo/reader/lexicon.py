@@ -86,6 +86,9 @@ HEADS: dict[str, str] = {
     # institutes and centres of research, testing and incubation (named by their owner or place)
     "研究院": "other", "实验室": "other", "创新中心": "other", "研究中心": "other", "研发中心": "other",
     "检测中心": "other", "孵化器": "other", "研究院所": "other", "创新研究院": "other", "技术研究院": "other",
+    # platforms and systems of monitoring and management (named by their owner or place)
+    "监测系统": "other", "监管平台": "other", "管理平台": "other", "服务平台": "other", "信息平台": "other",
+    "监测平台": "other", "对接平台": "other", "出口平台": "other", "博览园": "other", "主题公园": "other",
 }
 HEAD_LIST: tuple[str, ...] = tuple(sorted(HEADS, key=len, reverse=True))
 #: heads that name a grid facility only beside a grid word ("源网荷储协调控制中心", not a traffic control centre)
@@ -104,7 +107,8 @@ WATER_FOLLOW = set("、，,。；;和及与等生水段")
 #: heads of institutes and centres: a mention needs its owner's or place's proper name before them
 #: (甲大学乙研究院, 丙省…创新研究院), not a description (绿色低碳产业创新中心)
 OWNED_HEADS = {"研究院", "实验室", "创新中心", "研究中心", "研发中心", "检测中心", "孵化器", "研究院所",
-               "创新研究院", "技术研究院"}
+               "创新研究院", "技术研究院", "监测系统", "监管平台", "管理平台", "服务平台", "信息平台", "监测平台",
+               "对接平台", "出口平台", "博览园", "主题公园"}
 BARE_HEADS = {"风电", "湿地", "陆上风电", "分散式风电", "铁路", "高速", "热电", "电厂", "碳捕集", "加氢站",
               "加油站", "储气站", "机场", "交易中心", "大数据中心",
               "热源", "热网", "供热管网", "三联供", "余热供热", "余热供暖", "区域供冷", "供热工程", "供热项目",
@@ -167,7 +171,7 @@ GENERIC = (
     "公园", "配电站", "开关站", "台架变", "个", "处", "座", "家", "条", "类", "种", "服务区", "场站",
     "自治区", "国家和自治区", "省和市", "场景", "应用", "车辆", "新能源汽车", "能源", "多元", "所有", "全部",
     "市辖区", "县城区", "中心城区", "城区", "存量", "开发利用", "科研院所", "高校",
-    "小城镇", "集中供热", "供热", "供暖", "余热", "调峰", "燃煤锅炉", "热水", "蒸汽",
+    "信息", "小城镇", "集中供热", "供热", "供暖", "余热", "调峰", "燃煤锅炉", "热水", "蒸汽",
     "步行", "骑行", "慢行", "滨水", "中低压", "交直流", "直流", "交流", "通用",
     "背压式", "抽凝式", "非公用", "公用", "超临界", "超超临界", "亚临界", "大容量",
     "增量", "增量配电", "电化学", "纯凝", "机组", "纯凝机组", "特高压", "重要干流", "主要干流", "干支流", "扶贫",

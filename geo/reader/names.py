@@ -241,7 +241,7 @@ def opens_with_proper(text: str) -> bool:
     dictionary tags as a place, person or organisation (湖南省, 天津大学), Latin letters (SAP), or
     the state (国家…: a national institution)."""
     word = first_word(text)
-    if len(word) >= 2 and word_tags().get(word) in PROPER_TAGS and word not in GENERIC_SET:
+    if len(word) >= 2 and word_tags().get(word) in PROPER_TAGS and not is_generic(word):
         return True
     return re.match(r"[A-Za-z]{2}", text) is not None or text.startswith("国家")
 
