@@ -128,3 +128,13 @@ def test_platforms_and_systems_named_by_their_owner() -> None:
 def test_platforms_without_an_owner_are_none() -> None:
     found = _found("建设公共信息服务平台和碳排放监测系统。")
     assert found == {}, found
+
+
+def test_a_programme_laid_in_one_place() -> None:
+    found = _found("一是在临港新片区布局风光气储示范区。在崇明开展零碳社区建设。努力将横沙打造成为零碳岛。")
+    assert found["临港新片区风光气储示范区"] == found["崇明零碳社区"] == found["横沙零碳岛"] == "other"
+
+
+def test_a_programme_laid_in_a_kind_of_place_is_none() -> None:
+    found = _found("在具备条件的建筑中开展超低能耗建筑试点。在农村开展适宜节能技术试点。在全省率先开展审计试点。")
+    assert found == {}, found

@@ -819,6 +819,27 @@ def _counted_members(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
+_PLACE_KINDS = (*lx.PROGRAMME_HEADS, "社区", "岛", "示范县", "示范城市")
+_PLACE_PROGRAMME = re.compile(r"(?:在|将)([^，,。；;、在将的]{2,8}?)(?:布局|开展|打造成为|打造成|建设成为|建成|创建)"
+                              r"([^，,。；;、的]{2,16}?(?:" + "|".join(_PLACE_KINDS) + r"))(?=建设|[，,。；;]|$)")
+
+
+def _place_programmes(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """A programme or zone laid in one place: "在甲布局低碳发展示范区" → 甲低碳发展示范区, "将乙打造成为零碳岛"
+    → 乙零碳岛 (the place a toponym or a name of its own, :func:`_place_like`; the kind a programme, a
+    community or an island; the category by the kind's words)."""
+    out: list[Mention] = []
+    if text.find("在", c_start, c_end) < 0 and text.find("将", c_start, c_end) < 0:
+        return out
+    for m in _PLACE_PROGRAMME.finditer(text, c_start, c_end):
+        place, kind = m.group(1), m.group(2)
+        if is_generic(place) or not _place_like(place) or HEAD_RE.search(kind):
+            continue
+        category = next((cat for key, cat in lx.SECTOR_KEYWORDS if key in kind), None) or works_category(kind)
+        out.append(Mention(place + kind, category, m.start(1), m.end(1), c_start, c_end))
+    return out
+
+
 def _admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
     """County-scoped sector entries: "在攸县、茶陵县、炎陵县等区域探索分散式风电" → one per county
     (wind, solar, geothermal)."""
@@ -1025,6 +1046,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_company_lists(text, c_start, c_end))
         found.extend(_project_lists(text, c_start, c_end))
         found.extend(_counted_members(text, c_start, c_end))
+        found.extend(_place_programmes(text, c_start, c_end))
         found.extend(p for p in _programmes(text, c_start, c_end, skip) if not counted_spans.covers(p.start))
     return _dedupe([*found, *extra])
 
