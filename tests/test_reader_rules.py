@@ -138,3 +138,13 @@ def test_a_programme_laid_in_one_place() -> None:
 def test_a_programme_laid_in_a_kind_of_place_is_none() -> None:
     found = _found("在具备条件的建筑中开展超低能耗建筑试点。在农村开展适宜节能技术试点。在全省率先开展审计试点。")
     assert found == {}, found
+
+
+def test_a_numbered_project_named_by_its_place() -> None:
+    found = _found("1.桐岭县旅游业数字化升级项目。围绕游、食、住、行建设应用系统。\n")
+    assert found["桐岭县旅游业数字化升级项目"] == "other"
+
+
+def test_a_numbered_section_title_is_no_project() -> None:
+    found = _found("四、重大项目\n(三)节能降碳重点工程\n2.绿肥种植项目。根据建设计划实施。\n")
+    assert found == {}, found

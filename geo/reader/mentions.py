@@ -861,17 +861,23 @@ def _admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
+def _opens_with_admin(name: str) -> bool:
+    """Whether a county, town or district (甲县…) or a place of the dictionary opens ``name``, not a
+    common word that ends like one (低碳城镇, 城市)."""
+    admin = ADMIN.match(name)
+    word = first_word(name)
+    tag = word_tags().get(word)
+    if (tag is not None and tag not in PROPER_TAGS) or word in GENERIC_SET:
+        return False
+    return (admin is not None and len(admin.group()) <= 6 and not is_generic(admin.group())) or \
+        opens_with_place(name)
+
+
 def _placed_programme(span: str, qualifier: str) -> bool:
     """Whether a programme without a sector word is named by its place: the name opens with a
     county, town or district (甲县…示范区) or a place of the dictionary, and says more than the
     place and generic words."""
-    admin = ADMIN.match(span)
-    word = first_word(span)
-    tag = word_tags().get(word)
-    common = (tag is not None and tag not in PROPER_TAGS) or word in GENERIC_SET  # 低碳城镇, 城市: no place
-    placed = not common and ((admin is not None and len(admin.group()) <= 6 and not is_generic(admin.group()))
-                             or opens_with_place(span))
-    return placed and not is_generic(qualifier) and len(qualifier) >= 4 and "的" not in qualifier and \
+    return _opens_with_admin(span) and not is_generic(qualifier) and len(qualifier) >= 4 and "的" not in qualifier and \
         len(list_items(span)) == 1
 
 
@@ -1068,7 +1074,10 @@ def _programme_headings(text: str, c_start: int, c_end: int) -> list[Mention]:
     head = next((h for h in lx.HEAD_LIST if h in name), None)
     keyword = next((cat for key, cat in lx.SECTOR_KEYWORDS if key in name), None)
     if head is None and keyword is None:
-        return []
+        if not numbered or is_generic(name[:-2]) or len(name) > 30 or \
+                not (opens_with_proper(name) or _opens_with_admin(name)):
+            return []  # a section's title (重大项目, 节能降碳重点工程) names no project
+        keyword = works_category(name)  # "1.甲县旅游业数字化升级项目。": a numbered project of any sector
     category = category_of(name, head) if head else str(keyword)
     start = text.find(name, c_start, c_end)
     return [Mention(name, category, start, start + len(name), c_start, c_end)]
