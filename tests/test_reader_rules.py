@@ -148,3 +148,14 @@ def test_a_numbered_project_named_by_its_place() -> None:
 def test_a_numbered_section_title_is_no_project() -> None:
     found = _found("四、重大项目\n(三)节能降碳重点工程\n2.绿肥种植项目。根据建设计划实施。\n")
     assert found == {}, found
+
+
+def test_a_single_project_named_in_full() -> None:
+    found = _found("加快推进攸县医疗废弃物收转运系统项目建设。实施北方稀土15万吨绿色冶炼升级改造项目。")
+    assert found["攸县医疗废弃物收转运系统项目"] == "circular_economy"
+    assert found["北方稀土15万吨绿色冶炼升级改造项目"] == "industrial_plant"
+
+
+def test_a_class_of_projects_is_no_project() -> None:
+    found = _found("上海市“十四五”重点能源建设项目。严格控制绿心地区79个工业项目。推进城市黑臭水体整治项目。")
+    assert found == {}, found

@@ -840,6 +840,30 @@ def _place_programmes(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
+_SINGLE_PROJECT = re.compile(r"(?:^|(?<=[，,。；;、：:\n]))([^，,。；;、：:\n等]{4,44}?项目)(?=建设|[，,。；;、]|$)")
+#: words that make a name ending with 项目 a class of projects, not one ("十四五"重点能源建设项目, 79个工业项目)
+_PROJECT_CLASS = re.compile(r"十[三四五]五|规划|重大|重点|待批|新建项目|[\d一二三四五六七八九十]+个|一批|各类")
+
+
+def _single_projects(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """A project its clause names in full, ending with 项目, a place or a firm opening it ("加快推进甲县
+    医疗废弃物收转运系统项目建设", "实施乙稀土15万吨绿色冶炼升级改造项目"): the category by its words;
+    a name a head of the lexicon ends, a class of projects (重点项目, 79个工业项目) or a list is none."""
+    out: list[Mention] = []
+    if text.find("项目", c_start, c_end) < 0:
+        return out
+    for m in _SINGLE_PROJECT.finditer(text, c_start, c_end):
+        name = strip_openers(m.group(1), front_only=True)
+        core = re.sub(r"(?:建设)?项目$", "", name)
+        if len(core) < 4 or _PROJECT_CLASS.search(name) or re.search(r"[的和及与\-－—]", name) or \
+                any(h.group() not in lx.WATER_HEADS for h in HEAD_RE.finditer(name)) or \
+                is_generic(core) or not (_opens_with_admin(name) or opens_with_proper(name) or _FIRM.search(name[:8])):
+            continue
+        start = m.end(1) - len(name)
+        out.append(Mention(name, works_category(PHASE.sub("", core)), start, m.end(1), c_start, c_end))
+    return out
+
+
 def _admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
     """County-scoped sector entries: "在攸县、茶陵县、炎陵县等区域探索分散式风电" → one per county
     (wind, solar, geothermal)."""
@@ -1053,6 +1077,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_project_lists(text, c_start, c_end))
         found.extend(_counted_members(text, c_start, c_end))
         found.extend(_place_programmes(text, c_start, c_end))
+        found.extend(_single_projects(text, c_start, c_end))
         found.extend(p for p in _programmes(text, c_start, c_end, skip) if not counted_spans.covers(p.start))
     return _dedupe([*found, *extra])
 
