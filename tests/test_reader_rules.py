@@ -159,3 +159,14 @@ def test_a_single_project_named_in_full() -> None:
 def test_a_class_of_projects_is_no_project() -> None:
     found = _found("上海市“十四五”重点能源建设项目。严格控制绿心地区79个工业项目。推进城市黑臭水体整治项目。")
     assert found == {}, found
+
+
+def test_a_countys_enterprises_of_one_trade() -> None:
+    found = _found("有序推动新绛县、闻喜县合成氨生产企业以及稷山县甲醇生产企业完成节能改造。")
+    assert found["新绛县合成氨生产企业"] == found["闻喜县合成氨生产企业"] == found["稷山县甲醇生产企业"] == \
+        "industrial_plant"
+
+
+def test_enterprises_of_a_trade_without_a_place_are_none() -> None:
+    found = _found("支持能源装备生产企业等优势企业参与国内外产业链供应链合作。")
+    assert found == {}, found

@@ -80,7 +80,7 @@ HEADS: dict[str, str] = {
     "再生资源回收利用基地": "circular_economy", "综合利用示范基地": "circular_economy",
     "充电基础设施建设项目": "ev_charging", "充电桩建设工程": "ev_charging", "快充网络": "ev_charging",
     "充电网络": "ev_charging",
-    "绿色工厂": "industrial_plant",
+    "绿色工厂": "industrial_plant", "生产企业": "industrial_plant",
     # platforms of the energy market and data (named by their place: see BARE_HEADS)
     "交易中心": "other", "大数据中心": "other",
     # institutes and centres of research, testing and incubation (named by their owner or place)
@@ -112,7 +112,7 @@ OWNED_HEADS = {"研究院", "实验室", "创新中心", "研究中心", "研发
 BARE_HEADS = {"风电", "湿地", "陆上风电", "分散式风电", "铁路", "高速", "热电", "电厂", "碳捕集", "加氢站",
               "加油站", "储气站", "机场", "交易中心", "大数据中心",
               "热源", "热网", "供热管网", "三联供", "余热供热", "余热供暖", "区域供冷", "供热工程", "供热项目",
-              "余热利用项目", "余热回收项目", "微能源网"}
+              "余热利用项目", "余热回收项目", "微能源网", "生产企业"}
 #: place morphemes that make a qualifier a toponym
 TOPONYM_CHARS = set("县区市镇乡旗村湖荡漾河江溪泽滩湾渠山岭峰洲岛港")
 #: demonstration programmes: accepted with a generic qualifier when a sector keyword names them

@@ -145,6 +145,16 @@ _COMPLETE_WATER = ("段", "干流")
 _OWNER_ENDINGS = ("厂", "公司", "集团")
 
 
+def _counties_kind(items: list[str]) -> str:
+    """The kind that counties listed before a head share: "甲县、乙县合成氨生产企业" → 合成氨 (every
+    member but the last a county, the last a county and words that are no generic ones)."""
+    if len(items) < 2 or not all(ADMIN.fullmatch(strip_openers(raw)) for raw in items[:-1]):
+        return ""
+    lead = ADMIN.match(items[-1])
+    rest = items[-1][lead.end():] if lead else ""
+    return rest if rest and not is_generic(rest) and CJK.match(rest) and len(rest) <= 8 else ""
+
+
 def _same_head_list(text: str, h_end: int, head: str, c_start: int) -> bool:
     """Whether the name ending at ``h_end`` with a sector head is a member of a list of names that
     each end with that head ("与甲乙高速、丙丁高速形成", "甲铁路、乙铁路、丙铁路"): such a list names
@@ -215,10 +225,13 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
     cursor = span_start
     leading = next((q for q in quantities_from_text(tail) if q.start == 0), None)
     bare_tail = tail[leading.end:] if leading else tail
-    for raw in items:
+    kind = _counties_kind(items) if "等" not in body else ""
+    for k, raw in enumerate(items):
         at = text.find(raw, cursor, h_end)
         cursor = at + len(raw) if at >= 0 else cursor
         item = _STAGE_END.sub("", strip_openers(raw))  # "甲乙在建抽水蓄能电站": a stage is no part of the name
+        if kind and k < len(items) - 1:
+            item += kind  # "甲县、乙县合成氨生产企业": 甲县合成氨生产企业
         if not item or is_generic(item) or not specific_enough(item, head):
             continue
         if head in lx.BARE_HEADS and not is_toponym(item) and \
