@@ -170,3 +170,13 @@ def test_a_countys_enterprises_of_one_trade() -> None:
 def test_enterprises_of_a_trade_without_a_place_are_none() -> None:
     found = _found("支持能源装备生产企业等优势企业参与国内外产业链供应链合作。")
     assert found == {}, found
+
+
+def test_firms_listed_by_their_trade_word() -> None:
+    found = _found("推进并完成大安钢铁、吉宇钢铁搬迁工作。")
+    assert found["大安钢铁"] == found["吉宇钢铁"] == "industrial_plant"
+
+
+def test_trades_listed_are_no_firms() -> None:
+    found = _found("加强钢铁、化工、水泥等行业节能。推动传统钢铁、现代化工转型升级。")
+    assert found == {}, found

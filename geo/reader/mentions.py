@@ -702,6 +702,40 @@ def _company_name(member: str) -> bool:
     return tag is None or tag in PROPER_TAGS
 
 
+_FIRM_NAME = r"[\u3400-\u9fff]{2,4}(?:" + "|".join(w for w in lx.FIRM_WORDS if w not in ("公司", "集团")) + ")"
+_FIRM_RUN = re.compile(rf"({_FIRM_NAME})((?:、{_FIRM_NAME})+)")
+
+
+def _firm_runs(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """Firms listed by their short names, each ending with a word of its trade ("推进并完成甲安钢铁、
+    乙宇钢铁搬迁工作"): industrial plants; a trade's name alone (钢铁、化工) or a common word before
+    it (传统钢铁) is no firm."""
+    out: list[Mention] = []
+    if text.find("、", c_start, c_end) < 0:
+        return out
+    for m in _FIRM_RUN.finditer(text, c_start, c_end):
+        first = strip_openers(m.group(1))
+        members = [first, *m.group(2).split("、")[1:]]
+        if not all(_firm_prefix(p) for p in members):
+            continue
+        cursor = m.end(1) - len(first)
+        for member in members:
+            at = text.find(member, cursor, m.end())
+            cursor = at + len(member)
+            out.append(Mention(member, "industrial_plant", at, at + len(member), c_start, c_end))
+    return out
+
+
+def _firm_prefix(member: str) -> bool:
+    """A firm's short name: its words before the trade word (甲安 in 甲安钢铁) two to four characters,
+    no generic or common word of the dictionary."""
+    trade = next((w for w in lx.FIRM_WORDS if member.endswith(w)), "")
+    prefix = member[: len(member) - len(trade)]
+    tag = word_tags().get(prefix)
+    return 2 <= len(prefix) <= 4 and not is_generic(prefix) and (tag is None or tag in PROPER_TAGS) and \
+        not prefix.startswith(ALL_VERBS) and _company_name(member)
+
+
 def _company_lists(text: str, c_start: int, c_end: int) -> list[Mention]:
     """Companies a list names before 等 and the word enterprises ("依托甲生物、乙新材料等龙头企业",
     "以甲公司、乙公司等为代表"): each member an industrial plant — or, named for a plant (宁能热电),
@@ -1087,6 +1121,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_piloted_places(text, c_start, c_end))
         found.extend(_designations(text, c_start, c_end))
         found.extend(_company_lists(text, c_start, c_end))
+        found.extend(_firm_runs(text, c_start, c_end))
         found.extend(_project_lists(text, c_start, c_end))
         found.extend(_counted_members(text, c_start, c_end))
         found.extend(_place_programmes(text, c_start, c_end))
