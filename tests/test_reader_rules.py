@@ -180,3 +180,13 @@ def test_firms_listed_by_their_trade_word() -> None:
 def test_trades_listed_are_no_firms() -> None:
     found = _found("加强钢铁、化工、水泥等行业节能。推动传统钢铁、现代化工转型升级。")
     assert found == {}, found
+
+
+def test_a_list_of_programmes_each_with_its_head() -> None:
+    found = _found("推进黄汾百万亩优质粮食高产高效示范带、峨嵋岭特优产业发展示范带、沿涑水河生态农业示范带建设。")
+    assert found["黄汾百万亩优质粮食高产高效示范带"] == found["沿涑水河生态农业示范带"] == "other"
+
+
+def test_one_programme_of_no_sector_and_no_place_is_none() -> None:
+    found = _found("推进优质粮食高产高效示范带建设。")
+    assert found == {}, found

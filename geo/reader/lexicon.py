@@ -219,7 +219,7 @@ WORKS_WORDS: tuple[tuple[str, str], ...] = (
     ("废", "circular_economy"), ("弃渣", "circular_economy"), ("回用", "circular_economy"),
     ("回收", "circular_economy"), ("二次资源", "circular_economy"), ("资源化", "circular_economy"),
     ("再生资源", "circular_economy"), ("尾矿", "circular_economy"),
-    *((w, "industrial_plant") for w in FIRM_WORDS),
+    *((w, "industrial_plant") for w in FIRM_WORDS if w != "科技"),  # (科技城, 科技创新: no plant)
     ("冶炼", "industrial_plant"), ("炼铁", "industrial_plant"), ("炼钢", "industrial_plant"),
     ("高炉", "industrial_plant"), ("生产线", "industrial_plant"), ("绿色工厂", "industrial_plant"),
     ("供热", "district_energy"), ("热源", "district_energy"), ("锅炉房", "district_energy"),

@@ -944,6 +944,19 @@ def _opens_with_admin(name: str) -> bool:
         opens_with_place(name)
 
 
+_PROGRAMME_MEMBER = r"[\u3400-\u9fff“”]{4,20}?(?:" + "|".join(lx.PROGRAMME_HEADS) + ")"
+
+
+def _listed_programme(text: str, h_start: int, h_end: int, c_start: int, c_end: int) -> bool:
+    """Whether the programme whose head spans ``h_start:h_end`` is a member of a list of programmes
+    that each end with a programme head ("推进甲百万亩优质粮食示范带、乙特优产业发展示范带、丙生态农业
+    示范带建设"): such a list names them, each with words of its own."""
+    after = re.match(rf"、{_PROGRAMME_MEMBER}(?=[、，,。；;和及等]|建设|$)", text[h_end:min(c_end, h_end + 40)])
+    window = text[max(c_start, h_start - 48):h_start]
+    before = re.search(rf"{_PROGRAMME_MEMBER}、[\u3400-\u9fff“”]{{4,20}}$", window)
+    return after is not None or before is not None
+
+
 def _placed_programme(span: str, qualifier: str) -> bool:
     """Whether a programme without a sector word is named by its place: the name opens with a
     county, town or district (甲县…示范区) or a place of the dictionary, and says more than the
@@ -970,7 +983,8 @@ def _programmes(text: str, c_start: int, c_end: int, skip: Spans) -> list[Mentio
         span = span.split("、")[-1]
         qualifier = span[: len(span) - len(m.group())]
         category = next((cat for key, cat in lx.SECTOR_KEYWORDS if key in qualifier), None)
-        if category is None and not members and _placed_programme(span, qualifier):
+        if category is None and not members and (_placed_programme(span, qualifier) or
+                                                 _listed_programme(text, m.start(), m.end(), c_start, c_end)):
             category = works_category(span)  # "甲县农业现代化发展示范区": a place's programme of another sector
         if category is None or qualifier.startswith("全国") or qualifier.endswith("项目"):
             continue
