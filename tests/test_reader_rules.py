@@ -190,3 +190,13 @@ def test_a_list_of_programmes_each_with_its_head() -> None:
 def test_one_programme_of_no_sector_and_no_place_is_none() -> None:
     found = _found("推进优质粮食高产高效示范带建设。")
     assert found == {}, found
+
+
+def test_a_place_designated_a_pilot() -> None:
+    found = _found("低碳发展加快探索，桐乡市河山镇入选首批省级低碳城镇试点，南湖区世合理想大地列入第二批省级低碳试点。")
+    assert found["桐乡市河山镇省级低碳城镇试点"] == found["南湖区世合理想大地省级低碳试点"] == "other"
+
+
+def test_counted_or_generic_subjects_of_a_designation_are_none() -> None:
+    found = _found("全市4个项目列入国家绿色制造系统集成试点，企业列入国家绿色设计示范点。")
+    assert found == {}, found

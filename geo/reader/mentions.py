@@ -911,6 +911,29 @@ def _single_projects(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
+_DESIGNATED_SUBJECT = re.compile(
+    r"(?:^|(?<=[，,。；;：:\n]))([^，,。；;：:\n、]{4,20}?)(?:成功)?(?:入围|入选|列入|获批|被评为|获评)"
+    r"(?:首批|第[一二三四五六七八九十]批)?((?:国家|省级|市级|省|全国)?[^，,。；;、]{2,16}?(?:试点|示范区|示范县|示范点))"
+    r"(?=[，,。；;]|建设|名单|$)")
+
+
+def _designated_subjects(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """A place or site the plan says was designated a pilot or demonstration ("甲县乙镇入选首批省级低碳
+    城镇试点" → 甲县乙镇省级低碳城镇试点): the subject must be named by a place or a proper name."""
+    out: list[Mention] = []
+    for m in _DESIGNATED_SUBJECT.finditer(text, c_start, c_end):
+        subject = strip_openers(m.group(1), front_only=True)
+        if is_generic(subject) or "的" in subject or _COUNT_WORD.search(subject) or \
+                not (_opens_with_admin(subject) or opens_with_proper(subject)):
+            continue
+        name = subject + m.group(2)
+        category = next((cat for key, cat in lx.SECTOR_KEYWORDS if key in m.group(2)), None) or \
+            works_category(m.group(2))
+        start = m.end(1) - len(subject)
+        out.append(Mention(name, category, start, m.end(1), c_start, c_end))
+    return out
+
+
 def _admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
     """County-scoped sector entries: "在攸县、茶陵县、炎陵县等区域探索分散式风电" → one per county
     (wind, solar, geothermal)."""
@@ -1140,6 +1163,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_counted_members(text, c_start, c_end))
         found.extend(_place_programmes(text, c_start, c_end))
         found.extend(_single_projects(text, c_start, c_end))
+        found.extend(_designated_subjects(text, c_start, c_end))
         found.extend(p for p in _programmes(text, c_start, c_end, skip) if not counted_spans.covers(p.start))
     return _dedupe([*found, *extra])
 
