@@ -200,3 +200,13 @@ def test_a_place_designated_a_pilot() -> None:
 def test_counted_or_generic_subjects_of_a_designation_are_none() -> None:
     found = _found("全市4个项目列入国家绿色制造系统集成试点，企业列入国家绿色设计示范点。")
     assert found == {}, found
+
+
+def test_two_forest_works_of_one_place_are_two() -> None:
+    found = _found("加强罗霄山脉国家公园建设。构建以罗霄山脉、绿心地区生态廊道为骨架的廊道网络体系。")
+    assert found["罗霄山脉国家公园"] == found["罗霄山脉生态廊道"] == "forest_ecology"
+
+
+def test_one_forest_park_named_twice_is_one() -> None:
+    found = _found("加强大京森林公园建设。提升大京森林公园品质。")
+    assert list(found) == ["大京森林公园"], found

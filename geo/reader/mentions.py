@@ -1306,7 +1306,7 @@ def _dedupe(found: list[Mention]) -> list[Mention]:
 
 
 #: categories where the head tells two projects of one place apart (变电站 vs 送出工程)
-_HEAD_MATTERS = {"substation", "transport", "port_waterway", "industrial_park"}
+_HEAD_MATTERS = {"substation", "transport", "port_waterway", "industrial_park", "forest_ecology"}
 
 
 _PLACE_PREFIX = re.compile(r"[\u3400-\u9fff]{1,5}(?:县|市|区|旗)")
