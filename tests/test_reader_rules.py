@@ -210,3 +210,13 @@ def test_two_forest_works_of_one_place_are_two() -> None:
 def test_one_forest_park_named_twice_is_one() -> None:
     found = _found("加强大京森林公园建设。提升大京森林公园品质。")
     assert list(found) == ["大京森林公园"], found
+
+
+def test_fragile_zones_of_listed_places() -> None:
+    found = _found("重点保护炎陵、攸县东部山林生态脆弱区，加大林种和树种结构调整。")
+    assert found["炎陵山林生态脆弱区"] == found["攸县东部山林生态脆弱区"] == "forest_ecology"  # 山林 is shared
+
+
+def test_a_fragile_zone_of_no_place_is_none() -> None:
+    found = _found("实施生态脆弱区林相改造，加强山林生态脆弱区保护。")
+    assert found == {}, found
