@@ -220,3 +220,13 @@ def test_fragile_zones_of_listed_places() -> None:
 def test_a_fragile_zone_of_no_place_is_none() -> None:
     found = _found("实施生态脆弱区林相改造，加强山林生态脆弱区保护。")
     assert found == {}, found
+
+
+def test_a_heat_type_cell_gives_the_rows_district_energy() -> None:
+    from .test_tables import PROSE
+
+    lines = ["项目名称\t\t建设内容", "清洁供热\t西郊再生水源热泵工程\t新建热泵站", "电网\t城南输变电工程\t扩建主变"]
+    found = {c.name_zh: c.category.value for c in candidates_from_text(PROSE + "\n" + "\n".join(lines) + "\n", "TEST")
+             if "\t" in c.quote}
+    assert found["西郊再生水源热泵工程"] == "district_energy"
+    assert found["城南输变电工程"] == "substation"  # a grid row stays a grid row

@@ -131,7 +131,8 @@ SECTOR_KEYWORDS = (
     ("充电", "ev_charging"),
     ("地热", "geothermal"), ("生物质", "biomass_waste"), ("碳捕集", "ccus"), ("CCUS", "ccus"),
     ("国土绿化", "forest_ecology"), ("造林", "forest_ecology"), ("森林", "forest_ecology"),
-    ("碳汇", "forest_ecology"),
+    ("碳汇", "forest_ecology"), ("供热", "district_energy"), ("热源", "district_energy"),
+    ("余热", "district_energy"), ("供冷", "district_energy"),
 )
 #: sector words of a table's name, type or section cells (the type column of a key-project table
 #: names a sector: 城市电网, 油气, 可再生能源发电), in the order they are tried
@@ -148,6 +149,8 @@ TABLE_KEYWORDS = (
     ("航道", "port_waterway"), ("港", "port_waterway"), ("铁路", "transport"), ("公路", "transport"),
     ("地热", "geothermal"), ("碳捕集", "ccus"), ("CCUS", "ccus"),
     ("造林", "forest_ecology"), ("森林", "forest_ecology"),
+    ("热源", "district_energy"), ("供热", "district_energy"), ("锅炉", "district_energy"), ("余热", "district_energy"),
+    ("供冷", "district_energy"), ("热网", "district_energy"), ("能源站", "district_energy"),
 )
 #: words of a table's name cell that name a type of works, not a project (天然气主干管网工程, 成品油项目)
 TABLE_TYPE_WORDS = ("主干", "管网", "管道", "设施", "储备", "调峰", "利用", "项目", "工程", "建设", "发电", "通道",
