@@ -230,3 +230,13 @@ def test_a_heat_type_cell_gives_the_rows_district_energy() -> None:
              if "\t" in c.quote}
     assert found["西郊再生水源热泵工程"] == "district_energy"
     assert found["城南输变电工程"] == "substation"  # a grid row stays a grid row
+
+
+def test_heat_stations_named_by_their_place() -> None:
+    found = _found("建设西郊热泵站和城北换热站。")
+    assert found["西郊热泵站"] == found["城北换热站"] == "district_energy"
+
+
+def test_heat_stations_of_no_place_are_none() -> None:
+    found = _found("新建一批换热站，推广热泵站和区域能源。")
+    assert found == {}, found

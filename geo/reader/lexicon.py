@@ -62,7 +62,9 @@ HEADS: dict[str, str] = {
     "供热管网": "district_energy", "热网": "district_energy", "余热利用项目": "district_energy",
     "余热回收项目": "district_energy", "余热供热": "district_energy", "余热供暖": "district_energy",
     "微能源网": "district_energy", "三联供": "district_energy", "能源中心": "district_energy",
-    "供冷站": "district_energy", "区域供冷": "district_energy",
+    "供冷站": "district_energy", "区域供冷": "district_energy", "热力站": "district_energy",
+    "换热站": "district_energy", "热泵站": "district_energy", "冷热源": "district_energy",
+    "区域能源": "district_energy", "热力厂": "district_energy",
     "CCUS项目": "ccus", "碳捕集": "ccus",
     # parks, ecology, recycling
     "产业园": "industrial_park", "工业园区": "industrial_park", "开发区": "industrial_park",
@@ -114,7 +116,7 @@ OWNED_HEADS = {"研究院", "实验室", "创新中心", "研究中心", "研发
 BARE_HEADS = {"风电", "湿地", "陆上风电", "分散式风电", "铁路", "高速", "热电", "电厂", "碳捕集", "加氢站",
               "加油站", "储气站", "机场", "交易中心", "大数据中心",
               "热源", "热网", "供热管网", "三联供", "余热供热", "余热供暖", "区域供冷", "供热工程", "供热项目",
-              "余热利用项目", "余热回收项目", "微能源网", "生产企业"}
+              "余热利用项目", "余热回收项目", "微能源网", "生产企业", "冷热源", "区域能源"}
 #: place morphemes that make a qualifier a toponym
 TOPONYM_CHARS = set("县区市镇乡旗村湖荡漾河江溪泽滩湾渠山岭峰洲岛港")
 #: demonstration programmes: accepted with a generic qualifier when a sector keyword names them
