@@ -240,3 +240,13 @@ def test_heat_stations_named_by_their_place() -> None:
 def test_heat_stations_of_no_place_are_none() -> None:
     found = _found("新建一批换热站，推广热泵站和区域能源。")
     assert found == {}, found
+
+
+def test_a_list_of_units_before_their_works() -> None:
+    found = _found("重点推进吴泾八期2号机、宝钢3号机等高温亚临界改造项目。")
+    assert found["吴泾八期2号机高温亚临界改造项目"] == found["宝钢3号机高温亚临界改造项目"] == "coal_power"
+
+
+def test_like_for_like_replacement_is_no_list() -> None:
+    found = _found("推进石洞口一厂等容量替代项目。")
+    assert "石洞口一厂容量替代项目" not in found, found

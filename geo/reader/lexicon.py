@@ -229,6 +229,7 @@ WORKS_WORDS: tuple[tuple[str, str], ...] = (
     *((w, "industrial_plant") for w in FIRM_WORDS if w != "科技"),  # (科技城, 科技创新: no plant)
     ("冶炼", "industrial_plant"), ("炼铁", "industrial_plant"), ("炼钢", "industrial_plant"),
     ("高炉", "industrial_plant"), ("生产线", "industrial_plant"), ("绿色工厂", "industrial_plant"),
+    ("亚临界", "coal_power"), ("超临界", "coal_power"), ("煤机", "coal_power"), ("号机", "coal_power"),
     ("供热", "district_energy"), ("热源", "district_energy"), ("锅炉房", "district_energy"),
     ("余热", "district_energy"), ("热网", "district_energy"),
     ("水资源", "port_waterway"), ("整治工程", "port_waterway"), ("治理工程", "port_waterway"),

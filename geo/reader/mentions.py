@@ -774,7 +774,8 @@ def _company_lists(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
-_PROJECT_LIST = re.compile("等(" + "|".join(sorted(lx.PROJECT_CLOSERS, key=len, reverse=True)) + ")")
+_PROJECT_CLOSER = "|".join(sorted(lx.PROJECT_CLOSERS, key=len, reverse=True))
+_PROJECT_LIST = re.compile("等([^，,。；;：:、等的]{0,12}?)(" + _PROJECT_CLOSER + ")")
 _SEGMENT_CUT = re.compile(r"[，,。；;：:]")
 _FIRM = re.compile(r"(?<=[\u3400-\u9fff]{2})(?:" + "|".join(lx.FIRM_WORDS) + ")")
 _FIGURE = re.compile(r"[\d０-９]")
@@ -808,6 +809,9 @@ def _project_lists(text: str, c_start: int, c_end: int) -> list[Mention]:
     if text.find("等", c_start, c_end) < 0:
         return out
     for m in _PROJECT_LIST.finditer(text, c_start, c_end):
+        kind = m.group(1)  # "甲2号机、乙3号机等高温亚临界改造项目": each member's works
+        if kind.startswith("容量") or (kind and (is_generic(kind) or HEAD_RE.search(kind) or not CJK.match(kind))):
+            continue  # "等新能源项目", "等光伏发电项目": a sector's or a head's list, read elsewhere
         cut = max((c.end() for c in _SEGMENT_CUT.finditer(text, max(c_start, m.start() - 160), m.start())),
                   default=c_start)
         raws = text[max(cut, c_start):m.start()].split("、")
@@ -818,8 +822,9 @@ def _project_lists(text: str, c_start: int, c_end: int) -> list[Mention]:
             member = strip_openers(raw, front_only=True) if k == 0 else raw
             if _named_project(member):
                 start = at + len(raw) - len(member)
-                category = works_category(PHASE.sub("", member))
-                out.append(Mention(member, category, start, at + len(raw), c_start, c_end))
+                category = works_category(PHASE.sub("", member + kind))
+                name = member + kind + ("项目" if kind else "")
+                out.append(Mention(name, category, start, at + len(raw), c_start, c_end))
     return out
 
 
