@@ -250,3 +250,16 @@ def test_a_list_of_units_before_their_works() -> None:
 def test_like_for_like_replacement_is_no_list() -> None:
     found = _found("推进石洞口一厂等容量替代项目。")
     assert "石洞口一厂容量替代项目" not in found, found
+
+
+def test_a_line_that_opens_with_a_programme_and_a_colon() -> None:
+    found = _found("实施光伏专项工程。\n“光伏+”住宅：新增装机超过10万千瓦。\n企业碳账户应用场景：企业主体核算碳排放。\n"
+                   "氢燃料物流运输车示范应用工程:以物流基地为重点。\n")
+    assert found["“光伏+”住宅"] == "solar"
+    assert found["企业碳账户应用场景"] == "other"
+    assert found["氢燃料物流运输车示范应用工程"] == "hydrogen"
+
+
+def test_a_colon_inside_a_line_or_after_a_title_is_no_heading() -> None:
+    found = _found("主要目标：到2025年，新增装机超过10万千瓦。\n专栏2：新能源发展示范工程\n")
+    assert found == {}, found

@@ -125,6 +125,7 @@ PROGRAMME_HEADS = ("示范试点", "示范工程", "示范项目", "示范区", 
 COMPLETE_ENDINGS = ("项目", "工程", "基地", "中心", "园区", "站", "厂", "公司", "集团", "扩建", "新建", "改造",
                     "扩容", "建设", "线", "通道", "大道", "公路")
 SECTOR_KEYWORDS = (
+    ("氢燃料", "hydrogen"),  # (a hydrogen-fuelled fleet of logistics is hydrogen's)
     ("物流", "logistics"), ("货运", "logistics"), ("冷链", "logistics"), ("配送", "logistics"),
     ("能源互联网", "substation"), ("微电网", "substation"), ("电网", "substation"), ("电力", "substation"),
     ("配电", "substation"), ("配网", "substation"), ("抽水蓄能", "pumped_storage"), ("储能", "energy_storage"),

@@ -871,6 +871,26 @@ def _counted_members(text: str, c_start: int, c_end: int) -> list[Mention]:
     return out
 
 
+_COLON_HEADING = re.compile(r"(“[^”]{1,8}”[\u3400-\u9fff]{1,6}"
+                            r"|[^，,。；;：:\n“”]{3,20}?(?:工程|项目|场景|行动|计划|试点))[：:]")
+
+
+def _colon_headings(text: str, c_start: int, c_end: int) -> list[Mention]:
+    """A line that opens with a programme's or sub-programme's name and a colon ("甲燃料电池公共交通
+    示范应用工程：…", "“光伏+”住宅：新增装机…"): the name is an entry of a list of works, its category
+    by its sector words (else ``other``)."""
+    if c_start and text[c_start - 1] != "\n":
+        return []
+    m = _COLON_HEADING.match(text, c_start, c_end)
+    if m is None:
+        return []
+    name = strip_openers(m.group(1), front_only=True)
+    if is_generic(name) or len(name) < 4 or re.search(r"[\d]|专栏|表", name):
+        return []
+    start = m.end(1) - len(name)
+    return [Mention(name, works_category(name), start, m.end(1), c_start, c_end)]
+
+
 _PLACE_KINDS = (*lx.PROGRAMME_HEADS, "社区", "岛", "示范县", "示范城市")
 _PLACE_PROGRAMME = re.compile(r"(?:在|将)([^，,。；;、在将的]{2,8}?)(?:布局|开展|打造成为|打造成|建设成为|建成|创建)"
                               r"([^，,。；;、的]{2,16}?(?:" + "|".join(_PLACE_KINDS) + r"))(?=建设|[，,。；;]|$)")
@@ -1154,6 +1174,7 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(_quoted_programmes(text, c_start, c_end))
         found.extend(_parenthesised_members(text, c_start, c_end))
         found.extend(_programme_headings(text, c_start, c_end))
+        found.extend(_colon_headings(text, c_start, c_end))
         found.extend(_admin_scoped(text, c_start, c_end))
         found.extend(_wetland_constructions(text, c_start, c_end))
         found.extend(_water_lists(text, c_start, c_end))
