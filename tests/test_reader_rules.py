@@ -263,3 +263,13 @@ def test_a_line_that_opens_with_a_programme_and_a_colon() -> None:
 def test_a_colon_inside_a_line_or_after_a_title_is_no_heading() -> None:
     found = _found("主要目标：到2025年，新增装机超过10万千瓦。\n专栏2：新能源发展示范工程\n")
     assert found == {}, found
+
+
+def test_ring_roads_named_by_their_place() -> None:
+    found = _found("打造旅游环线，分别是绿心旅游环线、醴陵市旅游环线、攸县旅游环线。")
+    assert found["绿心旅游环线"] == found["醴陵市旅游环线"] == found["攸县旅游环线"] == "transport"
+
+
+def test_a_ring_road_of_no_place_is_none() -> None:
+    found = _found("打造城市旅游环线和公交环线。")
+    assert found == {}, found
