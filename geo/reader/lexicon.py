@@ -43,6 +43,7 @@ HEADS: dict[str, str] = {
     "机场": "transport", "高铁": "transport", "铁路": "transport", "城际铁路": "transport", "高速": "transport",
     "快速化改造工程": "transport", "改线工程": "transport", "改建工程": "transport", "旅游公路": "transport",
     "大桥": "transport", "绿道": "transport", "通用机场": "transport", "快速路工程": "transport",
+    "旅游环线": "transport", "环线": "transport",
     # energy plants and fuels
     "垃圾焚烧发电厂": "biomass_waste", "焚烧发电项目": "biomass_waste", "生物质发电项目": "biomass_waste",
     "热电项目": "biomass_waste", "热电联产项目": "coal_power", "热电联产工程": "coal_power",
@@ -55,6 +56,16 @@ HEADS: dict[str, str] = {
     "燃气发电基地": "gas_oil", "天然气联络线": "gas_oil", "燃气联络线": "gas_oil", "输气管道": "gas_oil",
     "加油站": "gas_oil", "支干线": "gas_oil", "LNG接收站": "gas_oil", "储运站": "gas_oil",
     "地热能供热": "geothermal", "能源站": "district_energy", "分布式能源中心": "district_energy",
+    # district heat and energy: heat sources, boiler rooms, heating plants and networks, waste heat
+    "热源厂": "district_energy", "调峰热源": "district_energy", "热源": "district_energy",
+    "锅炉房": "district_energy", "供热厂": "district_energy", "供热站": "district_energy",
+    "供热中心": "district_energy", "供热工程": "district_energy", "供热项目": "district_energy",
+    "供热管网": "district_energy", "热网": "district_energy", "余热利用项目": "district_energy",
+    "余热回收项目": "district_energy", "余热供热": "district_energy", "余热供暖": "district_energy",
+    "微能源网": "district_energy", "三联供": "district_energy", "能源中心": "district_energy",
+    "供冷站": "district_energy", "区域供冷": "district_energy", "热力站": "district_energy",
+    "换热站": "district_energy", "热泵站": "district_energy", "冷热源": "district_energy",
+    "区域能源": "district_energy", "热力厂": "district_energy",
     "CCUS项目": "ccus", "碳捕集": "ccus",
     # parks, ecology, recycling
     "产业园": "industrial_park", "工业园区": "industrial_park", "开发区": "industrial_park",
@@ -65,11 +76,24 @@ HEADS: dict[str, str] = {
     "生态廊道": "forest_ecology", "国家公园": "forest_ecology", "储备林": "forest_ecology",
     "生态林带": "forest_ecology", "场地修复": "forest_ecology", "土壤修复治理": "forest_ecology",
     "废渣治理": "forest_ecology",
+    "国土绿化行动": "forest_ecology", "绿化工程": "forest_ecology",
+    "生态修复工程": "forest_ecology", "保护和修复工程": "forest_ecology", "保护修复工程": "forest_ecology",
+    "防护林带": "forest_ecology", "防护林": "forest_ecology", "海岸带": "forest_ecology", "碳汇林": "forest_ecology",
+    "郊野公园": "forest_ecology", "中央公园": "forest_ecology", "植物园": "forest_ecology",
+    "生态脆弱区": "forest_ecology", "生态屏障区": "forest_ecology", "水源涵养林": "forest_ecology",
+    "石漠化综合治理": "forest_ecology", "水土流失综合治理": "forest_ecology",
     "再生资源回收利用基地": "circular_economy", "综合利用示范基地": "circular_economy",
     "充电基础设施建设项目": "ev_charging", "充电桩建设工程": "ev_charging", "快充网络": "ev_charging",
     "充电网络": "ev_charging",
+    "绿色工厂": "industrial_plant", "生产企业": "industrial_plant",
     # platforms of the energy market and data (named by their place: see BARE_HEADS)
     "交易中心": "other", "大数据中心": "other",
+    # institutes and centres of research, testing and incubation (named by their owner or place)
+    "研究院": "other", "实验室": "other", "创新中心": "other", "研究中心": "other", "研发中心": "other",
+    "检测中心": "other", "孵化器": "other", "研究院所": "other", "创新研究院": "other", "技术研究院": "other",
+    # platforms and systems of monitoring and management (named by their owner or place)
+    "监测系统": "other", "监管平台": "other", "管理平台": "other", "服务平台": "other", "信息平台": "other",
+    "监测平台": "other", "对接平台": "other", "出口平台": "other", "博览园": "other", "主题公园": "other",
 }
 HEAD_LIST: tuple[str, ...] = tuple(sorted(HEADS, key=len, reverse=True))
 #: heads that name a grid facility only beside a grid word ("源网荷储协调控制中心", not a traffic control centre)
@@ -85,16 +109,24 @@ WATER_CONTEXT = ("湿地", "河道", "水系", "生态治理", "保护修复", "
 #: characters that may follow a single-character water head inside a list or phrase
 WATER_FOLLOW = set("、，,。；;和及与等生水段")
 #: heads that name a whole sector; a mention needs a toponym before them (炎陵县 风电, 毛里湖 湿地)
+#: heads of institutes and centres: a mention needs its owner's or place's proper name before them
+#: (甲大学乙研究院, 丙省…创新研究院), not a description (绿色低碳产业创新中心)
+OWNED_HEADS = {"研究院", "实验室", "创新中心", "研究中心", "研发中心", "检测中心", "孵化器", "研究院所",
+               "创新研究院", "技术研究院", "监测系统", "监管平台", "管理平台", "服务平台", "信息平台", "监测平台",
+               "对接平台", "出口平台", "博览园", "主题公园"}
 BARE_HEADS = {"风电", "湿地", "陆上风电", "分散式风电", "铁路", "高速", "热电", "电厂", "碳捕集", "加氢站",
-              "加油站", "储气站", "机场", "交易中心", "大数据中心"}
+              "加油站", "储气站", "机场", "交易中心", "大数据中心",
+              "热源", "热网", "供热管网", "三联供", "余热供热", "余热供暖", "区域供冷", "供热工程", "供热项目",
+              "余热利用项目", "余热回收项目", "微能源网", "生产企业", "冷热源", "区域能源"}
 #: place morphemes that make a qualifier a toponym
 TOPONYM_CHARS = set("县区市镇乡旗村湖荡漾河江溪泽滩湾渠山岭峰洲岛港")
 #: demonstration programmes: accepted with a generic qualifier when a sector keyword names them
-PROGRAMME_HEADS = ("示范试点", "示范工程", "示范项目", "示范区", "示范基地", "试点")
+PROGRAMME_HEADS = ("示范试点", "示范工程", "示范项目", "示范区", "示范基地", "示范带", "先行区", "试点")
 #: a list member ending with one of these is a complete name, not a qualifier of the next head
 COMPLETE_ENDINGS = ("项目", "工程", "基地", "中心", "园区", "站", "厂", "公司", "集团", "扩建", "新建", "改造",
                     "扩容", "建设", "线", "通道", "大道", "公路")
 SECTOR_KEYWORDS = (
+    ("氢燃料", "hydrogen"),  # (a hydrogen-fuelled fleet of logistics is hydrogen's)
     ("物流", "logistics"), ("货运", "logistics"), ("冷链", "logistics"), ("配送", "logistics"),
     ("能源互联网", "substation"), ("微电网", "substation"), ("电网", "substation"), ("电力", "substation"),
     ("配电", "substation"), ("配网", "substation"), ("抽水蓄能", "pumped_storage"), ("储能", "energy_storage"),
@@ -102,6 +134,9 @@ SECTOR_KEYWORDS = (
     ("光伏", "solar"), ("湿地", "wetland"), ("清水", "wetland"), ("氢能", "hydrogen"), ("加氢", "hydrogen"),
     ("充电", "ev_charging"),
     ("地热", "geothermal"), ("生物质", "biomass_waste"), ("碳捕集", "ccus"), ("CCUS", "ccus"),
+    ("国土绿化", "forest_ecology"), ("造林", "forest_ecology"), ("森林", "forest_ecology"),
+    ("碳汇", "forest_ecology"), ("供热", "district_energy"), ("热源", "district_energy"),
+    ("余热", "district_energy"), ("供冷", "district_energy"),
 )
 #: sector words of a table's name, type or section cells (the type column of a key-project table
 #: names a sector: 城市电网, 油气, 可再生能源发电), in the order they are tried
@@ -118,6 +153,8 @@ TABLE_KEYWORDS = (
     ("航道", "port_waterway"), ("港", "port_waterway"), ("铁路", "transport"), ("公路", "transport"),
     ("地热", "geothermal"), ("碳捕集", "ccus"), ("CCUS", "ccus"),
     ("造林", "forest_ecology"), ("森林", "forest_ecology"),
+    ("热源", "district_energy"), ("供热", "district_energy"), ("锅炉", "district_energy"), ("余热", "district_energy"),
+    ("供冷", "district_energy"), ("热网", "district_energy"), ("能源站", "district_energy"),
 )
 #: words of a table's name cell that name a type of works, not a project (天然气主干管网工程, 成品油项目)
 TABLE_TYPE_WORDS = ("主干", "管网", "管道", "设施", "储备", "调峰", "利用", "项目", "工程", "建设", "发电", "通道",
@@ -142,7 +179,8 @@ GENERIC = (
     "两大", "三大", "四大", "五大", "六大", "若干", "若干个",
     "公园", "配电站", "开关站", "台架变", "个", "处", "座", "家", "条", "类", "种", "服务区", "场站",
     "自治区", "国家和自治区", "省和市", "场景", "应用", "车辆", "新能源汽车", "能源", "多元", "所有", "全部",
-    "市辖区", "县城区", "中心城区", "城区", "存量", "开发利用",
+    "市辖区", "县城区", "中心城区", "城区", "存量", "开发利用", "科研院所", "高校",
+    "公交", "山林", "信息", "小城镇", "集中供热", "供热", "供暖", "余热", "调峰", "燃煤锅炉", "热水", "蒸汽",
     "步行", "骑行", "慢行", "滨水", "中低压", "交直流", "直流", "交流", "通用",
     "背压式", "抽凝式", "非公用", "公用", "超临界", "超超临界", "亚临界", "大容量",
     "增量", "增量配电", "电化学", "纯凝", "机组", "纯凝机组", "特高压", "重要干流", "主要干流", "干支流", "扶贫",
@@ -169,8 +207,44 @@ VERBS = (
     "增强", "增加", "强化", "健全", "防止", "严格控制", "修复", "保护", "治理", "制定", "占用", "晋升", "成功",
     "成为", "列入", "纳入", "被评为", "获评", "进行", "利用好", "用好", "争创", "巩固", "创成", "依靠",
     "新增", "挖掘", "基于", "是指", "即", "扩建", "改扩建", "引入", "整合", "获批", "赋予", "开工建设", "开工",
-    "补强", "建设好",
+    "补强", "建设好", "分别是", "分别为",
 )
+#: what a list of enterprises closes with after 等 ("甲、乙等龙头企业", "甲公司、乙公司等为代表")
+ENTERPRISE_CLOSERS = ("企业", "为代表")
+#: heads of plants that a company of the list is named for (宁能热电): the plant's category, not industry
+PLANT_HEADS = ("热电", "电厂", "发电公司", "煤业")
+#: endings of a role or a sector in a list of enterprises, not of a company's name (充电服务, 运营商)
+ROLE_ENDINGS = ("服务", "商", "应用", "行业", "机构", "单位", "主体", "领域", "产业", "用户", "板块", "环节")
+#: what names a firm inside a project's name (甲化工年产8万吨…): words of a firm's trade or form
+FIRM_WORDS = ("化工", "钢铁", "新材料", "水泥", "有色", "稀土", "集团", "公司", "科技", "实业", "股份", "电气", "铝业",
+              "矿业", "焦化", "煤业", "制药", "纸业", "化纤")
+#: the category of a named project by the words of its name, tried in this order (the works of a
+#: firm that recycle waste are recycling; a firm's other works are its plant)
+WORKS_WORDS: tuple[tuple[str, str], ...] = (
+    ("生态保护修复", "forest_ecology"), ("生态修复", "forest_ecology"), ("山水林田湖草", "forest_ecology"),
+    ("国土绿化", "forest_ecology"), ("造林", "forest_ecology"), ("森林", "forest_ecology"), ("碳汇", "forest_ecology"),
+    ("大学", "other"), ("学院", "other"), ("研究院", "other"), ("平台", "other"), ("文化园", "other"),
+    ("二氧化碳", "ccus"), ("碳捕集", "ccus"), ("CCUS", "ccus"), ("固碳", "ccus"),
+    ("废", "circular_economy"), ("弃渣", "circular_economy"), ("回用", "circular_economy"),
+    ("回收", "circular_economy"), ("二次资源", "circular_economy"), ("资源化", "circular_economy"),
+    ("再生资源", "circular_economy"), ("尾矿", "circular_economy"),
+    *((w, "industrial_plant") for w in FIRM_WORDS if w != "科技"),  # (科技城, 科技创新: no plant)
+    ("冶炼", "industrial_plant"), ("炼铁", "industrial_plant"), ("炼钢", "industrial_plant"),
+    ("高炉", "industrial_plant"), ("生产线", "industrial_plant"), ("绿色工厂", "industrial_plant"),
+    ("亚临界", "coal_power"), ("超临界", "coal_power"), ("煤机", "coal_power"), ("号机", "coal_power"),
+    ("供热", "district_energy"), ("热源", "district_energy"), ("锅炉房", "district_energy"),
+    ("余热", "district_energy"), ("热网", "district_energy"),
+    ("水资源", "port_waterway"), ("整治工程", "port_waterway"), ("治理工程", "port_waterway"),
+    ("拓浚", "port_waterway"), ("清淤", "port_waterway"), ("水库", "port_waterway"), ("河道", "port_waterway"),
+    ("排涝", "port_waterway"), ("防洪", "port_waterway"),
+    ("闸", "port_waterway"), ("堤", "port_waterway"), ("航道", "port_waterway"), ("码头", "port_waterway"),
+    ("大道", "transport"), ("公路", "transport"), ("快速路", "transport"), ("铁路", "transport"),
+    ("国道", "transport"), ("省道", "transport"), ("拓宽", "transport"), ("道路", "transport"),
+)
+#: what closes a list of named projects after 等 ("实施甲、乙等项目")
+PROJECT_CLOSERS = ("项目", "重点项目", "重大项目", "一批项目")
+#: words that open a list of examples after its verb ("发展一批像甲、乙等…企业")
+EXAMPLE_OPENERS = ("比如", "例如", "诸如", "像", "如")
 LIST_SEPARATORS = ("、", "和", "及", "与", "以及")
 #: verbs that also occur inside names ("一体化发展", "绿色发展"): stripped only at the very front
 WEAK_VERBS = ("发展", "提升", "提高", "优化", "完善", "融合", "形成", "实现", "促进", "利用", "保护", "治理",

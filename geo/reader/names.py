@@ -104,11 +104,12 @@ def opens_with(name: str, verb: str) -> bool:
 _TIME_OPENER = re.compile(r"^(?:到|至|在|于)?(?:19|20)\d{2}年(?:底|前|末)?")
 
 
-def strip_openers(name: str, *, keep: int = 0) -> str:
+def strip_openers(name: str, *, keep: int = 0, front_only: bool = False) -> str:
     """Drop enumerators, a time, and clause-opening verbs and particles from the front of a name.
 
     Strong verbs (推进, 建设 ...) cut the name wherever they stand before its last ``keep``
-    characters (the head); weak ones (发展, 改造 ...) only at the very front.
+    characters (the head); weak ones (发展, 改造 ...) only at the very front. With ``front_only``,
+    every verb only at the very front (a project named by its works holds verbs: 甲路拓宽改造工程).
     """
     name = _TIME_OPENER.sub("", ENUMERATOR.sub("", name))
     changed = True
@@ -120,7 +121,7 @@ def strip_openers(name: str, *, keep: int = 0) -> str:
                 name = name[len(verb):]
                 changed = True
                 break
-        if changed:
+        if changed or front_only:
             continue
         for _, verb in sorted(v for ch in set(front) for v in _STRONG_BY_CHAR.get(ch, ())):
             at = front.rfind(verb)
@@ -128,7 +129,7 @@ def strip_openers(name: str, *, keep: int = 0) -> str:
                 name = name[at + len(verb):]
                 changed = True
                 break
-    while name and name[0] in "等和及与、" and (name[0] == "、" or opens_with(name, name[0])):
+    while name and name[0] in "等和及与、了" and (name[0] == "、" or opens_with(name, name[0])):  # 了: 启动了甲
         name = name[1:]
     return name
 
@@ -210,8 +211,13 @@ def split_tail(name: str) -> tuple[str, str]:
     return name, ""
 
 
+_DESIGNATION_AFTER = re.compile(r"[（(][^（）()]{1,8}[）)]$")
+
+
 def ends_with_head(part: str) -> bool:
-    """Whether a list member is a name of its own (a water word like 湖 does not count)."""
+    """Whether a list member is a name of its own (a water word like 湖 does not count); a short
+    designation in brackets after it changes nothing (甲河道拓浚工程（乙片）)."""
+    part = _DESIGNATION_AFTER.sub("", part)
     return part.endswith(lx.LAND_HEADS) or part.endswith(lx.COMPLETE_ENDINGS)
 
 
@@ -227,15 +233,28 @@ def is_toponym(qualifier: str) -> bool:
     return len(core) >= 2 and not is_generic(qualifier) and opens_with_place(qualifier)
 
 
+PROPER_TAGS = {"nr", "ns", "nt", "nz", "nrt", "nrfg"}
+
+
+def opens_with_proper(text: str) -> bool:
+    """Whether ``text`` opens with a proper name: a word of two or more characters that jieba's
+    dictionary tags as a place, person or organisation (湖南省, 天津大学), Latin letters (SAP), or
+    the state (国家…: a national institution)."""
+    word = first_word(text)
+    if len(word) >= 2 and word_tags().get(word) in PROPER_TAGS and not is_generic(word):
+        return True
+    return re.match(r"[A-Za-z]{2}", text) is not None or text.startswith("国家")
+
+
 def opens_with_place(text: str) -> bool:
     """Whether the first word of ``text`` (:func:`first_word`) is a place name of two or more
     characters by jieba's dictionary (its part-of-speech tag ``ns``)."""
     word = first_word(text)
-    return len(word) >= 2 and _word_tags().get(word) == "ns"
+    return len(word) >= 2 and word_tags().get(word) == "ns"
 
 
 @lru_cache(maxsize=1)
-def _word_tags() -> dict[str, str]:
+def word_tags() -> dict[str, str]:
     """The part-of-speech tag of every word of jieba's bundled dictionary (read once per process)."""
     load_jieba()
     with warnings.catch_warnings():
@@ -326,6 +345,19 @@ def category_of(name: str, head: str) -> str:
         return "wetland"
     return category
 
+
+
+def works_category(name: str) -> str:
+    """The category of a project named by its works, not by a facility head ("甲化工年产8万吨染料升级
+    改造", "乙年处理30万吨弃渣综合利用"): the words of :data:`~geo.reader.lexicon.WORKS_WORDS`, then a
+    facility head or a sector word in the name, else ``other``."""
+    word = next((cat for key, cat in lx.WORKS_WORDS if key in name), None)
+    if word is not None:
+        return word
+    head = next((h for h in HEAD_RE.finditer(name) if h.group() not in lx.WATER_HEADS), None)
+    if head is not None:
+        return category_of(name, head.group())
+    return next((cat for key, cat in (*lx.SECTOR_KEYWORDS, *lx.TABLE_KEYWORDS) if key in name), "other")
 
 
 def normal_name(name: str) -> str:
