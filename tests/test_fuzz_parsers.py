@@ -34,7 +34,7 @@ from geo.quantities import (
     leading_quantity,
     quantities_from_text,
 )
-from geo.reader import candidates_from_text, mentions, names, text_from_txt
+from geo.reader import candidates_from_text, names, networks, text_from_txt
 from geo.reader import lexicon as lx
 from geo.reader.clauses import soft_joined
 from geo.timeline import Interval, interval_from_text
@@ -368,7 +368,7 @@ admin_text = st.lists(st.sampled_from([*"甲乙丙县区市旗和及、等，。
 def test_county_lists_as_the_old_pattern_found_them(text: str, lo: int, cut: int) -> None:
     hi = max(lo, len(text) - cut)
     old = [(m.start(1), m.end(1), m.group(2), m.end()) for m in _OLD_ADMIN_LIST.finditer(text, lo, hi)]
-    new = [(m.start, m.list_end, m.head, m.end) for m in mentions._admin_lists(text, lo, hi)]
+    new = [(m.start, m.list_end, m.head, m.end) for m in networks._admin_lists(text, lo, hi)]
     assert new == old
 
 

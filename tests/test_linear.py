@@ -245,9 +245,9 @@ def test_long_runs_of_generic_words(monkeypatch: pytest.MonkeyPatch) -> None:
         read.append(len(words))
         return original(words)
 
-    from geo.reader import mentions, tables
+    from geo.reader import mentions, networks, spans, structures, tables
 
-    for module in (names, mentions, tables):
+    for module in (names, spans, networks, structures, mentions, tables):
         monkeypatch.setattr(module, "is_generic", counted)
     original.cache_clear()
     names.split_tail.cache_clear()

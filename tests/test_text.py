@@ -48,7 +48,8 @@ def test_longest_common_run_examples() -> None:
 def test_the_readers_modules_import_one_way() -> None:
     """geo/reader/: each module imports only the modules before it in this order, and no
     module imports another's private (``_``) names (``_layout`` is reading's own)."""
-    order = ["lexicon", "_layout", "reading", "clauses", "names", "mentions", "tables", "candidates", "compare"]
+    order = ["lexicon", "_layout", "reading", "clauses", "names", "spans", "networks", "structures", "mentions",
+             "tables", "candidates", "compare"]
     folder = ROOT / "geo" / "reader"
     found = sorted(p.stem for p in folder.glob("*.py") if p.stem != "__init__")
     assert set(found) <= set(order), found

@@ -7,7 +7,11 @@ The reader's wing, one module per step, each importing only those before it:
 - :mod:`~geo.reader.lexicon`: the words of the genre (facility heads, generic words, verbs);
 - :mod:`~geo.reader.clauses`: sentences, page noise, PDF wraps;
 - :mod:`~geo.reader.names`: generic words, openers, proper parts, categories of names;
-- :mod:`~geo.reader.mentions`: facility mentions in the clauses, lists expanded;
+- :mod:`~geo.reader.spans`: the mention record and the span helpers of its rules;
+- :mod:`~geo.reader.networks`: rules for water bodies, grid and gas works, sectors over places;
+- :mod:`~geo.reader.structures`: rules for counted lists, firms, projects and programmes;
+- :mod:`~geo.reader.mentions`: facility mentions in the clauses, lists expanded (the head rule,
+  then the rules above, one mention per entity);
 - :mod:`~geo.reader.candidates`: catalogue rows from the mentions;
 - :mod:`~geo.reader.compare`: recall and precision against a curated list.
 

@@ -23,8 +23,9 @@ from geo.vocabulary import Action, Category, Status
 
 from . import lexicon as lx
 from .clauses import ENUMERATOR, body_start, soft_joined
-from .mentions import Mention, mentions
+from .mentions import mentions
 from .names import ADMIN, ALL_VERBS, PHASE, PHASE_BRACKETED, is_programme
+from .spans import Mention
 from .tables import table_mentions
 
 log = logging.getLogger(__name__)

@@ -33,7 +33,7 @@ from geo.timeline import interval_from_text
 
 from . import lexicon as lx
 from .clauses import CJK
-from .mentions import Mention, mentions
+from .mentions import mentions
 from .names import (
     GENERIC_SET,
     HEAD_RE,
@@ -46,6 +46,7 @@ from .names import (
     strip_openers,
     without_quantities,
 )
+from .spans import Mention
 
 #: header cells that name the column of project names
 _NAME_HEADERS = ("项目名称", "工程名称", "名称", "项目")
