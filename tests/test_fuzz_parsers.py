@@ -368,7 +368,7 @@ admin_text = st.lists(st.sampled_from([*"甲乙丙县区市旗和及、等，。
 def test_county_lists_as_the_old_pattern_found_them(text: str, lo: int, cut: int) -> None:
     hi = max(lo, len(text) - cut)
     old = [(m.start(1), m.end(1), m.group(2), m.end()) for m in _OLD_ADMIN_LIST.finditer(text, lo, hi)]
-    new = [(m.start, m.list_end, m.head, m.end) for m in networks._admin_lists(text, lo, hi)]
+    new = [(m.start, m.list_end, m.head, m.end) for m in networks.admin_lists(text, lo, hi)]
     assert new == old
 
 

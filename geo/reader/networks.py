@@ -38,14 +38,17 @@ _ADMIN_SECTOR = re.compile("风电|光伏|地热")
 
 
 @dataclass(frozen=True, slots=True)
-class _AdminList:
+class AdminList:
+    """A list of county names before a sector word: where it starts, where the list of names
+    ends, the sector head after it and where the match ends."""
+
     start: int
     list_end: int
     head: str
     end: int
 
 
-def _admin_lists(text: str, c_start: int, c_end: int) -> Iterator[_AdminList]:
+def admin_lists(text: str, c_start: int, c_end: int) -> Iterator[AdminList]:
     """Lists of two or more county names before a sector word, in ``text[c_start:c_end]``.
 
     The matches, groups and order of the regular expression
@@ -107,7 +110,7 @@ def _admin_lists(text: str, c_start: int, c_end: int) -> Iterator[_AdminList]:
             pos = p + 1
             continue
         list_end, tail = found
-        yield _AdminList(p, list_end, tail.group(1), tail.end())
+        yield AdminList(p, list_end, tail.group(1), tail.end())
         pos = tail.end()
 
 
@@ -115,7 +118,7 @@ def admin_scoped(text: str, c_start: int, c_end: int) -> list[Mention]:
     """County-scoped sector entries: "在攸县、茶陵县、炎陵县等区域探索分散式风电" → one per county
     (wind, solar, geothermal)."""
     out = []
-    for m in _admin_lists(text, c_start, c_end):
+    for m in admin_lists(text, c_start, c_end):
         head = m.head
         category = "wind" if "风电" in head else "geothermal" if "地热" in head else "solar"
         # the first member may start before the match: "利用好运城市区和新绛县、…" → 运城市区
