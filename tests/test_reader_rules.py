@@ -273,3 +273,16 @@ def test_ring_roads_named_by_their_place() -> None:
 def test_a_ring_road_of_no_place_is_none() -> None:
     found = _found("打造城市旅游环线和公交环线。")
     assert found == {}, found
+
+
+def test_a_verb_of_planning_or_a_predicate_opens_no_name() -> None:
+    found = _found("充分利用工业园区闲置屋顶。科学编制产业园区规划。醴陵市作为烟花爆竹产业基地，加快转型。"
+                   "我市经济预计仍将保持高速增长。引导企业进入相应工业园区。")
+    assert not any(name.startswith(("充分利用", "科学编制", "醴陵市作为", "企业进入")) or "预计" in name
+                   for name in found), found
+
+
+def test_a_name_after_such_a_verb_is_still_read() -> None:
+    found = _found("码头工程拟建设甲山15万吨级LNG专用码头。推进乙县产业园区建设。")
+    assert "甲山15万吨级LNG专用码头" in found, found
+    assert found["乙县产业园区"] == "industrial_park"
