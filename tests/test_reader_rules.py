@@ -286,3 +286,14 @@ def test_a_name_after_such_a_verb_is_still_read() -> None:
     found = _found("码头工程拟建设甲山15万吨级LNG专用码头。推进乙县产业园区建设。")
     assert "甲山15万吨级LNG专用码头" in found, found
     assert found["乙县产业园区"] == "industrial_park"
+
+
+def test_a_scope_or_a_count_makes_no_name() -> None:
+    found = _found("引导企业进入相应工业园区。推进市内工业园区循环化改造。提升内河航道等级。"
+                   "全市300多家加油站完成油气回收改造。完善市、区两级产业园区。")
+    assert found == {}, found
+
+
+def test_a_named_facility_with_such_words_is_still_read() -> None:
+    found = _found("推进甲州内河港区建设。建设乙县工业园区。")
+    assert "甲州内河港区" in found and found["乙县工业园区"] == "industrial_park", found
