@@ -297,3 +297,14 @@ def test_a_scope_or_a_count_makes_no_name() -> None:
 def test_a_named_facility_with_such_words_is_still_read() -> None:
     found = _found("推进甲州内河港区建设。建设乙县工业园区。")
     assert "甲州内河港区" in found and found["乙县工业园区"] == "industrial_park", found
+
+
+def test_a_list_of_kinds_of_site_names_no_facilities() -> None:
+    found = _found("建设与设施农业相结合的光伏农业大棚、茶叶园、中药种植地、蔬菜地、养殖场等光伏发电项目。"
+                   "建设道路、水系、主要交通干道生态廊道。")
+    assert found == {}, found
+
+
+def test_a_list_of_named_sites_is_still_read() -> None:
+    found = _found("推进清水塘、金鸡岭、白马垄等光伏发电项目。推进甲山、乙岭、丙峰光伏电站。")
+    assert found["清水塘光伏发电项目"] == found["白马垄光伏发电项目"] == found["丙峰光伏电站"] == "solar", found

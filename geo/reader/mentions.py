@@ -33,6 +33,7 @@ from .names import (
     is_toponym,
     is_water_name,
     list_items,
+    load_jieba,
     normal_name,
     opens_with_proper,
     shared_tail,
@@ -142,6 +143,22 @@ def _same_head_list(text: str, h_end: int, head: str, c_start: int) -> bool:
     return after is not None or before is not None
 
 
+#: one-character words that end a common noun of a site (茶叶园, 种植地, 养殖场)
+_SITE_CHARS = frozenset("园地场区棚田林")
+
+
+def _common_nouns(item: str) -> bool:
+    """Whether a list member is only common words of the dictionary (茶叶园, 中药种植地, 道路): it opens
+    with a word of two or more characters, every word is in jieba's dictionary with no proper tag, a
+    one-character word only a site's ending (园, 地, 场); no county, digit or letter in it."""
+    if not CJK.fullmatch(item[:1] or "a") or re.search(r"[^\u3400-\u9fff]", item) or ADMIN.search(item):
+        return False
+    words = list(load_jieba().cut(item, HMM=False))
+    tags = word_tags()
+    return len(words[0]) >= 2 and all(tags.get(w, "nz") not in PROPER_TAGS and tags.get(w, "x") != "x" and
+                                      (len(w) >= 2 or w in _SITE_CHARS) for w in words)
+
+
 def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: int, c_end: int) -> list[Mention]:
     """The mentions a head closes: its own name, or one per item of the list before it.
 
@@ -201,6 +218,8 @@ def _span_mentions(text: str, span_start: int, h_end: int, head: str, c_start: i
     leading = next((q for q in quantities_from_text(tail) if q.start == 0), None)
     bare_tail = tail[leading.end:] if leading else tail
     kind = _counties_kind(items) if "等" not in body else ""
+    if len(items) > 2 and sum(_common_nouns(strip_openers(raw)) for raw in items) * 2 > len(items):
+        return []  # "大棚、茶叶园、蔬菜地、养殖场等光伏发电项目": kinds of site, no names
     for k, raw in enumerate(items):
         at = text.find(raw, cursor, h_end)
         cursor = at + len(raw) if at >= 0 else cursor
