@@ -308,3 +308,13 @@ def test_a_list_of_kinds_of_site_names_no_facilities() -> None:
 def test_a_list_of_named_sites_is_still_read() -> None:
     found = _found("推进清水塘、金鸡岭、白马垄等光伏发电项目。推进甲山、乙岭、丙峰光伏电站。")
     assert found["清水塘光伏发电项目"] == found["白马垄光伏发电项目"] == found["丙峰光伏电站"] == "solar", found
+
+
+def test_a_name_holding_a_predicate_is_a_fragment_of_a_sentence() -> None:
+    found = _found("推广氢燃料物流叉车在港区应用。推动生物质直接发电向热电联产转变。满足生态用水要求湿地保护。")
+    assert found == {}, found
+
+
+def test_the_name_after_the_predicate_is_still_read() -> None:
+    found = _found("引导乘用车电驱产业在清水塘中车双碳产业园集聚。")
+    assert "清水塘中车双碳产业园" in found, found

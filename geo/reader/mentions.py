@@ -309,7 +309,29 @@ def mentions(text: str, *, start: int = 0, leave: Sequence[tuple[int, int]] = ()
         found.extend(single_projects(text, c_start, c_end))
         found.extend(designated_subjects(text, c_start, c_end))
         found.extend(p for p in programmes(text, c_start, c_end, skip) if not counted_spans.covers(p.start))
-    return _dedupe([*found, *extra])
+    kept = [c for c in (_after_predicate(text, m) for m in found) if c is not None]
+    return _dedupe([*kept, *extra])
+
+
+#: words that join two parts of a clause: a name holding one is a fragment of a sentence
+_PREDICATES = frozenset(("向", "在", "为", "要求", "是", "将"))
+
+
+def _after_predicate(text: str, m: Mention) -> Mention | None:
+    """A mention whose name holds a preposition or a predicate after its first word is a fragment
+    of a sentence: the name is what follows it when that is a name of its own with a head ("甲产业
+    在乙产业园" → 乙产业园), else none ("丙车在港区", "丁发电向热电联产", "生态用水要求湿地")."""
+    if not any(w in m.name for w in _PREDICATES):
+        return m
+    words = list(load_jieba().cut(m.name, HMM=False))
+    cut = max((i for i, w in enumerate(words) if i > 0 and w in _PREDICATES), default=0)
+    if not cut:
+        return m
+    rest = "".join(words[cut + 1:])
+    if len(rest) < 4 or is_generic(rest) or not HEAD_RE.search(rest):
+        return None
+    at = text.find(rest[:4], m.start, m.end)
+    return replace(m, name=rest, start=at if at >= 0 else m.start)
 
 
 def _short_water_name(key: str) -> bool:
