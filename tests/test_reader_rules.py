@@ -318,3 +318,15 @@ def test_a_name_holding_a_predicate_is_a_fragment_of_a_sentence() -> None:
 def test_the_name_after_the_predicate_is_still_read() -> None:
     found = _found("引导乘用车电驱产业在清水塘中车双碳产业园集聚。")
     assert "清水塘中车双碳产业园" in found, found
+
+
+def test_a_kind_of_plant_before_its_head_is_no_name() -> None:
+    found = _found("建设“林光互补”分布式光伏电站。建设漂浮式光伏电站。推进抽蓄储能电站建设。"
+                   "培育装配式建筑产业基地。加强油罐车油库管理。")
+    assert found == {}, found
+
+
+def test_a_place_before_such_a_kind_is_still_read() -> None:
+    found = _found("建设甲山区渔光互补光伏电站。推进乙县抽蓄储能电站建设。")
+    assert found["甲山区渔光互补光伏电站"] == "solar", found
+    assert "乙县抽蓄储能电站" in found, found
