@@ -330,3 +330,13 @@ def test_a_place_before_such_a_kind_is_still_read() -> None:
     found = _found("建设甲山区渔光互补光伏电站。推进乙县抽蓄储能电站建设。")
     assert found["甲山区渔光互补光伏电站"] == "solar", found
     assert "乙县抽蓄储能电站" in found, found
+
+
+def test_generic_water_words_before_a_water_head_name_no_water_body() -> None:
+    found = _found("以房前屋后河塘沟渠为重点整治黑臭水体。优化中小河流及农村河道拦河水利工程管控。")
+    assert not any(category == "wetland" for category in found.values()), found
+
+
+def test_a_named_river_is_still_read() -> None:
+    found = _found("加强甲溪河、乙姚江等河流生态修复。")
+    assert found.get("甲溪河") == found.get("乙姚江") == "wetland", found

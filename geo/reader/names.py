@@ -266,7 +266,9 @@ def word_tags() -> dict[str, str]:
 
 
 #: the last characters of a generic compound of water words before a water head (河湖, 江河, 河渠)
-_WATER_COMPOUND = tuple("河湖江渠塘")
+_WATER_COMPOUND = tuple("河湖江渠塘沟")
+#: generic water words that make the words before a head a description of water, no name (农村河道拦河)
+_WATER_WORDS = ("河道", "河塘", "沟渠", "水体", "水系", "河湖")
 
 
 def is_water_name(proper: str, *, listed: bool = False, head: str = "") -> bool:
@@ -277,7 +279,8 @@ def is_water_name(proper: str, *, listed: bool = False, head: str = "") -> bool:
     plain = [c for c in core if c not in lx.TOPONYM_CHARS]
     return len(plain) >= (1 if listed else 2) and len(plain) == len(core) - (len(core) - len(plain)) and \
         not is_generic(core) and "“" not in proper and not core.startswith(ALL_VERBS) and \
-        not (len(head) == 1 and core.endswith(_WATER_COMPOUND)) and "的" not in core
+        not (len(head) == 1 and core.endswith(_WATER_COMPOUND)) and "的" not in core and \
+        not any(w in core for w in _WATER_WORDS)
 
 
 _CONJUNCTION = re.compile(r"以及|、|和|及|与")
