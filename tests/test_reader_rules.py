@@ -340,3 +340,13 @@ def test_generic_water_words_before_a_water_head_name_no_water_body() -> None:
 def test_a_named_river_is_still_read() -> None:
     found = _found("加强甲溪河、乙姚江等河流生态修复。")
     assert found.get("甲溪河") == found.get("乙姚江") == "wetland", found
+
+
+def test_a_kind_of_works_before_its_head_is_no_name() -> None:
+    found = _found("建设一体化大型加工配送中心。完善集疏港铁路。建设高温气冷堆核电站。")
+    assert found == {}, found
+
+
+def test_a_named_centre_of_such_works_is_still_read() -> None:
+    found = _found("建设甲州冷链加工配送中心。")
+    assert "甲州冷链加工配送中心" in found, found
