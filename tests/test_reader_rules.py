@@ -350,3 +350,13 @@ def test_a_kind_of_works_before_its_head_is_no_name() -> None:
 def test_a_named_centre_of_such_works_is_still_read() -> None:
     found = _found("建设甲州冷链加工配送中心。")
     assert "甲州冷链加工配送中心" in found, found
+
+
+def test_a_name_and_the_same_name_with_its_works_are_one_candidate() -> None:
+    found = _found("森林抚育1.05万亩。\n2.甲市油茶产业基地建设项目。“十四五”期间,建成2万亩优质油茶丰产林。\n")
+    assert list(found) == ["甲市油茶产业基地建设项目"], found
+
+
+def test_a_base_named_alone_is_still_read() -> None:
+    found = _found("建设甲县油茶产业基地。")
+    assert list(found) == ["甲县油茶产业基地"], found

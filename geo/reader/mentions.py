@@ -387,7 +387,13 @@ def _dedupe(found: list[Mention]) -> list[Mention]:
         seen.add(variant)
         out[(*base, variant)] = mention
         places.add(mention.category, proper)
-    return sorted(out.values(), key=lambda m: (m.start, m.end))
+    named = {(m.clause_start, m.name) for m in out.values()}
+    return sorted((m for m in out.values() if not any((m.clause_start, m.name + w) in named for w in _WORKS_AFTER)),
+                  key=lambda m: (m.start, m.end))
+
+
+#: what a clause may add after a name to name the same entity's works (甲基地 and 甲基地建设项目)
+_WORKS_AFTER = ("建设项目", "建设工程", "项目", "工程", "建设")
 
 
 #: categories where the head tells two projects of one place apart (变电站 vs 送出工程)
