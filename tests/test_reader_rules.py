@@ -360,3 +360,13 @@ def test_a_name_and_the_same_name_with_its_works_are_one_candidate() -> None:
 def test_a_base_named_alone_is_still_read() -> None:
     found = _found("建设甲县油茶产业基地。")
     assert list(found) == ["甲县油茶产业基地"], found
+
+
+def test_a_count_of_a_kind_names_no_facility() -> None:
+    found = _found("建设若干个成品油库。建设一批分布式光伏发电应用示范项目。")
+    assert found == {}, found
+
+
+def test_a_named_facility_after_a_count_is_still_read() -> None:
+    found = _found("建成3个光伏电站，其中甲山光伏电站已投运。")
+    assert "甲山光伏电站" in found, found

@@ -367,6 +367,8 @@ def _dedupe(found: list[Mention]) -> list[Mention]:
         if re.search(r"[:：]|(?<![\u3400-\u9fff])-|-(?![\u3400-\u9fff])", name) or \
                 "等" in name.replace("等容量", "") or "或" in name:  # 等容量替代: like-for-like; 甲-乙 is a route
             continue  # "天然气发电或热电联产项目": a choice of kinds, not a name
+        if _COUNT_OPENER.match(name):
+            continue  # "若干个成品油库", "一批分布式光伏发电应用示范项目": a number of a kind, no name
         key = normal_name(name)
         if len(key) < 3 and not (mention.category == "wetland" and _short_water_name(key)) and \
                 mention.category != "industrial_plant":  # a firm's short name (晶盛) is read only in a list of firms
@@ -390,6 +392,10 @@ def _dedupe(found: list[Mention]) -> list[Mention]:
     named = {(m.clause_start, m.name) for m in out.values()}
     return sorted((m for m in out.values() if not any((m.clause_start, m.name + w) in named for w in _WORKS_AFTER)),
                   key=lambda m: (m.start, m.end))
+
+
+#: a count that opens a phrase: a number of facilities of a kind, never one named facility
+_COUNT_OPENER = re.compile(r"若干|一批|一些|多个|多座|多家|[\d一二三四五六七八九十两几数]+(?:个|座|批)")
 
 
 #: what a clause may add after a name to name the same entity's works (甲基地 and 甲基地建设项目)
